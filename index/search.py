@@ -1,0 +1,213 @@
+"""Hybrid retrieval: BM25 over normalised text (with and without diacritics) plus dense search in
+FAISS, fused by weighted, per-query normalised scores.
+
+Questions typed without diacritics are searched against a diacritic-folded BM25 index, and their
+diacritics are restored from the corpus's own vocabulary before they reach the embedding model
+(which understands "hạn nộp báo cáo" far better than "han nop bao cao").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from .store import LoadedIndex, StoredPassage
+from .text import fold_diacritics, has_diacritics, normalize, tokens
+
+# Question and function words: rare in the documents (so BM25 would weight them highly) but say
+# nothing about the topic.
+STOPWORDS = frozenset(
+    """ai gì nào đâu sao bao nhiêu mấy khi lúc thế như vậy hả nhỉ không có phải là của và các
+    những được cho với thì mà này đó kia ra vào lên về theo để bị đã đang sẽ rồi chưa nữa cũng
+    hay hoặc tới đến nào vậy ạ à ơi nhé thế_nào làm gì cái người ta mình""".split()
+)
+STOPWORDS_FOLDED = frozenset(fold_diacritics(w) for w in STOPWORDS) - {"co", "cac", "duoc", "ve", "the"}
+# Short forms officials type. Lower-case keys match any case; upper-case keys only match as typed,
+# because "tu", "kh" or "bc" are also ordinary unaccented syllables ("từ", "khi", "bác").
+_ABBREV = {
+    "ctr": "chương trình", "btv": "ban thường vụ", "bcđ": "ban chỉ đạo", "kt-xh": "kinh tế - xã hội",
+    "ĐBQH": "đại biểu quốc hội", "TU": "Thành ủy", "KH": "kế hoạch", "BC": "báo cáo", "CV": "công văn",
+    "TP": "thành phố", "BCD": "ban chỉ đạo", "NQ": "nghị quyết",
+}
+
+
+_SIGN_Q = re.compile(r"\b(ai ky|ai ki|nguoi ky|ky ten|ky boi|chu ky)\b")
+_ISSUED_Q = re.compile(r"\b(ky ngay|ban hanh ngay|ngay ban hanh|ngay ky|so hieu|so van ban|so den|cong van den)\b")
+
+
+def _bigrams(toks: list[str]) -> list[str]:
+    return [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+
+def _doc_tokens(text: str) -> list[str]:
+    toks = tokens(text)
+    return toks + _bigrams(toks)
+
+
+def expand_abbreviations(question: str) -> str:
+    """'ctr 01' → 'chương trình 01': officials type the short forms the documents spell out."""
+    out = []
+    for w in question.split():
+        core = w.strip("?,.!;:")
+        rep = _ABBREV.get(core) or (_ABBREV.get(core.lower()) if core.lower() in _ABBREV and core.lower() == next(
+            (k for k in _ABBREV if k == core.lower()), None) else None)
+        out.append(w.replace(core, rep) if rep else w)
+    return " ".join(out)
+
+
+def query_tokens(text: str, folded: bool) -> list[str]:
+    """Content tokens of a question (stopwords dropped before bigrams are formed)."""
+    stop = STOPWORDS_FOLDED if folded else STOPWORDS
+    toks = [t for t in tokens(text) if t not in stop]
+    return toks + _bigrams(toks)
+
+
+class DiacriticRestorer:
+    """Restore diacritics of an unaccented question from the corpus vocabulary.
+
+    Each folded bigram or word maps to its most frequent accented form in the indexed passages;
+    bigrams win over single words because "bao cao" is "báo cáo" while "bao" alone is ambiguous.
+    """
+
+    def __init__(self, texts: list[str]):
+        self.uni: dict[str, Counter[str]] = {}
+        self.bi: dict[str, Counter[str]] = {}
+        for text in texts:
+            toks = tokens(text)
+            for t in toks:
+                self.uni.setdefault(fold_diacritics(t), Counter())[t] += 1
+            for a, b in zip(toks, toks[1:], strict=False):
+                self.bi.setdefault(fold_diacritics(f"{a} {b}"), Counter())[f"{a} {b}"] += 1
+
+    def restore(self, question: str) -> str:
+        """Best guess at the accented question; words not in the corpus stay as typed."""
+        words = normalize(question).split()
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            w = words[i]
+            if has_diacritics(w):
+                out.append(w)
+                i += 1
+                continue
+            if i + 1 < len(words):
+                key = fold_diacritics(f"{w} {words[i + 1]}")
+                if key in self.bi and not has_diacritics(words[i + 1]):
+                    out.extend(self.bi[key].most_common(1)[0][0].split())
+                    i += 2
+                    continue
+            core = re.sub(r"[^\w/.-]", "", w)
+            cands = self.uni.get(core)
+            out.append(w.replace(core, cands.most_common(1)[0][0]) if cands and core else w)
+            i += 1
+        return " ".join(out)
+
+
+@dataclass
+class Hit:
+    """One retrieved passage with its scores."""
+
+    passage: StoredPassage
+    score: float
+    bm25: float
+    dense: float
+    index: int
+
+
+@dataclass
+class Retrieval:
+    """What search found, with the signals the answer layer uses to decide whether to abstain."""
+
+    question: str
+    query_text: str  # after abbreviation expansion and diacritic restoration
+    hits: list[Hit]
+    max_dense: float
+    term_coverage: float  # share of the question's content words found in the best passage
+
+
+class Searcher:
+    """Hybrid search over one loaded index generation."""
+
+    def __init__(self, index: LoadedIndex, embedder, bm25_weight: float = 0.6, dense_weight: float = 0.4,
+                 reranker=None):
+        self.index = index
+        self.embedder = embedder
+        self.bm25_weight = bm25_weight
+        self.dense_weight = dense_weight
+        self.reranker = reranker
+        texts = [p.index_text for p in index.passages]
+        self._bm25 = bm25s.BM25()
+        self._bm25_folded = bm25s.BM25()
+        if texts:
+            self._bm25.index([_doc_tokens(t) for t in texts], show_progress=False)
+            self._bm25_folded.index([_doc_tokens(fold_diacritics(t)) for t in texts], show_progress=False)
+        self._folded_tokens = [set(tokens(fold_diacritics(t))) for t in texts]
+        self.restorer = DiacriticRestorer(texts)
+
+    def _bm25_scores(self, question: str) -> np.ndarray:
+        n = len(self.index.passages)
+        if not n:
+            return np.zeros(0)
+        accented = has_diacritics(question)
+        q = normalize(question)
+        folded_q = fold_diacritics(q)
+        scores = self._bm25_folded.get_scores(query_tokens(folded_q, folded=True)) if query_tokens(
+            folded_q, folded=True) else np.zeros(n)
+        if accented:
+            qt = query_tokens(q, folded=False)
+            if qt:
+                scores = 0.5 * scores + self._bm25.get_scores(qt)
+        return np.asarray(scores, dtype=np.float32)
+
+    def search(self, question: str, top_k: int = 5, candidates: int = 60) -> Retrieval:
+        """Best passages for a question, highest fused score first."""
+        passages = self.index.passages
+        expanded = expand_abbreviations(question)
+        query_text = expanded if has_diacritics(expanded) else self.restorer.restore(expanded)
+        if not passages:
+            return Retrieval(question, query_text, [], 0.0, 0.0)
+        bm = self._bm25_scores(expanded)
+        qv = self.embedder.encode_query(query_text)
+        k = min(candidates, len(passages))
+        dense_scores, dense_ids = self.index.faiss_index.search(qv.reshape(1, -1), k)
+        dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}
+        bm_top = np.argsort(-bm)[:k]
+        cand = set(dense) | {int(i) for i in bm_top if bm[i] > 0}
+        missing = [i for i in cand if i not in dense]
+        if missing:
+            vecs = np.vstack([self.index.faiss_index.reconstruct(int(i)) for i in missing])
+            for i, s in zip(missing, vecs @ qv, strict=True):
+                dense[i] = float(s)
+        bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
+        d_vals = np.array(list(dense.values()))
+        d_hi, d_lo = float(d_vals.max()), float(np.percentile(d_vals, 50))
+        span = max(d_hi - d_lo, 1e-6)
+        hits = []
+        for i in cand:
+            b = float(bm[i]) / bm_max
+            d = (dense[i] - d_lo) / span
+            hits.append(Hit(passages[i], self.bm25_weight * b + self.dense_weight * d, float(bm[i]), dense[i], i))
+        folded_q = fold_diacritics(normalize(expanded))
+        for h in hits:  # questions about who signed / when issued are answered by the document's frame
+            if h.passage.kind == "closing" and _SIGN_Q.search(folded_q):
+                h.score += 0.35
+            elif h.passage.kind == "preamble" and _ISSUED_Q.search(folded_q):
+                h.score += 0.25
+        hits.sort(key=lambda h: -h.score)
+        if self.reranker is not None and hits:
+            head = hits[: max(top_k * 3, 15)]
+            scores = self.reranker.predict([(query_text, h.passage.text) for h in head])
+            for h, s in zip(head, scores, strict=True):
+                h.score = float(s)
+            hits = sorted(head, key=lambda h: -h.score) + hits[len(head):]
+        best = hits[0] if hits else None
+        q_terms = [t for t in tokens(fold_diacritics(normalize(expanded))) if t not in STOPWORDS_FOLDED]
+        coverage = 0.0
+        if best is not None and q_terms:
+            have = self._folded_tokens[best.index]
+            coverage = sum(t in have for t in q_terms) / len(q_terms)
+        return Retrieval(question, query_text, hits[:top_k], d_hi, coverage)

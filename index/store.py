@@ -1,0 +1,295 @@
+"""Build, store and load index generations.
+
+A generation is one directory (passages, document metadata, vectors, FAISS index, manifest).
+``CURRENT`` names the live one and is switched with an atomic rename, so questions keep being
+answered from the old generation while a new one is built, and a crash mid-build leaves the old
+one working. Vectors are cached by (model, passage text) hash, so re-indexing only embeds new or
+changed passages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .loaders import SUPPORTED_SUFFIXES, LoaderError, load_file
+from .metadata import DocMeta, extract_metadata
+from .settings import Settings
+from .structure import chunk
+from .text import normalize
+
+FLAT_LIMIT = 50_000  # exact search is fast enough below this many passages (see docs/benchmarks.md)
+
+
+class IndexMissingError(Exception):
+    """No index has been built yet."""
+
+
+class IndexModelMismatch(Exception):
+    """The index was built with another embedding model: vectors must not be mixed."""
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as stored in a generation."""
+
+    pid: str
+    doc: str
+    section: str
+    text: str
+    kind: str
+    section_key: str
+    index_text: str
+
+
+@dataclass
+class DocRecord:
+    """One indexed document."""
+
+    doc: str
+    sha256: str
+    meta: DocMeta
+    pages: int | None
+    passages: int
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI and the admin's confirmation message."""
+
+    generation: str
+    documents: int
+    passages: int
+    embedded: int
+    reused: int
+    seconds: float
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def doc_label(meta: DocMeta) -> str:
+    """Short document label that is indexed with every passage (helps tell similar documents apart)."""
+    parts = [meta.number or "", meta.title[:120], (meta.date or "")[:4]]
+    return " ".join(p for p in parts if p)
+
+
+def passage_index_text(meta: DocMeta, section: str, text: str) -> str:
+    """Normalised text that BM25 and the embedding model see: document label, section path, text."""
+    return normalize(f"{doc_label(meta)} | {section} | {text}")
+
+
+class VectorCache:
+    """SQLite cache of passage vectors keyed by sha256(model + text)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
+
+    @staticmethod
+    def key(model: str, text: str) -> str:
+        """Cache key for one passage under one model."""
+        return hashlib.sha256(f"{model}\x00{text}".encode()).hexdigest()
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Vectors already known."""
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(keys), 500):
+            chunk_keys = keys[i:i + 500]
+            q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(chunk_keys))})"
+            for k, v in self.db.execute(q, chunk_keys):
+                out[k] = np.frombuffer(v, dtype=np.float32)
+        return out
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        """Remember new vectors."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)",
+                                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time (uploads are queued, never interleaved)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """Documents to index, in a stable order."""
+    if not corpus_dir.is_dir():
+        return []
+    return sorted(p for p in corpus_dir.iterdir()
+                  if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
+
+
+def make_faiss(vectors: np.ndarray) -> faiss.Index:
+    """Exact inner-product search while it is fast enough, HNSW beyond."""
+    dim = vectors.shape[1] if vectors.size else 384
+    if len(vectors) <= FLAT_LIMIT:
+        index: faiss.Index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 96
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+def build_index(settings: Settings, embedder, progress: bool = True,
+                on_progress: ProgressFn | None = None) -> BuildReport:
+    """Load, chunk and embed every corpus document into a new generation, then switch to it."""
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    index_dir = settings.index_dir
+    with build_lock(index_dir):
+        docs: list[DocRecord] = []
+        passages: list[StoredPassage] = []
+        errors: dict[str, str] = {}
+        files = corpus_files(settings.corpus_dir)
+        for n, path in enumerate(files, 1):
+            if on_progress:
+                on_progress("đọc tài liệu", n, len(files))
+            try:
+                raw = load_file(path)
+            except LoaderError as exc:
+                errors[path.name] = str(exc)
+                continue
+            meta = extract_metadata(raw.text, fallback_title=path.stem.replace("-", " "))
+            pieces = chunk(path.name, raw.text)
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            for p in pieces:
+                passages.append(StoredPassage(
+                    pid=p.pid, doc=p.doc, section=p.section, text=p.text, kind=p.kind,
+                    section_key=p.section_key, index_text=passage_index_text(meta, p.section, p.text)))
+            docs.append(DocRecord(path.name, sha, meta, raw.pages, len(pieces)))
+
+        cache = VectorCache(settings.data_dir / "cache" / "vectors.sqlite")
+        keys = [VectorCache.key(embedder.name, p.index_text) for p in passages]
+        known = cache.get_many(keys)
+        missing = [i for i, k in enumerate(keys) if k not in known]
+        batch = 32
+        bar = tqdm(total=len(missing), desc="Nhúng đoạn văn", unit="đoạn", disable=not progress or not missing)
+        for start in range(0, len(missing), batch):
+            ids = missing[start:start + batch]
+            vecs = embedder.encode_passages([passages[i].index_text for i in ids])
+            new = {keys[i]: v for i, v in zip(ids, vecs, strict=True)}
+            cache.put_many(new)
+            known.update(new)
+            bar.update(len(ids))
+            if on_progress:
+                on_progress("nhúng đoạn văn", min(start + batch, len(missing)), len(missing))
+        bar.close()
+        cache.close()
+        dim = embedder.dim
+        vectors = (np.stack([known[k] for k in keys]).astype(np.float32) if keys
+                   else np.zeros((0, dim), dtype=np.float32))
+
+        gen = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 1000:03d}"
+        tmp = index_dir / (gen + ".tmp")
+        tmp.mkdir(parents=True)
+        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as fh:
+            for p in passages:
+                fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+        with open(tmp / "docs.json", "w", encoding="utf-8") as fh:
+            json.dump([{**asdict(d), "meta": asdict(d.meta)} for d in docs], fh, ensure_ascii=False, indent=1)
+        np.save(tmp / "vectors.npy", vectors)
+        faiss.write_index(make_faiss(vectors), str(tmp / "faiss.index"))
+        manifest = {"model": embedder.name, "dim": dim, "passages": len(passages), "documents": len(docs),
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "errors": errors}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.rename(tmp, index_dir / gen)
+        switch_current(index_dir, gen)
+        prune_generations(index_dir, keep=2)
+        return BuildReport(gen, len(docs), len(passages), len(missing), len(keys) - len(missing),
+                           round(time.perf_counter() - started, 2), errors)
+
+
+def switch_current(index_dir: Path, gen: str) -> None:
+    """Point CURRENT at a generation with an atomic rename."""
+    tmp = index_dir / "CURRENT.tmp"
+    tmp.write_text(gen, encoding="utf-8")
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / "CURRENT")
+
+
+def current_generation(index_dir: Path) -> Path:
+    """The live generation directory."""
+    cur = index_dir / "CURRENT"
+    if not cur.exists():
+        raise IndexMissingError("Chưa có chỉ mục. Hãy chạy: docbot index")
+    gen = index_dir / cur.read_text(encoding="utf-8").strip()
+    if not (gen / "manifest.json").exists():
+        raise IndexMissingError(f"Chỉ mục {gen.name} bị thiếu. Hãy chạy lại: docbot index")
+    return gen
+
+
+def prune_generations(index_dir: Path, keep: int = 2) -> None:
+    """Drop old generations and half-built leftovers (a killed build leaves a .tmp)."""
+    live = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    gens = sorted((p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("gen-")),
+                  key=lambda p: p.stat().st_mtime)
+    finished = [g for g in gens if not g.name.endswith(".tmp")]
+    for g in gens:
+        if g.name.endswith(".tmp") or (g.name != live and g in finished[:-keep]):
+            shutil.rmtree(g, ignore_errors=True)
+
+
+@dataclass
+class LoadedIndex:
+    """A generation loaded in memory, read-only."""
+
+    generation: str
+    model: str
+    passages: list[StoredPassage]
+    docs: dict[str, DocRecord]
+    faiss_index: faiss.Index
+    by_section: dict[str, list[int]]
+
+
+def load_index(settings: Settings) -> LoadedIndex:
+    """Load the live generation; refuse one built by a different model."""
+    gen = current_generation(settings.index_dir)
+    manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+    if manifest["model"] != settings.embedding_model:
+        raise IndexModelMismatch(
+            f"Chỉ mục được xây bằng mô hình «{manifest['model']}», nhưng cấu hình hiện tại là "
+            f"«{settings.embedding_model}». Hãy chạy lại: docbot index --rebuild")
+    passages = [StoredPassage(**json.loads(line))
+                for line in (gen / "passages.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    docs = {}
+    for d in json.loads((gen / "docs.json").read_text(encoding="utf-8")):
+        d["meta"] = DocMeta(**d["meta"])
+        docs[d["doc"]] = DocRecord(**d)
+    by_section: dict[str, list[int]] = {}
+    for i, p in enumerate(passages):
+        by_section.setdefault(p.section_key, []).append(i)
+    return LoadedIndex(gen.name, manifest["model"], passages, docs,
+                       faiss.read_index(str(gen / "faiss.index")), by_section)
