@@ -304,6 +304,8 @@ def _decode_tensor(pm: PackedModel, name: str, shape: tuple[int, ...]) -> Iterat
         raise ValueError(f"tensor {name}: {entry.count} values in file, expected {n} for {shape}")
     raw = pm.raw(name)
     if entry.dtype == DTYPE_F32:
+        if entry.nbytes != 4 * n:
+            raise ValueError(f"tensor {name}: {entry.nbytes} bytes for {n} fp32 values")
         yield raw.view("<f4").astype(np.float32)
     elif entry.dtype == DTYPE_Q4_0:
         if n % QK or entry.nbytes != n // QK * Q4_BLOCK_BYTES:

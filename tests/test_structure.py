@@ -1,0 +1,111 @@
+"""The chunker on every seed document: section paths, unit headings, tables, footnotes, frames."""
+
+import statistics
+
+import pytest
+
+from index.structure import chunk
+from tests.conftest import CORPUS, seed
+
+
+def passages(name: str):
+    return chunk(name, seed(name))
+
+
+def find(ps, needle: str):
+    hits = [p for p in ps if needle in p.text]
+    assert hits, f"no passage contains {needle!r}"
+    return hits
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.iterdir()), ids=lambda p: p.name[:20])
+def test_every_seed_document_chunks_into_chat_sized_passages(path):
+    ps = chunk(path.name, path.read_text(encoding="utf-8"))
+    assert len(ps) > 10
+    lengths = [len(p.text) for p in ps]
+    assert statistics.median(lengths) <= 900
+    assert max(lengths) <= 1500
+    assert all(p.section for p in ps)
+    assert len({p.pid for p in ps}) == len(ps)
+
+
+def test_unit_heading_stays_attached_to_its_bullets():
+    ps = passages("ke-hoach-34")
+    [p] = find(ps, "công tác công tác dân vận")
+    assert p.section.endswith("3. Các ban Đảng và Văn phòng Thành ủy › 3.4. Ban Dân vận Thành ủy")
+    assert p.section.startswith("IV. TỔ CHỨC THỰC HIỆN")
+    assert "3.4. Ban Dân vận Thành ủy\n- Đánh giá" in p.text
+
+
+def test_markdown_level_does_not_decide_nesting():
+    ps = passages("ke-hoach-34")
+    # "### 3.5." is level 3 in markdown but is a child of "3." by its numbering
+    [p] = find(ps, "công tác công tác nội chính")
+    assert "› 3. Các ban Đảng và Văn phòng Thành ủy › 3.5. Ban Nội chính Thành ủy" in p.section
+
+
+def test_unnumbered_closing_paragraph_is_its_own_passage():
+    ps = passages("ke-hoach-34")
+    [p] = find(ps, "trước ngày 20/9/2024")
+    assert "(đoạn kết" in p.section and "5. Các cấp" not in p.section
+    assert "vanthu_btctu@hanoi.gov.vn" in p.text
+
+
+def test_label_value_lines_keep_their_parent_heading():
+    ps = passages("ke-hoach-34")
+    [p] = find(ps, "Dự kiến Quý IV/2024")
+    assert p.text.startswith("III. THỜI GIAN, ĐỊA ĐIỂM")
+    assert p.section.endswith("› 1. Thời gian")
+
+
+def test_signature_block_is_quoted_with_recipients():
+    ps = passages("hanh-dong")
+    [p] = find(ps, "Vương Đình Huệ")
+    assert p.kind == "closing" and "- Lưu Văn phòng Thành ủy.\nT/M BAN CHẤP HÀNH" in p.text
+
+
+def test_table_rows_carry_header_group_and_parent():
+    ps = passages("cong-van-1021")
+    rows = [p for p in ps if p.kind == "table"]
+    assert len(rows) == 6
+    [waste] = [p for p in rows if "nước thải đô thị" in p.text]
+    assert "STT | Nội dung | Cơ quan chủ trì tham mưu" in waste.text
+    assert "II. | Về văn hóa – xã hội" in waste.text
+    assert "1. | Tỷ lệ các chất thải" in waste.text  # the parent row with the empty cell
+    assert "TRONG QUÝ II/2024" in waste.section
+
+
+def test_repeated_table_header_after_page_break_is_not_a_row():
+    ps = passages("ke-hoach-34")
+    rows = [p for p in ps if p.kind == "table"]
+    assert len(rows) == 14
+    assert all(p.text.count("TT | Nội dung") == 1 for p in rows)
+
+
+def test_footnotes_split_out_and_sentences_rejoined():
+    ps = passages("bao-cao-so-ket")
+    [fn] = find(ps, "khai trừ 288 trường hợp")
+    assert fn.kind == "footnote" and fn.section == "Chú thích 40"
+    # the sentence cut by footnote ¹ is whole again
+    find(ps, "giám sát các cấp, ngành, đơn vị triển khai")
+    assert not any(p.text.startswith("cấp, ngành") for p in ps)
+
+
+def test_parts_are_paths_in_report_with_duplicate_headings():
+    ps = passages("bao-cao-so-ket")
+    sections = {p.section for p in ps}
+    assert any(s.startswith("PHẦN THỨ HAI › II.") and "6. Đổi mới, nâng cao chất lượng công tác dân vận" in s
+               for s in sections)
+    assert any(s.startswith("PHẦN THỨ NHẤT › B.") for s in sections)
+
+
+def test_2011_programme_unit_name_on_its_own_line():
+    ps = passages("2011")
+    [p] = find(ps, "bố trí kinh phí để thực hiện các đề án")
+    assert p.section.endswith("1.3. Đảng đoàn HĐND Thành phố")
+    assert p.text.startswith("1. Phân công thực hiện\n1.3. Đảng đoàn HĐND Thành phố\nChỉ đạo")
+
+
+def test_neighbouring_indicators_are_quoted_together_somewhere():
+    ps = passages("hanh-dong")
+    find(ps, "(11) Tỷ lệ thất nghiệp thành thị: dưới 3%.\n(12) Không còn hộ nghèo")
