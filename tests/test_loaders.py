@@ -51,7 +51,7 @@ def test_txt_utf8_and_bom_and_crlf():
 
 def test_txt_in_legacy_encoding_is_refused_with_file_name():
     with pytest.raises(LoaderError, match="cu.txt.*UTF-8"):
-        load_bytes("Báo cáo tháng Mười".encode("cp1258"), "cu.txt")
+        load_bytes("Báo cáo tháng".encode("cp1258"), "cu.txt")
 
 
 def test_empty_and_zero_byte_files():
