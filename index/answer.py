@@ -78,17 +78,46 @@ def _q_terms(question: str) -> set[str]:
     return {t for t in tokens(fold_diacritics(normalize(question))) if t not in STOPWORDS_FOLDED and len(t) > 1}
 
 
-def _best_sentence(question: str, text: str, must: re.Pattern[str] | None = None) -> str | None:
-    terms = _q_terms(question)
+def _candidates(text: str) -> list[str]:
+    """Sentences of a passage, plus runs of short lines (a stamp, a signature, a table row) joined."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.extend(split_sentences(line))
+        if len(line) < 60:
+            out.append(" ".join(lines[max(0, i - 1):i + 2]))
+    return out
+
+
+def _q_bigrams(terms_seq: list[str]) -> set[str]:
+    return {f"{a} {b}" for a, b in zip(terms_seq, terms_seq[1:], strict=False)}
+
+
+def _best_sentence(question: str, text: str, must: re.Pattern[str] | None = None,
+                   bonus: re.Pattern[str] | None = None) -> tuple[str | None, float]:
+    """The sentence of a passage sharing most words (and word pairs) with the question."""
+    seq = [t for t in tokens(fold_diacritics(normalize(question))) if t not in STOPWORDS_FOLDED]
+    terms, pairs = set(seq), _q_bigrams(seq)
     best, best_score = None, -1.0
-    for line in text.split("\n"):
-        for sent in split_sentences(line):
-            if must is not None and not must.search(sent):
-                continue
-            have = set(tokens(fold_diacritics(normalize(sent))))
-            score = len(terms & have) + (0.01 * min(len(sent), 200) / 200)
-            if score > best_score:
-                best, best_score = sent, score
+    for sent in _candidates(text):
+        if must is not None and not must.search(sent):
+            continue
+        toks = tokens(fold_diacritics(normalize(sent)))
+        score = len(terms & set(toks)) + 0.5 * len(pairs & _q_bigrams(toks)) - 0.004 * len(toks)
+        if bonus is not None and bonus.search(sent):
+            score += 1.5
+        if score > best_score:
+            best, best_score = sent, score
+    return best, best_score
+
+
+def _best_in_hits(question: str, hits: list[Hit], must: re.Pattern[str] | None = None,
+                  bonus: re.Pattern[str] | None = None, depth: int = 2) -> str | None:
+    best, best_score = None, -1e9
+    for rank, hit in enumerate(hits[:depth]):
+        sent, score = _best_sentence(question, hit.passage.text, must, bonus)
+        if sent is not None and score - 1.0 * rank > best_score:
+            best, best_score = sent, score - 1.0 * rank
     return best
 
 
@@ -106,47 +135,47 @@ def _unit_from_heading(hit: Hit) -> str | None:
     return None
 
 
+_ASSIGN_RX = re.compile(r"(?:[Gg]iao|do)\s+(.{4,120}?)\s+(?:chủ trì|làm|phụ trách|có trách nhiệm|chỉ đạo|"
+                        r"thực hiện|theo dõi|tham mưu|xây dựng)")
+_ADDRESS_RX = re.compile(r"(?:gửi về|báo cáo kết quả với|báo cáo với|nộp về|nộp cho)\s+(.{4,160}?)(?:[;.]|$)")
+
+
 def _who(question: str, hits: list[Hit]) -> str | None:
     top = hits[0]
-    sent = _best_sentence(question, top.passage.text)
+    sent, _ = _best_sentence(question, top.passage.text)
     heading_unit = _unit_from_heading(top)
     if sent:
-        for rx in (r"(?:[Gg]iao|do)\s+(.{4,120}?)\s+(?:chủ trì|làm|phụ trách|có trách nhiệm)",
-                   r"(?:gửi về|báo cáo kết quả với|trình)\s+(.{4,120}?)(?:[,.;]|$)"):
-            m = re.search(rx, sent)
+        for rx in (_ASSIGN_RX, _ADDRESS_RX):
+            m = rx.search(sent)
             if m:
-                return _trim(m.group(0), 220)
+                return _trim(m.group(0)[0].upper() + m.group(0)[1:], 220)
         m = UNIT_RX.search(sent)
-        if m and not heading_unit and sent.find(m.group(1)) < 5:
+        if m and sent.find(m.group(1)) <= 3:
             return _trim(sent)
     if heading_unit:
         return heading_unit + (f" — {_trim(sent, 200)}" if sent else "")
     return _trim(sent) if sent else None
 
 
+_DEADLINE_CUE = re.compile(r"(trước ngày|chậm nhất|hạn|hoàn thành trong|hoàn thành trước|dự kiến)", re.I)
+
+
 def _when(question: str, hits: list[Hit]) -> str | None:
-    for hit in hits[:2]:
-        sent = _best_sentence(question, hit.passage.text, must=DATE_RX)
-        if sent:
-            return _trim(sent, 260)
-    return None
+    q = fold_diacritics(normalize(question))
+    bonus = _DEADLINE_CUE if re.search(r"\b(han|cham nhat|truoc ngay)\b", q) else None
+    sent = _best_in_hits(question, hits, must=DATE_RX, bonus=bonus)
+    return _trim(sent, 260) if sent else None
 
 
 def _where(question: str, hits: list[Hit]) -> str | None:
     place = re.compile(r"(Địa điểm|[Tt]ại |Hội trường|số \d+ )")
-    for hit in hits[:2]:
-        sent = _best_sentence(question, hit.passage.text, must=place)
-        if sent:
-            return _trim(sent, 260)
-    return None
+    sent = _best_in_hits(question, hits, must=place)
+    return _trim(sent, 260) if sent else None
 
 
 def _how_much(question: str, hits: list[Hit]) -> str | None:
-    for hit in hits[:2]:
-        sent = _best_sentence(question, hit.passage.text, must=NUMBER_RX)
-        if sent:
-            return _trim(sent, 300)
-    return None
+    sent = _best_in_hits(question, hits, must=NUMBER_RX)
+    return _trim(sent, 300) if sent else None
 
 
 def _sign(hits: list[Hit]) -> str | None:
@@ -192,6 +221,6 @@ def make_answer(retrieval: Retrieval, min_dense: float = 0.80, min_coverage: flo
     else:
         line = None
     if not line:
-        sent = _best_sentence(q, hits[0].passage.text)
+        sent, _ = _best_sentence(q, hits[0].passage.text)
         line = _trim(sent) if sent else _trim(hits[0].passage.text.split("\n")[-1])
     return Answer(True, line, qtype, hits)
