@@ -8,6 +8,7 @@ diacritics are restored from the corpus's own vocabulary before they reach the e
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -57,6 +58,22 @@ def expand_abbreviations(question: str) -> str:
             (k for k in _ABBREV if k == core.lower()), None) else None)
         out.append(w.replace(core, rep) if rep else w)
     return " ".join(out)
+
+
+_INTENT_TERMS = [
+    (re.compile(r"\b(o dau|tai dau|noi nao|cho nao)\b"), "địa điểm"),
+    (re.compile(r"\b(khi nao|bao gio|luc nao|thoi diem nao)\b"), "thời gian"),
+    (re.compile(r"\b(han nop|han chot|thoi han)\b"), "trước ngày"),
+]
+
+
+def expand_intent(question: str) -> str:
+    """Add the word a document uses for what is asked: 'ở đâu' → 'địa điểm', 'khi nào' → 'thời gian'."""
+    folded = fold_diacritics(normalize(question))
+    extra = [term for rx, term in _INTENT_TERMS if rx.search(folded)]
+    if extra and not has_diacritics(question):
+        extra = [fold_diacritics(t) for t in extra]
+    return question + (" " + " ".join(extra) if extra else "")
 
 
 def query_tokens(text: str, folded: bool) -> list[str]:
@@ -126,7 +143,7 @@ class Retrieval:
     query_text: str  # after abbreviation expansion and diacritic restoration
     hits: list[Hit]
     max_dense: float
-    term_coverage: float  # share of the question's content words found in the best passage
+    term_coverage: float  # IDF-weighted share of the question's words found in a top passage
 
 
 class Searcher:
@@ -146,6 +163,12 @@ class Searcher:
             self._bm25.index([_doc_tokens(t) for t in texts], show_progress=False)
             self._bm25_folded.index([_doc_tokens(fold_diacritics(t)) for t in texts], show_progress=False)
         self._folded_tokens = [set(tokens(fold_diacritics(t))) for t in texts]
+        df: Counter[str] = Counter()
+        for toks in self._folded_tokens:
+            df.update(toks)
+        n = max(1, len(texts))
+        self._idf = {w: math.log(1 + n / (c + 0.5)) for w, c in df.items()}
+        self._idf_unknown = math.log(1 + n / 0.5)
         self.restorer = DiacriticRestorer(texts)
 
     def _bm25_scores(self, question: str) -> np.ndarray:
@@ -166,7 +189,7 @@ class Searcher:
     def search(self, question: str, top_k: int = 5, candidates: int = 60) -> Retrieval:
         """Best passages for a question, highest fused score first."""
         passages = self.index.passages
-        expanded = expand_abbreviations(question)
+        expanded = expand_intent(expand_abbreviations(question))
         query_text = expanded if has_diacritics(expanded) else self.restorer.restore(expanded)
         if not passages:
             return Retrieval(question, query_text, [], 0.0, 0.0)
@@ -204,10 +227,19 @@ class Searcher:
             for h, s in zip(head, scores, strict=True):
                 h.score = float(s)
             hits = sorted(head, key=lambda h: -h.score) + hits[len(head):]
-        best = hits[0] if hits else None
-        q_terms = [t for t in tokens(fold_diacritics(normalize(expanded))) if t not in STOPWORDS_FOLDED]
-        coverage = 0.0
-        if best is not None and q_terms:
-            have = self._folded_tokens[best.index]
-            coverage = sum(t in have for t in q_terms) / len(q_terms)
-        return Retrieval(question, query_text, hits[:top_k], d_hi, coverage)
+        return Retrieval(question, query_text, hits[:top_k], d_hi, self.coverage(question, hits[:3]))
+
+    def coverage(self, question: str, hits: list[Hit]) -> float:
+        """IDF-weighted share of the question's content words found in one of the given passages.
+
+        Words the corpus never uses weigh the most, so "giá vé máy bay" scores low however close
+        the embedding puts some passage.
+        """
+        terms = [t for t in tokens(fold_diacritics(normalize(expand_abbreviations(question))))
+                 if t not in STOPWORDS_FOLDED and len(t) > 1]
+        if not terms or not hits:
+            return 0.0
+        weights = [self._idf.get(t, self._idf_unknown) for t in terms]
+        total = sum(weights)
+        return max(sum(w for t, w in zip(terms, weights, strict=True) if t in self._folded_tokens[h.index])
+                   for h in hits) / total

@@ -1,0 +1,39 @@
+"""Formatting: HTML escaping and Telegram's 4,096-character limit."""
+
+import re
+
+from bot.render import TELEGRAM_LIMIT, _strip_tags_len, render_html, render_text
+from index.answer import Answer
+from index.metadata import DocMeta
+from index.search import Hit
+from index.store import DocRecord, StoredPassage
+
+
+def make_hit(text: str, n: int = 0) -> Hit:
+    p = StoredPassage(f"d.txt#{n}", "d.txt", "IV. TỔ CHỨC › 3.4. Ban <Dân> vận", text, "body", "k", text)
+    return Hit(p, 1.0, 1.0, 1.0, n)
+
+
+DOCS = {"d.txt": DocRecord("d.txt", "x", DocMeta("Kế hoạch tổng kết", "34-KH/BCĐ", None, "2024-09-12"), None, 1)}
+
+
+def test_html_in_question_and_quote_is_escaped():
+    ans = Answer(True, "<script>alert(1)</script> & Ban Dân vận", "who", [make_hit("a <b>b</b> & c")])
+    msg = render_html(ans, DOCS)
+    assert "<script>" not in msg and "&lt;script&gt;" in msg and "&lt;b&gt;b&lt;/b&gt; &amp; c" in msg
+    assert "số 34-KH/BCĐ, ngày 12/9/2024" in msg and "Ban &lt;Dân&gt; vận" in msg
+
+
+def test_long_answer_kept_under_limit_without_broken_tags():
+    long = "\n".join(f"- dòng {i} " + "nội dung dài " * 30 for i in range(40))
+    ans = Answer(True, "Ban Dân vận", "who", [make_hit(long, i) for i in range(3)])
+    msg = render_html(ans, DOCS)
+    assert _strip_tags_len(msg) <= TELEGRAM_LIMIT
+    for tag in ("b", "i", "blockquote"):
+        assert len(re.findall(f"<{tag}>", msg)) == len(re.findall(f"</{tag}>", msg))
+
+
+def test_console_rendering_lists_citations():
+    out = render_text(Answer(False, "Không có trong tài liệu.", "other", [make_hit("đoạn gần nhất")]), DOCS)
+    assert out.startswith("✗ Không có trong tài liệu.") and "Các đoạn có thể liên quan" in out
+    assert "│ đoạn gần nhất" in out
