@@ -78,7 +78,7 @@ def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="Nhúng l�
     for name, err in report.errors.items():
         typer.echo(f"Bỏ qua {name}: {err}", err=True)
     typer.echo(f"Đã lập chỉ mục {report.documents} tài liệu, {report.passages} đoạn "
-               f"({report.embedded} đoạn nhúng mới, {report.reused} dùng lại) trong {report.seconds:.1f} giây.")
+               f"({report.embedded} vectơ nhúng mới, {report.reused} dùng lại từ bộ nhớ đệm) trong {report.seconds:.1f} giây.")
 
 
 @app.command()

@@ -67,6 +67,37 @@ _INTENT_TERMS = [
 ]
 
 
+_ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+_ORDINAL_WORDS = {1: "Một", 2: "Hai", 3: "Ba", 4: "Bốn", 5: "Năm", 6: "Sáu", 7: "Bảy", 8: "Tám", 9: "Chín", 10: "Mười"}
+_ORDINAL_Q = re.compile(r"\bthu (nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi|\d{1,2})\b")
+
+
+def asked_ordinal(question: str) -> int | None:
+    """'khâu đột phá thứ hai' → 2: documents enumerate with (2), 2. or 'Hai là'."""
+    m = _ORDINAL_Q.search(fold_diacritics(normalize(question)))
+    if not m:
+        return None
+    word = m.group(1)
+    return int(word) if word.isdigit() else _ORDINALS[word]
+
+
+def starts_with_item(text: str, n: int) -> bool:
+    """Whether a passage's body opens with item n of an enumeration."""
+    body = [ln for ln in text.split("\n") if ln.strip()]
+    rx = re.compile(rf"^[-+\s]*(?:\({n}\)|{n}\.(?!\d)|{_ORDINAL_WORDS.get(n, '@@')} là)", re.IGNORECASE)
+    return any(rx.match(ln) for ln in body[-3:][:2] + body[:3])
+
+
+_WHO_Q = re.compile(r"\b(ai|don vi nao|co quan nao|ban nao|ai phu trach|do ai)\b")
+_UNIT_HEADING = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)?\s*(?:Ban|Đảng đoàn|Ủy ban|Uỷ ban|Văn phòng|Văn Phòng|Sở|"
+                           r"Các sở|Các ban|Các Ban|Các cấp|Mặt trận|Hội|Thành đoàn|Đảng ủy|Các đảng bộ|Thường trực)\b")
+
+
+def names_unit(section: str) -> bool:
+    """Whether a passage sits under a heading that names a unit ('3.4. Ban Dân vận Thành ủy')."""
+    return bool(_UNIT_HEADING.match(section.split(" › ")[-1]))
+
+
 def expand_intent(question: str) -> str:
     """Add the word a document uses for what is asked: 'ở đâu' → 'địa điểm', 'khi nào' → 'thời gian'."""
     folded = fold_diacritics(normalize(question))
@@ -170,6 +201,27 @@ class Searcher:
         self._idf = {w: math.log(1 + n / (c + 0.5)) for w, c in df.items()}
         self._idf_unknown = math.log(1 + n / 0.5)
         self.restorer = DiacriticRestorer(texts)
+        self._doc_label_tokens = {}
+        for name, rec in index.docs.items():
+            label = fold_diacritics(normalize(f"{rec.meta.number or ''} {rec.meta.title} {rec.meta.date or ''}"))
+            self._doc_label_tokens[name] = set(tokens(label)) | set(_bigrams(tokens(label)))
+
+    def _doc_prior(self, question: str) -> dict[str, float]:
+        """How well the question names a document (its number, title words, year), 0-1 per document.
+
+        Several documents share a vocabulary ("chương trình 01", "tổng kết"); a year or số hiệu in
+        the question tells them apart.
+        """
+        q_terms = set(query_tokens(fold_diacritics(normalize(question)), folded=True))
+        if not q_terms:
+            return {}
+        scores = {}
+        for name, toks in self._doc_label_tokens.items():
+            scores[name] = sum(self._idf.get(t, 0.0) for t in q_terms & toks)
+        top = max(scores.values(), default=0.0)
+        if top <= 0:
+            return {}
+        return {k: v / top for k, v in scores.items()}
 
     def _bm25_scores(self, question: str) -> np.ndarray:
         n = len(self.index.passages)
@@ -195,16 +247,20 @@ class Searcher:
             return Retrieval(question, query_text, [], 0.0, 0.0)
         bm = self._bm25_scores(expanded)
         qv = self.embedder.encode_query(query_text)
-        k = min(candidates, len(passages))
-        dense_scores, dense_ids = self.index.faiss_index.search(qv.reshape(1, -1), k)
-        dense = {int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0}
+        n = len(passages)
+        k = min(candidates, n)
+        views = self.index.faiss_index.ntotal // n  # vectors per passage (context view, content view)
+        dense_scores, dense_ids = self.index.faiss_index.search(qv.reshape(1, -1), k * views)
+        dense: dict[int, float] = {}
+        for i, sc in zip(dense_ids[0], dense_scores[0], strict=True):
+            if i >= 0:
+                dense[int(i) % n] = max(dense.get(int(i) % n, -1.0), float(sc))
         bm_top = np.argsort(-bm)[:k]
         cand = set(dense) | {int(i) for i in bm_top if bm[i] > 0}
         missing = [i for i in cand if i not in dense]
         if missing:
-            vecs = np.vstack([self.index.faiss_index.reconstruct(int(i)) for i in missing])
-            for i, s in zip(missing, vecs @ qv, strict=True):
-                dense[i] = float(s)
+            for i in missing:
+                dense[i] = max(float(self.index.faiss_index.reconstruct(int(i) + v * n) @ qv) for v in range(views))
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
         d_vals = np.array(list(dense.values()))
         d_hi, d_lo = float(d_vals.max()), float(np.percentile(d_vals, 50))
@@ -215,6 +271,15 @@ class Searcher:
             d = (dense[i] - d_lo) / span
             hits.append(Hit(passages[i], self.bm25_weight * b + self.dense_weight * d, float(bm[i]), dense[i], i))
         folded_q = fold_diacritics(normalize(expanded))
+        ordinal = asked_ordinal(expanded)
+        who = bool(_WHO_Q.search(folded_q))
+        doc_prior = self._doc_prior(expanded)
+        for h in hits:
+            h.score += 0.15 * doc_prior.get(h.passage.doc, 0.0)
+            if ordinal is not None and starts_with_item(h.passage.text, ordinal):
+                h.score += 0.3
+            if who and names_unit(h.passage.section):
+                h.score += 0.1
         for h in hits:  # questions about who signed / when issued are answered by the document's frame
             if h.passage.kind == "closing" and _SIGN_Q.search(folded_q):
                 h.score += 0.35

@@ -147,7 +147,7 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 def make_faiss(vectors: np.ndarray) -> faiss.Index:
     """Exact inner-product search while it is fast enough, HNSW beyond."""
     dim = vectors.shape[1] if vectors.size else 384
-    if len(vectors) <= FLAT_LIMIT:
+    if len(vectors) <= 2 * FLAT_LIMIT:
         index: faiss.Index = faiss.IndexFlatIP(dim)
     else:
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
@@ -191,14 +191,17 @@ def build_index(settings: Settings, embedder, progress: bool = True,
             docs.append(DocRecord(path.name, sha, meta, raw.pages, len(pieces)))
 
         cache = VectorCache(settings.data_dir / "cache" / "vectors.sqlite")
-        keys = [VectorCache.key(embedder.name, p.index_text) for p in passages]
+        # Two views per passage: with its document label and section path (context), and the quoted
+        # text alone (content). Dense search takes the better of the two.
+        views = [p.index_text for p in passages] + [normalize(p.text) for p in passages]
+        keys = [VectorCache.key(embedder.name, v) for v in views]
         known = cache.get_many(keys)
         missing = [i for i, k in enumerate(keys) if k not in known]
         batch = 32
         bar = tqdm(total=len(missing), desc="Nhúng đoạn văn", unit="đoạn", disable=not progress or not missing)
         for start in range(0, len(missing), batch):
             ids = missing[start:start + batch]
-            vecs = embedder.encode_passages([passages[i].index_text for i in ids])
+            vecs = embedder.encode_passages([views[i] for i in ids])
             new = {keys[i]: v for i, v in zip(ids, vecs, strict=True)}
             cache.put_many(new)
             known.update(new)
