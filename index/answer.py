@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .search import STOPWORDS_FOLDED, Hit, Retrieval
+from .search import STOPWORDS_FOLDED, Hit, Retrieval, names_unit
 from .text import fold_diacritics, normalize, split_sentences, tokens
 
 NOT_FOUND = "Không có trong tài liệu."
@@ -41,6 +41,8 @@ MONEY_RX = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ(?! lệ| trọng)|ng
 DAY_RX = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.IGNORECASE)
 CLOCK_RX = re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b")
 NUMBER_RX = re.compile(r"\d[\d.,/]*\s*%?")
+# a figure, not a list number or a bare year: 31.706, 7,5, 67/76, 30%, 1.000, 288 trường hợp
+FIGURE_RX = re.compile(r"(?<![\w(])(?:\d+[.,/]\d+|\d+\s*%|(?!(?:19|20)\d\d\b)\d{2,}(?![.)]\s))")
 UNIT_RX = re.compile(
     r"((?:Đảng đoàn|Ban Cán sự|Ban cán sự|Ban Chỉ đạo|Ban chỉ đạo|Ban Thường vụ|Thường trực|Ban Chấp hành|"
     r"Ban [A-ZĐ][\wÀ-ỹ]+(?: [A-ZĐ\w][\wÀ-ỹ]*){0,3}|Ủy ban [\wÀ-ỹ ]{2,30}?|Uỷ ban [\wÀ-ỹ ]{2,30}?|"
@@ -86,10 +88,16 @@ def _candidates(text: str) -> list[str]:
     """Sentences of a passage, plus runs of short lines (a stamp, a signature, a table row) joined."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
     out: list[str] = []
-    for i, line in enumerate(lines):
-        out.extend(split_sentences(line))
-        if len(line) < 60:
-            out.append(" ".join(lines[max(0, i - 1):i + 2]))
+    run: list[str] = []
+    for line in lines + [""]:
+        if line:
+            out.extend(split_sentences(line))
+        if line and len(line) < 60:
+            run.append(line)
+            continue
+        if len(run) > 1:
+            out.append(" ".join(run))
+        run = []
     return out
 
 
@@ -131,12 +139,35 @@ def _trim(text: str, limit: int = 300) -> str:
 
 
 def _unit_from_heading(hit: Hit) -> str | None:
-    for part in reversed(hit.passage.section.split(" › ")):
-        m = re.match(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)\s*(.+)$", part)
-        name = (m.group(1) if m else part).strip()
-        if UNIT_RX.match(name + "\n") and len(name) < 90:
-            return name
-    return None
+    last = hit.passage.section.split(" › ")[-1]
+    if not names_unit(last):
+        return None
+    m = re.match(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)\s*(.+)$", last)
+    name = (m.group(1) if m else last).strip()
+    return name if len(name) < 120 else None
+
+
+_RESP_COL = re.compile(r"(chủ trì|cơ quan|đơn vị thực hiện|phụ trách|trách nhiệm)", re.IGNORECASE)
+
+
+def _table_who(hit: Hit) -> str | None:
+    """For a table row: the value of its 'responsible' column, an empty cell said as such."""
+    rows = [ln for ln in hit.passage.text.split("\n") if " | " in ln or ln.startswith("| ")]
+    if not rows:
+        return None
+    header = [c.strip() for c in rows[0].split(" | ")]
+    col = next((i for i, c in enumerate(header) if _RESP_COL.search(c)), None)
+    if col is None:
+        return None
+    parts = []
+    for row in rows[1:]:
+        cells = [c.strip() for c in (" " + row if row.startswith("| ") else row).split(" | ")]
+        if len(cells) <= 1 or re.fullmatch(r"[IVX]+\.?", cells[0]):
+            continue
+        content = next((c for c in cells[1:col] if c), "")
+        value = cells[col] if col < len(cells) and cells[col] else f"({header[col]} để trống)"
+        parts.append(f"{_trim(content, 90)}: {value}")
+    return "; ".join(parts) if parts else None
 
 
 _ASSIGN_RX = re.compile(r"(?:[Gg]iao|do)\s+(.{4,120}?)\s+(?:chủ trì|làm|phụ trách|có trách nhiệm|chỉ đạo|"
@@ -146,6 +177,10 @@ _ADDRESS_RX = re.compile(r"(?:gửi về|báo cáo kết quả với|báo cáo v
 
 def _who(question: str, hits: list[Hit]) -> str | None:
     top = hits[0]
+    if top.passage.kind == "table":
+        table = _table_who(top)
+        if table:
+            return table
     sent, _ = _best_sentence(question, top.passage.text)
     heading_unit = _unit_from_heading(top)
     if sent:
@@ -168,7 +203,15 @@ def _when(question: str, hits: list[Hit]) -> str | None:
     q = fold_diacritics(normalize(question))
     bonus = _DEADLINE_CUE if re.search(r"\b(han|cham nhat|truoc ngay)\b", q) else None
     sent = _best_in_hits(question, hits, must=DATE_RX, bonus=bonus)
-    return _trim(sent, 260) if sent else None
+    return with_numeric_dates(_trim(sent, 260)) if sent else None
+
+
+_LONG_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+
+
+def with_numeric_dates(text: str) -> str:
+    """'ngày 18 tháng 8 năm 2011' → 'ngày 18 tháng 8 năm 2011 (18/8/2011)': easier to read at a glance."""
+    return _LONG_DATE.sub(lambda m: f"{m.group(0)} ({int(m.group(1))}/{int(m.group(2))}/{m.group(3)})", text)
 
 
 def _where(question: str, hits: list[Hit]) -> str | None:
@@ -178,7 +221,7 @@ def _where(question: str, hits: list[Hit]) -> str | None:
 
 
 def _how_much(question: str, hits: list[Hit]) -> str | None:
-    sent = _best_in_hits(question, hits, must=NUMBER_RX)
+    sent = _best_in_hits(question, hits, must=FIGURE_RX) or _best_in_hits(question, hits, must=NUMBER_RX)
     return _trim(sent, 300) if sent else None
 
 
