@@ -14,8 +14,9 @@ import typer
 
 from index.settings import Settings, get_settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="docbot: hỏi đáp văn bản có trích dẫn, nhắc hạn (offline).")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="docbot: hỏi đáp văn bản có trích dẫn, nhắc hạn (offline)."
+)
 _state: dict[str, Settings] = {}
 
 
@@ -57,8 +58,9 @@ def install_model() -> None:
 
 
 @app.command("index")
-def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="Nhúng lại mọi đoạn (bỏ qua bộ nhớ đệm)")]
-              = False) -> None:
+def index_cmd(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Nhúng lại mọi đoạn (bỏ qua bộ nhớ đệm)")] = False,
+) -> None:
     """Lập chỉ mục thư mục tài liệu (tăng dần: đoạn không đổi không nhúng lại)."""
     from index.embedding import Embedder, ModelError, ensure_model
     from index.store import build_index
@@ -77,13 +79,16 @@ def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="Nhúng l�
     report = build_index(settings, embedder, progress=True)
     for name, err in report.errors.items():
         typer.echo(f"Bỏ qua {name}: {err}", err=True)
-    typer.echo(f"Đã lập chỉ mục {report.documents} tài liệu, {report.passages} đoạn "
-               f"({report.embedded} vectơ nhúng mới, {report.reused} dùng lại từ bộ nhớ đệm) trong {report.seconds:.1f} giây.")
+    typer.echo(
+        f"Đã lập chỉ mục {report.documents} tài liệu, {report.passages} đoạn "
+        f"({report.embedded} vectơ nhúng mới, {report.reused} dùng lại từ bộ nhớ đệm) trong {report.seconds:.1f} giây."
+    )
 
 
 @app.command()
-def ask(question: Annotated[list[str], typer.Argument(help="Câu hỏi")],
-        top_k: Annotated[int, typer.Option("--top-k")] = 3) -> None:
+def ask(
+    question: Annotated[list[str], typer.Argument(help="Câu hỏi")], top_k: Annotated[int, typer.Option("--top-k")] = 3
+) -> None:
     """Hỏi một câu, in câu trả lời kèm trích dẫn."""
     from bot.render import render_text
 
@@ -133,9 +138,12 @@ def search(
     for q in questions:
         answer, took = engine.ask(q, top_k=top_k)
         if as_json:
-            out = {"question": q, "took_ms": round(took, 2),
-                   "answer": {"found": answer.found, "text": answer.text, "type": answer.qtype},
-                   "results": [result_json(h, engine.index.docs) for h in answer.hits[:top_k]]}
+            out = {
+                "question": q,
+                "took_ms": round(took, 2),
+                "answer": {"found": answer.found, "text": answer.text, "type": answer.qtype},
+                "results": [result_json(h, engine.index.docs) for h in answer.hits[:top_k]],
+            }
             typer.echo(json.dumps(out, ensure_ascii=False))
         else:
             typer.echo(render_text(answer, engine.index.docs, max_citations=top_k) + "\n")
@@ -147,8 +155,9 @@ def docs() -> None:
     engine = _engine()
     for d in engine.index.docs.values():
         m = d.meta
-        typer.echo(f"- {d.doc}: {m.title[:100]} | số hiệu: {m.number or '—'} | ngày: {m.date or '—'} | "
-                   f"{d.passages} đoạn")
+        typer.echo(
+            f"- {d.doc}: {m.title[:100]} | số hiệu: {m.number or '—'} | ngày: {m.date or '—'} | {d.passages} đoạn"
+        )
 
 
 if __name__ == "__main__":

@@ -35,8 +35,14 @@ def doc_citation(doc: DocRecord | None, fallback: str) -> str:
 def result_json(hit: Hit, docs: dict[str, DocRecord]) -> dict:
     """One search result in the CLI's JSON contract."""
     doc = docs.get(hit.passage.doc)
-    return {"doc": hit.passage.doc, "title": doc_citation(doc, hit.passage.doc), "section": hit.passage.section,
-            "text": hit.passage.text, "score": round(hit.score, 4), "pid": hit.passage.pid}
+    return {
+        "doc": hit.passage.doc,
+        "title": doc_citation(doc, hit.passage.doc),
+        "section": hit.passage.section,
+        "text": hit.passage.text,
+        "score": round(hit.score, 4),
+        "pid": hit.passage.pid,
+    }
 
 
 def render_text(answer: Answer, docs: dict[str, DocRecord], max_citations: int = 3) -> str:
@@ -69,13 +75,17 @@ def _highlight(text: str, answer_text: str) -> str:
     return "\n".join(out)
 
 
-def render_html(answer: Answer, docs: dict[str, DocRecord], start: int = 0, max_citations: int = 3,
-                limit: int = TELEGRAM_LIMIT) -> str:
+def render_html(
+    answer: Answer, docs: dict[str, DocRecord], start: int = 0, max_citations: int = 3, limit: int = TELEGRAM_LIMIT
+) -> str:
     """Telegram rendering (parse_mode=HTML), always within the message limit."""
-    head = f"<b>{html.escape(answer.text, quote=False)}</b>" if answer.found else (
-        f"<b>{html.escape(answer.text, quote=False)}</b>\n<i>Các đoạn có thể liên quan:</i>")
+    head = (
+        f"<b>{html.escape(answer.text, quote=False)}</b>"
+        if answer.found
+        else (f"<b>{html.escape(answer.text, quote=False)}</b>\n<i>Các đoạn có thể liên quan:</i>")
+    )
     blocks = []
-    for n, hit in enumerate(answer.hits[start:start + max_citations], start + 1):
+    for n, hit in enumerate(answer.hits[start : start + max_citations], start + 1):
         cite = html.escape(doc_citation(docs.get(hit.passage.doc), hit.passage.doc), quote=False)
         sec = html.escape(hit.passage.section, quote=False)
         quote = _highlight(hit.passage.text, answer.text if answer.found else "")
@@ -89,6 +99,7 @@ def _strip_tags_len(text: str) -> int:
 
 def fit_message(head: str, blocks: list[tuple[str, str]], limit: int = TELEGRAM_LIMIT) -> str:
     """Assemble head + citation blocks; drop or trim whole quotes (by lines) to stay under limit."""
+
     def build(bs: list[tuple[str, str]]) -> str:
         return "\n\n".join([head] + [f"{title}<blockquote>{quote}</blockquote>" for title, quote in bs])
 

@@ -10,6 +10,7 @@ liệu" and the closest passages are offered as possibly related.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from .search import STOPWORDS_FOLDED, Hit, Retrieval, names_unit
@@ -17,16 +18,22 @@ from .text import fold_diacritics, normalize, split_sentences, tokens
 
 NOT_FOUND = "Không có trong tài liệu."
 
-_WHO = re.compile(r"\b(ai|don vi nao|co quan nao|ban nao|do ai|ai phu trach|chu tri|phu trach|giao cho ai|"
-                  r"cho ai|nop cho ai|gui ve dau|trach nhiem)\b")
-_WHEN = re.compile(r"\b(khi nao|bao gio|ngay nao|thoi gian|thoi han|han nop|han chot|han|nam nao|thang nao|"
-                   r"quy nao|luc nao|tu ngay|den ngay|thoi diem)\b")
+_WHO = re.compile(
+    r"\b(ai|don vi nao|co quan nao|ban nao|do ai|ai phu trach|chu tri|phu trach|giao cho ai|"
+    r"cho ai|nop cho ai|gui ve dau|trach nhiem)\b"
+)
+_WHEN = re.compile(
+    r"\b(khi nao|bao gio|ngay nao|thoi gian|thoi han|han nop|han chot|han|nam nao|thang nao|"
+    r"quy nao|luc nao|tu ngay|den ngay|thoi diem)\b"
+)
 _WHERE = re.compile(r"\b(o dau|tai dau|dia diem|noi nao|cho nao)\b")
 _HOW_MUCH = re.compile(r"\b(bao nhieu|may|ty le|chi tieu|muc tieu|so luong|so|dat)\b")
 _SIGN = re.compile(r"\b(ai ky|ky boi|nguoi ky|ky ten|ai ki)\b")
-_MONEY_Q = re.compile(r"\b(bao nhieu tien|kinh phi bao nhieu|may trieu|may ty|so tien|bao nhieu dong|"
-                      r"duoc duyet bao nhieu|ho tro bao nhieu|muc ho tro|chi phi bao nhieu|bao nhieu trieu|"
-                      r"bao nhieu ty)\b")
+_MONEY_Q = re.compile(
+    r"\b(bao nhieu tien|kinh phi bao nhieu|may trieu|may ty|so tien|bao nhieu dong|"
+    r"duoc duyet bao nhieu|ho tro bao nhieu|muc ho tro|chi phi bao nhieu|bao nhieu trieu|"
+    r"bao nhieu ty)\b"
+)
 _EXACT_DAY_Q = re.compile(r"\b(ngay nao|ngay may|hom nao|ngay bao nhieu)\b")
 _CLOCK_Q = re.compile(r"\b(may gio|gio nao|luc may gio|bat dau luc)\b")
 
@@ -42,7 +49,9 @@ DAY_RX = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|ngày\s+\d{1,2}\s+tháng
 CLOCK_RX = re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b")
 NUMBER_RX = re.compile(r"\d[\d.,/]*\s*%?")
 # a figure, not a list number or a bare year: 31.706, 7,5, 67/76, 30%, 1.000, 288 trường hợp
-FIGURE_RX = re.compile(r"(?<![\w(])(?:\d+[.,/]\d+|\d+\s*%|(?!(?:19|20)\d\d\b)\d{2,}(?![.)]\s))")
+FIGURE_RX = re.compile(
+    r"(?<![\w(/-])(?:\d+[.,/]\d+(?![-/]?[A-Za-z])|\d+\s*%|(?!(?:19|20)\d\d\b)\d{2,}(?![.)]\s|[-/\w]))"
+)
 UNIT_RX = re.compile(
     r"((?:Đảng đoàn|Ban Cán sự|Ban cán sự|Ban Chỉ đạo|Ban chỉ đạo|Ban Thường vụ|Thường trực|Ban Chấp hành|"
     r"Ban [A-ZĐ][\wÀ-ỹ]+(?: [A-ZĐ\w][\wÀ-ỹ]*){0,3}|Ủy ban [\wÀ-ỹ ]{2,30}?|Uỷ ban [\wÀ-ỹ ]{2,30}?|"
@@ -105,9 +114,19 @@ def _q_bigrams(terms_seq: list[str]) -> set[str]:
     return {f"{a} {b}" for a, b in zip(terms_seq, terms_seq[1:], strict=False)}
 
 
-def _best_sentence(question: str, text: str, must: re.Pattern[str] | None = None,
-                   bonus: re.Pattern[str] | None = None) -> tuple[str | None, float]:
-    """The sentence of a passage sharing most words (and word pairs) with the question."""
+# IDF of the index being answered from; a ContextVar keeps concurrent answers (bot threads) apart.
+_IDF: ContextVar[dict[str, float] | None] = ContextVar("idf", default=None)
+
+
+def _w(term: str) -> float:
+    idf = _IDF.get()
+    return min(idf.get(term, 3.0), 6.0) / 3.0 if idf else 1.0
+
+
+def _best_sentence(
+    question: str, text: str, must: re.Pattern[str] | None = None, bonus: re.Pattern[str] | None = None
+) -> tuple[str | None, float]:
+    """The sentence of a passage sharing most (rare) words and word pairs with the question."""
     seq = [t for t in tokens(fold_diacritics(normalize(question))) if t not in STOPWORDS_FOLDED]
     terms, pairs = set(seq), _q_bigrams(seq)
     best, best_score = None, -1.0
@@ -115,7 +134,7 @@ def _best_sentence(question: str, text: str, must: re.Pattern[str] | None = None
         if must is not None and not must.search(sent):
             continue
         toks = tokens(fold_diacritics(normalize(sent)))
-        score = len(terms & set(toks)) + 0.5 * len(pairs & _q_bigrams(toks)) - 0.004 * len(toks)
+        score = sum(_w(t) for t in terms & set(toks)) + 0.5 * len(pairs & _q_bigrams(toks)) - 0.004 * len(toks)
         if bonus is not None and bonus.search(sent):
             score += 1.5
         if score > best_score:
@@ -123,13 +142,18 @@ def _best_sentence(question: str, text: str, must: re.Pattern[str] | None = None
     return best, best_score
 
 
-def _best_in_hits(question: str, hits: list[Hit], must: re.Pattern[str] | None = None,
-                  bonus: re.Pattern[str] | None = None, depth: int = 2) -> str | None:
+def _best_in_hits(
+    question: str,
+    hits: list[Hit],
+    must: re.Pattern[str] | None = None,
+    bonus: re.Pattern[str] | None = None,
+    depth: int = 2,
+) -> str | None:
     best, best_score = None, -1e9
     for rank, hit in enumerate(hits[:depth]):
         sent, score = _best_sentence(question, hit.passage.text, must, bonus)
-        if sent is not None and score - 1.0 * rank > best_score:
-            best, best_score = sent, score - 1.0 * rank
+        if sent is not None and score - 0.6 * rank > best_score:
+            best, best_score = sent, score - 0.6 * rank
     return best
 
 
@@ -170,8 +194,10 @@ def _table_who(hit: Hit) -> str | None:
     return "; ".join(parts) if parts else None
 
 
-_ASSIGN_RX = re.compile(r"(?:[Gg]iao|do)\s+(.{4,120}?)\s+(?:chủ trì|làm|phụ trách|có trách nhiệm|chỉ đạo|"
-                        r"thực hiện|theo dõi|tham mưu|xây dựng)")
+_ASSIGN_RX = re.compile(
+    r"(?:[Gg]iao|do)\s+(.{4,120}?)\s+(?:chủ trì|làm|phụ trách|có trách nhiệm|chỉ đạo|"
+    r"thực hiện|theo dõi|tham mưu|xây dựng)"
+)
 _ADDRESS_RX = re.compile(r"(?:gửi về|báo cáo kết quả với|báo cáo với|nộp về|nộp cho)\s+(.{4,160}?)(?:[;.]|$)")
 
 
@@ -246,8 +272,9 @@ def lacks_asked_entity(question: str, hits: list[Hit]) -> bool:
     return bool(_CLOCK_Q.search(q) and not CLOCK_RX.search(texts))
 
 
-def is_off_topic(retrieval: Retrieval, min_coverage: float = 0.3, soft_coverage: float = 0.7,
-                 min_dense: float = 0.85) -> bool:
+def is_off_topic(
+    retrieval: Retrieval, min_coverage: float = 0.3, soft_coverage: float = 0.7, min_dense: float = 0.85
+) -> bool:
     """Weak retrieval: few of the question's (IDF-weighted) words in any top passage, or a middling
     share together with a low embedding similarity. Thresholds are for multilingual-e5-small,
     whose cosines are compressed into 0.8-0.95."""
@@ -264,6 +291,7 @@ def make_answer(retrieval: Retrieval) -> Answer:
     if is_off_topic(retrieval) or lacks_asked_entity(retrieval.question, hits):
         return Answer(False, NOT_FOUND, qtype, hits)
     q = retrieval.query_text
+    _IDF.set(retrieval.idf)
     line: str | None
     if qtype == "sign":
         line = _sign(hits) or _who(q, hits)

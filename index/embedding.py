@@ -73,14 +73,20 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            vecs = self.model.encode(texts, prompt_name=self._passage_prompt, batch_size=batch_size,
-                                     normalize_embeddings=True, show_progress_bar=progress,
-                                     convert_to_numpy=True)
+            vecs = self.model.encode(
+                texts,
+                prompt_name=self._passage_prompt,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=progress,
+                convert_to_numpy=True,
+            )
         return np.asarray(vecs, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
         """Unit-length question vector (float32)."""
         with self._lock:
-            vec = self.model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True,
-                                    convert_to_numpy=True)
+            vec = self.model.encode(
+                [text], prompt_name=self._query_prompt, normalize_embeddings=True, convert_to_numpy=True
+            )
         return np.asarray(vec[0], dtype=np.float32)

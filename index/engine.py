@@ -37,8 +37,9 @@ class Engine:
         with self._lock:
             if self._searcher is None or gen != self._generation:
                 index = load_index(self.settings)
-                self._searcher = Searcher(index, self.embedder, self.settings.bm25_weight,
-                                          self.settings.dense_weight, reranker=self.reranker)
+                self._searcher = Searcher(
+                    index, self.embedder, self.settings.bm25_weight, self.settings.dense_weight, reranker=self.reranker
+                )
                 self._generation = index.generation
             return self._searcher
 

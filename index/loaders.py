@@ -79,8 +79,10 @@ def load_pdf(data: bytes, name: str) -> RawDocument:
     except LoaderError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise LoaderError(f"Tệp PDF «{name}» bị hỏng, không đọc được ({exc.__class__.__name__}). "
-                          "Hãy xuất lại PDF từ bản gốc rồi gửi lại.") from exc
+        raise LoaderError(
+            f"Tệp PDF «{name}» bị hỏng, không đọc được ({exc.__class__.__name__}). "
+            "Hãy xuất lại PDF từ bản gốc rồi gửi lại."
+        ) from exc
     if not pages:
         raise LoaderError(f"Tệp PDF «{name}» không có trang nào.")
     text = "\n\n".join(p.strip() for p in pages)
@@ -106,8 +108,9 @@ def load_docx(data: bytes, name: str) -> RawDocument:
             if "word/document.xml" not in zf.namelist():
                 raise LoaderError(f"Tệp «{name}» có đuôi .docx nhưng không phải tài liệu Word.")
     except zipfile.BadZipFile as exc:
-        raise LoaderError(f"Tệp «{name}» không phải tệp .docx hợp lệ (không mở được). "
-                          "Hãy lưu lại bằng Word dưới dạng .docx.") from exc
+        raise LoaderError(
+            f"Tệp «{name}» không phải tệp .docx hợp lệ (không mở được). Hãy lưu lại bằng Word dưới dạng .docx."
+        ) from exc
     try:
         document: DocxDocument = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx surfaces lxml/zip/key errors

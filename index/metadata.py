@@ -14,8 +14,22 @@ from .text import clean_markup
 
 _NUMBER_RE = re.compile(r"\bSố\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,6}(?:/[A-ZĐ0-9]{1,8}){1,3})")
 _DATE_LINE_RE = re.compile(r"(?:Hà Nội|[A-ZĐ][\wÀ-ỹ ]{1,20}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
-_DOC_TYPES = ("KẾ HOẠCH", "BÁO CÁO", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "CHƯƠNG TRÌNH", "NGHỊ QUYẾT", "CHỈ THỊ",
-              "KẾT LUẬN", "QUYẾT ĐỊNH", "THÔNG BÁO", "HƯỚNG DẪN", "QUY ĐỊNH", "ĐỀ ÁN", "TỜ TRÌNH", "CÔNG VĂN")
+_DOC_TYPES = (
+    "KẾ HOẠCH",
+    "BÁO CÁO",
+    "CHƯƠNG TRÌNH HÀNH ĐỘNG",
+    "CHƯƠNG TRÌNH",
+    "NGHỊ QUYẾT",
+    "CHỈ THỊ",
+    "KẾT LUẬN",
+    "QUYẾT ĐỊNH",
+    "THÔNG BÁO",
+    "HƯỚNG DẪN",
+    "QUY ĐỊNH",
+    "ĐỀ ÁN",
+    "TỜ TRÌNH",
+    "CÔNG VĂN",
+)
 _ISSUERS = ("THÀNH ỦY HÀ NỘI", "THÀNH UỶ HÀ NỘI", "BAN CHẤP HÀNH ĐẢNG BỘ", "BAN THƯỜNG VỤ", "UBND", "ỦY BAN NHÂN DÂN")
 _SIGN_RE = re.compile(r"^(?:T/M|TM\.?)\s+(.+)$")
 
@@ -36,7 +50,7 @@ def _title(lines: list[str], fallback: str) -> str:
         for kind in _DOC_TYPES:
             if up == kind or (up.startswith(kind) and len(up) < len(kind) + 4):
                 rest: list[str] = []
-                for nxt in lines[i + 1:i + 6]:
+                for nxt in lines[i + 1 : i + 6]:
                     if not nxt.strip():
                         if rest:
                             break
@@ -50,7 +64,7 @@ def _title(lines: list[str], fallback: str) -> str:
                 return (kind_title + " " + " ".join(rest)).strip()
         if line.strip().startswith("V/v"):
             vv = [line.strip()]
-            for nxt in lines[i + 1:i + 5]:
+            for nxt in lines[i + 1 : i + 5]:
                 if not nxt.strip() or nxt.strip().startswith(("-", "ĐẢNG", "Hà Nội")) or _is_upper(nxt):
                     break
                 vv.append(nxt.strip())

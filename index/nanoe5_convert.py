@@ -476,9 +476,7 @@ def build_tokenizer(pm: PackedModel) -> Tokenizer:
 
     vocab = [(piece, float(score)) for piece, score in zip(pm.pieces, pm.scores.tolist(), strict=True)]
     tok = Tokenizer(Unigram(vocab, unk_id=pm.unk, byte_fallback=False))
-    tok.normalizer = normalizers.Precompiled(
-        build_charsmap({chr(cp): out for cp, out in pm.norm_map.items()})
-    )
+    tok.normalizer = normalizers.Precompiled(build_charsmap({chr(cp): out for cp, out in pm.norm_map.items()}))
     tok.pre_tokenizer = pre_tokenizers.Sequence(
         [
             pre_tokenizers.WhitespaceSplit(),

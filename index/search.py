@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import bm25s
 import numpy as np
@@ -30,9 +30,18 @@ STOPWORDS_FOLDED = frozenset(fold_diacritics(w) for w in STOPWORDS) - {"co", "ca
 # Short forms officials type. Lower-case keys match any case; upper-case keys only match as typed,
 # because "tu", "kh" or "bc" are also ordinary unaccented syllables ("từ", "khi", "bác").
 _ABBREV = {
-    "ctr": "chương trình", "btv": "ban thường vụ", "bcđ": "ban chỉ đạo", "kt-xh": "kinh tế - xã hội",
-    "ĐBQH": "đại biểu quốc hội", "TU": "Thành ủy", "KH": "kế hoạch", "BC": "báo cáo", "CV": "công văn",
-    "TP": "thành phố", "BCD": "ban chỉ đạo", "NQ": "nghị quyết",
+    "ctr": "chương trình",
+    "btv": "ban thường vụ",
+    "bcđ": "ban chỉ đạo",
+    "kt-xh": "kinh tế - xã hội",
+    "ĐBQH": "đại biểu quốc hội",
+    "TU": "Thành ủy",
+    "KH": "kế hoạch",
+    "BC": "báo cáo",
+    "CV": "công văn",
+    "TP": "thành phố",
+    "BCD": "ban chỉ đạo",
+    "NQ": "nghị quyết",
 }
 
 
@@ -54,8 +63,11 @@ def expand_abbreviations(question: str) -> str:
     out = []
     for w in question.split():
         core = w.strip("?,.!;:")
-        rep = _ABBREV.get(core) or (_ABBREV.get(core.lower()) if core.lower() in _ABBREV and core.lower() == next(
-            (k for k in _ABBREV if k == core.lower()), None) else None)
+        rep = _ABBREV.get(core) or (
+            _ABBREV.get(core.lower())
+            if core.lower() in _ABBREV and core.lower() == next((k for k in _ABBREV if k == core.lower()), None)
+            else None
+        )
         out.append(w.replace(core, rep) if rep else w)
     return " ".join(out)
 
@@ -89,8 +101,10 @@ def starts_with_item(text: str, n: int) -> bool:
 
 
 _WHO_Q = re.compile(r"\b(ai|don vi nao|co quan nao|ban nao|ai phu trach|do ai)\b")
-_UNIT_HEADING = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)?\s*(?:Ban|Đảng đoàn|Ủy ban|Uỷ ban|Văn phòng|Văn Phòng|Sở|"
-                           r"Các sở|Các ban|Các Ban|Các cấp|Mặt trận|Hội|Thành đoàn|Đảng ủy|Các đảng bộ|Thường trực)\b")
+_UNIT_HEADING = re.compile(
+    r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)?\s*(?:Ban|Đảng đoàn|Ủy ban|Uỷ ban|Văn phòng|Văn Phòng|Sở|"
+    r"Các sở|Các ban|Các Ban|Các cấp|Mặt trận|Hội|Thành đoàn|Đảng ủy|Các đảng bộ|Thường trực)\b"
+)
 
 
 def names_unit(section: str) -> bool:
@@ -175,13 +189,15 @@ class Retrieval:
     hits: list[Hit]
     max_dense: float
     term_coverage: float  # IDF-weighted share of the question's words found in a top passage
+    idf: dict[str, float] = field(default_factory=dict)  # folded word → IDF, to weigh answer sentences
 
 
 class Searcher:
     """Hybrid search over one loaded index generation."""
 
-    def __init__(self, index: LoadedIndex, embedder, bm25_weight: float = 0.6, dense_weight: float = 0.4,
-                 reranker=None):
+    def __init__(
+        self, index: LoadedIndex, embedder, bm25_weight: float = 0.6, dense_weight: float = 0.4, reranker=None
+    ):
         self.index = index
         self.embedder = embedder
         self.bm25_weight = bm25_weight
@@ -230,8 +246,11 @@ class Searcher:
         accented = has_diacritics(question)
         q = normalize(question)
         folded_q = fold_diacritics(q)
-        scores = self._bm25_folded.get_scores(query_tokens(folded_q, folded=True)) if query_tokens(
-            folded_q, folded=True) else np.zeros(n)
+        scores = (
+            self._bm25_folded.get_scores(query_tokens(folded_q, folded=True))
+            if query_tokens(folded_q, folded=True)
+            else np.zeros(n)
+        )
         if accented:
             qt = query_tokens(q, folded=False)
             if qt:
@@ -244,7 +263,7 @@ class Searcher:
         expanded = expand_intent(expand_abbreviations(question))
         query_text = expanded if has_diacritics(expanded) else self.restorer.restore(expanded)
         if not passages:
-            return Retrieval(question, query_text, [], 0.0, 0.0)
+            return Retrieval(question, query_text, [], 0.0, 0.0, self._idf)
         bm = self._bm25_scores(expanded)
         qv = self.embedder.encode_query(query_text)
         n = len(passages)
@@ -291,8 +310,8 @@ class Searcher:
             scores = self.reranker.predict([(query_text, h.passage.text) for h in head])
             for h, s in zip(head, scores, strict=True):
                 h.score = float(s)
-            hits = sorted(head, key=lambda h: -h.score) + hits[len(head):]
-        return Retrieval(question, query_text, hits[:top_k], d_hi, self.coverage(question, hits[:3]))
+            hits = sorted(head, key=lambda h: -h.score) + hits[len(head) :]
+        return Retrieval(question, query_text, hits[:top_k], d_hi, self.coverage(question, hits[:3]), self._idf)
 
     def coverage(self, question: str, hits: list[Hit]) -> float:
         """IDF-weighted share of the question's content words found in one of the given passages.
@@ -300,11 +319,16 @@ class Searcher:
         Words the corpus never uses weigh the most, so "giá vé máy bay" scores low however close
         the embedding puts some passage.
         """
-        terms = [t for t in tokens(fold_diacritics(normalize(expand_abbreviations(question))))
-                 if t not in STOPWORDS_FOLDED and len(t) > 1]
+        terms = [
+            t
+            for t in tokens(fold_diacritics(normalize(expand_abbreviations(question))))
+            if t not in STOPWORDS_FOLDED and len(t) > 1
+        ]
         if not terms or not hits:
             return 0.0
         weights = [self._idf.get(t, self._idf_unknown) for t in terms]
         total = sum(weights)
-        return max(sum(w for t, w in zip(terms, weights, strict=True) if t in self._folded_tokens[h.index])
-                   for h in hits) / total
+        return (
+            max(sum(w for t, w in zip(terms, weights, strict=True) if t in self._folded_tokens[h.index]) for h in hits)
+            / total
+        )

@@ -107,7 +107,7 @@ class VectorCache:
         """Vectors already known."""
         out: dict[str, np.ndarray] = {}
         for i in range(0, len(keys), 500):
-            chunk_keys = keys[i:i + 500]
+            chunk_keys = keys[i : i + 500]
             q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(chunk_keys))})"
             for k, v in self.db.execute(q, chunk_keys):
                 out[k] = np.frombuffer(v, dtype=np.float32)
@@ -116,8 +116,10 @@ class VectorCache:
     def put_many(self, items: dict[str, np.ndarray]) -> None:
         """Remember new vectors."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)",
-                                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO vec VALUES (?, ?)",
+                [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+            )
 
     def close(self) -> None:
         """Close the database."""
@@ -140,8 +142,11 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     """Documents to index, in a stable order."""
     if not corpus_dir.is_dir():
         return []
-    return sorted(p for p in corpus_dir.iterdir()
-                  if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in corpus_dir.iterdir()
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+    )
 
 
 def make_faiss(vectors: np.ndarray) -> faiss.Index:
@@ -161,8 +166,9 @@ def make_faiss(vectors: np.ndarray) -> faiss.Index:
 ProgressFn = Callable[[str, int, int], None]
 
 
-def build_index(settings: Settings, embedder, progress: bool = True,
-                on_progress: ProgressFn | None = None) -> BuildReport:
+def build_index(
+    settings: Settings, embedder, progress: bool = True, on_progress: ProgressFn | None = None
+) -> BuildReport:
     """Load, chunk and embed every corpus document into a new generation, then switch to it."""
     from tqdm import tqdm
 
@@ -185,9 +191,17 @@ def build_index(settings: Settings, embedder, progress: bool = True,
             pieces = chunk(path.name, raw.text)
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
             for p in pieces:
-                passages.append(StoredPassage(
-                    pid=p.pid, doc=p.doc, section=p.section, text=p.text, kind=p.kind,
-                    section_key=p.section_key, index_text=passage_index_text(meta, p.section, p.text)))
+                passages.append(
+                    StoredPassage(
+                        pid=p.pid,
+                        doc=p.doc,
+                        section=p.section,
+                        text=p.text,
+                        kind=p.kind,
+                        section_key=p.section_key,
+                        index_text=passage_index_text(meta, p.section, p.text),
+                    )
+                )
             docs.append(DocRecord(path.name, sha, meta, raw.pages, len(pieces)))
 
         cache = VectorCache(settings.data_dir / "cache" / "vectors.sqlite")
@@ -200,7 +214,7 @@ def build_index(settings: Settings, embedder, progress: bool = True,
         batch = 32
         bar = tqdm(total=len(missing), desc="Nhúng đoạn văn", unit="đoạn", disable=not progress or not missing)
         for start in range(0, len(missing), batch):
-            ids = missing[start:start + batch]
+            ids = missing[start : start + batch]
             vecs = embedder.encode_passages([views[i] for i in ids])
             new = {keys[i]: v for i, v in zip(ids, vecs, strict=True)}
             cache.put_many(new)
@@ -211,8 +225,9 @@ def build_index(settings: Settings, embedder, progress: bool = True,
         bar.close()
         cache.close()
         dim = embedder.dim
-        vectors = (np.stack([known[k] for k in keys]).astype(np.float32) if keys
-                   else np.zeros((0, dim), dtype=np.float32))
+        vectors = (
+            np.stack([known[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, dim), dtype=np.float32)
+        )
 
         gen = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 1000:03d}"
         tmp = index_dir / (gen + ".tmp")
@@ -224,14 +239,27 @@ def build_index(settings: Settings, embedder, progress: bool = True,
             json.dump([{**asdict(d), "meta": asdict(d.meta)} for d in docs], fh, ensure_ascii=False, indent=1)
         np.save(tmp / "vectors.npy", vectors)
         faiss.write_index(make_faiss(vectors), str(tmp / "faiss.index"))
-        manifest = {"model": embedder.name, "dim": dim, "passages": len(passages), "documents": len(docs),
-                    "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "errors": errors}
+        manifest = {
+            "model": embedder.name,
+            "dim": dim,
+            "passages": len(passages),
+            "documents": len(docs),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "errors": errors,
+        }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         os.rename(tmp, index_dir / gen)
         switch_current(index_dir, gen)
         prune_generations(index_dir, keep=2)
-        return BuildReport(gen, len(docs), len(passages), len(missing), len(keys) - len(missing),
-                           round(time.perf_counter() - started, 2), errors)
+        return BuildReport(
+            gen,
+            len(docs),
+            len(passages),
+            len(missing),
+            len(keys) - len(missing),
+            round(time.perf_counter() - started, 2),
+            errors,
+        )
 
 
 def switch_current(index_dir: Path, gen: str) -> None:
@@ -257,8 +285,9 @@ def current_generation(index_dir: Path) -> Path:
 def prune_generations(index_dir: Path, keep: int = 2) -> None:
     """Drop old generations and half-built leftovers (a killed build leaves a .tmp)."""
     live = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
-    gens = sorted((p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("gen-")),
-                  key=lambda p: p.stat().st_mtime)
+    gens = sorted(
+        (p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("gen-")), key=lambda p: p.stat().st_mtime
+    )
     finished = [g for g in gens if not g.name.endswith(".tmp")]
     for g in gens:
         if g.name.endswith(".tmp") or (g.name != live and g in finished[:-keep]):
@@ -284,9 +313,13 @@ def load_index(settings: Settings) -> LoadedIndex:
     if manifest["model"] != settings.embedding_model:
         raise IndexModelMismatch(
             f"Chỉ mục được xây bằng mô hình «{manifest['model']}», nhưng cấu hình hiện tại là "
-            f"«{settings.embedding_model}». Hãy chạy lại: docbot index --rebuild")
-    passages = [StoredPassage(**json.loads(line))
-                for line in (gen / "passages.jsonl").read_text(encoding="utf-8").splitlines() if line]
+            f"«{settings.embedding_model}». Hãy chạy lại: docbot index --rebuild"
+        )
+    passages = [
+        StoredPassage(**json.loads(line))
+        for line in (gen / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+        if line
+    ]
     docs = {}
     for d in json.loads((gen / "docs.json").read_text(encoding="utf-8")):
         d["meta"] = DocMeta(**d["meta"])
@@ -294,5 +327,6 @@ def load_index(settings: Settings) -> LoadedIndex:
     by_section: dict[str, list[int]] = {}
     for i, p in enumerate(passages):
         by_section.setdefault(p.section_key, []).append(i)
-    return LoadedIndex(gen.name, manifest["model"], passages, docs,
-                       faiss.read_index(str(gen / "faiss.index")), by_section)
+    return LoadedIndex(
+        gen.name, manifest["model"], passages, docs, faiss.read_index(str(gen / "faiss.index")), by_section
+    )

@@ -90,7 +90,7 @@ def _numbering(text: str) -> tuple[str, str] | None:
     for style, rx in _NUMBERINGS:
         m = rx.match(text)
         if m:
-            if style == "letter" and not _is_upper_line(text[m.end():m.end() + 30] or "x"):
+            if style == "letter" and not _is_upper_line(text[m.end() : m.end() + 30] or "x"):
                 continue
             return style, m.group(1)
     return None
@@ -147,11 +147,22 @@ def _paragraphs(text: str) -> list[_Para]:
             continue
         starts_lower = cleaned[0].islower() and _numbering(cleaned) is None
         target = next((p for p in reversed(paras) if p.footnote is None), None)
-        if target is not None and not target.is_table and (
-            starts_lower or (not prev_blank and not first_sentence_end(target.text) and not _numbering(cleaned)
-                             and not _numbering(target.text)
-                             and not cleaned.startswith(("-", "+")) and not _SIGNATURE_RE.match(cleaned)
-                             and not _is_upper_line(cleaned) and not _is_upper_line(target.text))
+        if (
+            target is not None
+            and not target.is_table
+            and (
+                starts_lower
+                or (
+                    not prev_blank
+                    and not first_sentence_end(target.text)
+                    and not _numbering(cleaned)
+                    and not _numbering(target.text)
+                    and not cleaned.startswith(("-", "+"))
+                    and not _SIGNATURE_RE.match(cleaned)
+                    and not _is_upper_line(cleaned)
+                    and not _is_upper_line(target.text)
+                )
+            )
         ):
             target.text = target.text.rstrip() + " " + cleaned
             target.raw += "\n" + raw
@@ -170,7 +181,9 @@ def _classify_heading(para: _Para) -> tuple[str, str, str | None] | None:
         return None
     style, _ = num
     stripped = para.raw.strip().lstrip("#").strip()
-    bold_whole = (stripped.startswith("**") and stripped.rstrip(".:").endswith("**")) or para.raw.lstrip().startswith("#")
+    bold_whole = (stripped.startswith("**") and stripped.rstrip(".:").endswith("**")) or para.raw.lstrip().startswith(
+        "#"
+    )
     lv = _LABEL_VALUE_RE.match(text)
     if lv and style not in ("phan", "paren") and len(lv.group(2)) > 0 and "(" not in lv.group(1):
         label = lv.group(1)
@@ -227,8 +240,14 @@ def parse_segments(text: str) -> list[_Segment]:
             current.units.append(cleaned)
             continue
         part = _PART_RE.match(cleaned)
-        if part or (closing and _is_upper_line(cleaned) and len(cleaned) > 15 and not _SIGNATURE_RE.match(cleaned)
-                    and i + 1 < len(paras) and len(cleaned) > 25):
+        if part or (
+            closing
+            and _is_upper_line(cleaned)
+            and len(cleaned) > 15
+            and not _SIGNATURE_RE.match(cleaned)
+            and i + 1 < len(paras)
+            and len(cleaned) > 25
+        ):
             closing = False
             stack = [_Heading("part", _short(cleaned, 160))]
             current = new_segment("body")
@@ -257,15 +276,19 @@ def parse_segments(text: str) -> list[_Segment]:
                 first_numbered = next((h for h in stack if h.style not in ("part", "phan")), None)
                 base = top + ([first_numbered] if first_numbered else [])
                 if len(stack) > len(base) and current.units:
-                    seg = _Segment(path=base + [_Heading("closing_para", "(đoạn kết, áp dụng cho mọi đơn vị)")],
-                                   kind="body", units=[cleaned])
+                    seg = _Segment(
+                        path=base + [_Heading("closing_para", "(đoạn kết, áp dụng cho mọi đơn vị)")],
+                        kind="body",
+                        units=[cleaned],
+                    )
                     segments.append(seg)
                     current = new_segment("body")
                     continue
         current.units.append(cleaned)
     for fn in footnotes:
-        segments.append(_Segment(path=[_Heading("footnote", f"Chú thích {fn.footnote}")], kind="footnote",
-                                 units=[fn.text]))
+        segments.append(
+            _Segment(path=[_Heading("footnote", f"Chú thích {fn.footnote}")], kind="footnote", units=[fn.text])
+        )
     return [s for s in segments if s.units]
 
 
@@ -279,7 +302,7 @@ def _pieces(unit: str) -> list[str]:
             cut = max(sent.rfind(", ", 0, MAX_BODY), sent.rfind("; ", 0, MAX_BODY))
             cut = cut if cut > MAX_BODY // 3 else MAX_BODY
             out.append(sent[: cut + 1].strip())
-            sent = sent[cut + 1:].strip()
+            sent = sent[cut + 1 :].strip()
         if sent:
             out.append(sent)
     return out
@@ -300,7 +323,7 @@ def _pack(units: list[str]) -> list[list[str]]:
             size = sum(len(x) for x in cur)
         cur.append(p)
         size += len(p)
-    if cur and (not groups or cur != groups[-1][-len(cur):]):
+    if cur and (not groups or cur != groups[-1][-len(cur) :]):
         groups.append(cur)
     return groups
 

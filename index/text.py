@@ -17,9 +17,21 @@ SUPERSCRIPT_RUN = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 # Old-style ("hoá", "uỷ") vs new-style ("hóa", "ủy") tone placement. The documents mix both; a
 # query must match either, so the index copy always uses the new style.
 _TONE_PAIRS = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
 }
 _TONE_RE = re.compile("|".join(sorted(_TONE_PAIRS, key=len, reverse=True)), re.IGNORECASE)
 
@@ -120,7 +132,7 @@ def tokens(text: str) -> list[str]:
 def first_sentence_end(text: str) -> bool:
     """Whether a paragraph ends a sentence (used to rejoin lines split by a page break)."""
     t = text.rstrip()
-    return bool(t) and t[-1] in ".;:!?…\"”)»/"
+    return bool(t) and t[-1] in '.;:!?…"”)»/'
 
 
 def split_sentences(text: str) -> list[str]:

@@ -139,9 +139,7 @@ def _parse_html(text: str) -> str:
             if inner.startswith("/"):
                 name = inner[1:].strip().lower()
                 if not stack:
-                    raise _bad(
-                        f"can't parse entities: Unexpected end tag at byte offset {_byte_offset(text, i)}"
-                    )
+                    raise _bad(f"can't parse entities: Unexpected end tag at byte offset {_byte_offset(text, i)}")
                 if name and name != stack[-1]:
                     raise _bad(
                         f"can't parse entities: Unmatched end tag at byte offset {_byte_offset(text, i)}, "
@@ -153,8 +151,7 @@ def _parse_html(text: str) -> str:
                 name = match.group(0).lower() if match else ""
                 if name not in _HTML_TAGS:
                     raise _bad(
-                        f'can\'t parse entities: Unsupported start tag "{name}" at byte offset '
-                        f"{_byte_offset(text, i)}"
+                        f'can\'t parse entities: Unsupported start tag "{name}" at byte offset {_byte_offset(text, i)}'
                     )
                 stack.append(name)
             i = end + 1
@@ -193,8 +190,7 @@ def _parse_markdown_v2(text: str) -> str:
 
     def reserved(pos: int) -> ApiError:
         return _bad(
-            f"can't parse entities: Character '{text[pos]}' is reserved and must be escaped with the "
-            "preceding '\\'"
+            f"can't parse entities: Character '{text[pos]}' is reserved and must be escaped with the preceding '\\'"
         )
 
     while i < n:
@@ -741,9 +737,7 @@ class FakeBotAPI:
         mention of the bot, nor a reply to it is not delivered to the bot, and None is returned.
         """
         with self._cond:
-            message = self._user_message_base(
-                user_id, chat_id, chat_type, first_name, username, title, language_code
-            )
+            message = self._user_message_base(user_id, chat_id, chat_type, first_name, username, title, language_code)
             message["text"] = text
             ents = _auto_entities(text) if entities is None else entities
             if ents:
@@ -770,9 +764,7 @@ class FakeBotAPI:
         **kwargs: Any,
     ) -> int | None:
         """``user_message`` in a group (None when privacy mode keeps it from the bot)."""
-        return self.user_message(
-            text, user_id=user_id, chat_id=chat_id, chat_type=chat_type, title=title, **kwargs
-        )
+        return self.user_message(text, user_id=user_id, chat_id=chat_id, chat_type=chat_type, title=title, **kwargs)
 
     def user_document(
         self,
@@ -809,9 +801,7 @@ class FakeBotAPI:
         """Queue a press on an inline button of bot message ``message_id``; returns the query id."""
         with self._cond:
             user = self._user(user_id, None, None, "vi")
-            chat = self._chats.get(chat_id) or self.add_chat(
-                chat_id, "private" if chat_id > 0 else "supergroup"
-            )
+            chat = self._chats.get(chat_id) or self.add_chat(chat_id, "private" if chat_id > 0 else "supergroup")
             message = self._messages.get((chat_id, message_id))
             if message is None:  # a button on a message this fake never saw: invent it
                 message = {
@@ -901,9 +891,7 @@ class FakeBotAPI:
     ) -> list[dict[str, Any]]:
         """Block until ``count`` calls match ``predicate`` (or a method name); return them."""
         match = self._call_matcher(predicate)
-        return self._wait(
-            lambda: [dict(c) for c in self._calls if match(c)], count, timeout, f"calls {predicate!r}"
-        )
+        return self._wait(lambda: [dict(c) for c in self._calls if match(c)], count, timeout, f"calls {predicate!r}")
 
     def wait_sent(self, n: int = 1, chat_id: int | None = None, timeout: float = 10) -> list[dict[str, Any]]:
         """Block until at least ``n`` messages were sent/edited (to ``chat_id``); return them all."""
@@ -937,9 +925,7 @@ class FakeBotAPI:
         self, n: int = 1, chat_id: int | None = None, timeout: float = 10
     ) -> list[dict[str, Any]]:
         """``wait_sent`` for code running on the bot's event loop."""
-        return await self._wait_async(
-            lambda: self._sent_matching(chat_id), n, timeout, f"sent(chat_id={chat_id})"
-        )
+        return await self._wait_async(lambda: self._sent_matching(chat_id), n, timeout, f"sent(chat_id={chat_id})")
 
     async def wait_idle_async(self, quiet: float = 0.2, timeout: float = 10) -> None:
         """``wait_idle`` for code running on the bot's event loop."""
@@ -1058,9 +1044,7 @@ class FakeBotAPI:
         user = self._user(user_id, first_name, username, language_code)
         if chat_type == "private":
             chat_id = user_id if chat_id is None else chat_id
-            chat = self.add_chat(
-                chat_id, "private", first_name=user["first_name"], username=user.get("username")
-            )
+            chat = self.add_chat(chat_id, "private", first_name=user["first_name"], username=user.get("username"))
         else:
             if chat_id is None:
                 raise ValueError("a group message needs a chat_id")
@@ -1073,9 +1057,7 @@ class FakeBotAPI:
             if target is None:
                 raise ValueError(f"no message {reply_to_message_id} in chat {chat_id}")
         elif reply_to_bot:
-            bot_msgs = [
-                m for (c, _), m in self._messages.items() if c == chat_id and m["from"]["id"] == self.bot_id
-            ]
+            bot_msgs = [m for (c, _), m in self._messages.items() if c == chat_id and m["from"]["id"] == self.bot_id]
             if bot_msgs:
                 target = bot_msgs[-1]
             else:  # nothing to reply to yet: invent an earlier bot message
@@ -1183,9 +1165,7 @@ class FakeBotAPI:
         if not path.startswith(api_prefix):
             status = 401 if path.startswith("/bot") and path.count("/") == 2 else 404
             description = "Unauthorized" if status == 401 else "Not Found"
-            req.reply(
-                status, json.dumps({"ok": False, "error_code": status, "description": description}).encode()
-            )
+            req.reply(status, json.dumps({"ok": False, "error_code": status, "description": description}).encode())
             return
         raw_method = path[len(api_prefix) :]
         method = self._canonical.get(raw_method.lower(), raw_method)
@@ -1285,9 +1265,7 @@ class FakeBotAPI:
         if status == 429:
             ra: float = retry_after if retry_after is not None else 1
             ra_out: int | float = int(ra) if float(ra).is_integer() else ra
-            return ApiError(
-                429, description or f"Too Many Requests: retry after {ra_out}", {"retry_after": ra_out}
-            )
+            return ApiError(429, description or f"Too Many Requests: retry after {ra_out}", {"retry_after": ra_out})
         defaults = {
             400: "Bad Request",
             403: "Forbidden",
@@ -1557,9 +1535,7 @@ class FakeBotAPI:
         **extra: Any,
     ) -> None:
         now = time.monotonic()
-        linked = (
-            self._link_update(chat_id, reply_to, now) if method in ("sendMessage", "sendDocument") else None
-        )
+        linked = self._link_update(chat_id, reply_to, now) if method in ("sendMessage", "sendDocument") else None
         if linked is not None and linked.replied_at is None:
             linked.replied_at = now
         latency = None
@@ -1692,9 +1668,7 @@ class FakeBotAPI:
         elif isinstance(doc, str) and re.match(r"https?://", doc):
             info = self._register_file(b"", doc.rsplit("/", 1)[-1] or "file", None, None)
         else:
-            raise _bad(
-                "wrong file identifier/HTTP URL specified" if doc else "there is no document in the request"
-            )
+            raise _bad("wrong file identifier/HTTP URL specified" if doc else "there is no document in the request")
         caption = p.get("caption")
         plain_caption = None
         if caption is not None:
@@ -1702,13 +1676,9 @@ class FakeBotAPI:
         markup = self._check_markup(p.get("reply_markup"))
         reply_to = self._reply_to_id(p, chat["id"])
         document = {
-            k: info[k]
-            for k in ("file_id", "file_unique_id", "file_name", "mime_type", "file_size")
-            if k in info
+            k: info[k] for k in ("file_id", "file_unique_id", "file_name", "mime_type", "file_size") if k in info
         }
-        message = self._new_bot_message(
-            chat, markup, reply_to, document=document, caption=plain_caption or None
-        )
+        message = self._new_bot_message(chat, markup, reply_to, document=document, caption=plain_caption or None)
         self._record_sent(
             "sendDocument",
             chat["id"],

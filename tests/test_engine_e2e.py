@@ -21,13 +21,16 @@ def top_texts(engine, question: str, k: int = 3) -> list[str]:
     return [h.passage.text for h in answer.hits[:k]]
 
 
-@pytest.mark.parametrize(("question", "needle"), [
-    ("Ban Tuyên giáo chỉ đạo đài nào làm phóng sự về chương trình?", "Đài phát thanh và Truyền hình Hà Nội"),
-    ("ban noi chinh thanh uy danh gia noi dung gi", "Ban Nội chính Thành ủy"),
-    ("tỷ lệ vận tải hành khách công cộng đến 2025 đạt bao nhiêu", "30 - 35%"),
-    ("ubkt thanh uy danh gia gi trong tong ket", "kiểm tra, giám sát, thi hành kỷ luật Đảng"),
-    ("chỉ tiêu tỷ lệ hộ dân được cung cấp nước sạch", "nước sạch: 100%"),
-])
+@pytest.mark.parametrize(
+    ("question", "needle"),
+    [
+        ("Ban Tuyên giáo chỉ đạo đài nào làm phóng sự về chương trình?", "Đài phát thanh và Truyền hình Hà Nội"),
+        ("ban noi chinh thanh uy danh gia noi dung gi", "Ban Nội chính Thành ủy"),
+        ("tỷ lệ vận tải hành khách công cộng đến 2025 đạt bao nhiêu", "30 - 35%"),
+        ("ubkt thanh uy danh gia gi trong tong ket", "kiểm tra, giám sát, thi hành kỷ luật Đảng"),
+        ("chỉ tiêu tỷ lệ hộ dân được cung cấp nước sạch", "nước sạch: 100%"),
+    ],
+)
 def test_unseen_questions_find_their_passage(engine, question, needle):
     assert any(needle in t for t in top_texts(engine, question))
 
@@ -38,8 +41,10 @@ def test_answer_line_names_the_unit_from_the_heading(engine):
 
 
 def test_out_of_scope_question_abstains(engine):
-    for q in ("giá vé máy bay Hà Nội đi Đà Nẵng tháng này bao nhiêu tiền?",
-              "hội nghị tổng kết chương trình 01 diễn ra lúc mấy giờ?"):
+    for q in (
+        "giá vé máy bay Hà Nội đi Đà Nẵng tháng này bao nhiêu tiền?",
+        "hội nghị tổng kết chương trình 01 diễn ra lúc mấy giờ?",
+    ):
         answer, _ = engine.ask(q)
         assert not answer.found and answer.text.startswith("Không có trong tài liệu")
         assert answer.hits  # closest passages still offered
@@ -59,8 +64,15 @@ def test_incremental_rebuild_embeds_nothing_new(engine):
 def test_cli_search_json_contract(engine, model_settings):
     env = {**os.environ, "DOCBOT_DATA_DIR": str(model_settings.data_dir), "DOCBOT_CORPUS_DIR": str(ROOT / "corpus")}
     questions = "hạn nộp báo cáo tổng kết\nhoi nghi tong ket o dau\n"
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "search", "--json", "--top-k", "4"], input=questions,
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "search", "--json", "--top-k", "4"],
+        input=questions,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
     assert [x["question"] for x in lines] == ["hạn nộp báo cáo tổng kết", "hoi nghi tong ket o dau"]
@@ -74,7 +86,14 @@ def test_cli_search_json_contract(engine, model_settings):
 
 def test_cli_ask_and_chat_render_citations(engine, model_settings):
     env = {**os.environ, "DOCBOT_DATA_DIR": str(model_settings.data_dir), "DOCBOT_CORPUS_DIR": str(ROOT / "corpus")}
-    proc = subprocess.run([sys.executable, "-m", "bot.cli", "chat"], input="hội nghị tổng kết ở đâu?\n",
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input="hội nghị tổng kết ở đâu?\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Hội trường Thành ủy" in proc.stdout and "Mục:" in proc.stdout and "số 34-KH/BCĐ" in proc.stdout

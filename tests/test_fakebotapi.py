@@ -46,9 +46,7 @@ def api() -> Iterator[FakeBotAPI]:
         yield server
 
 
-def make_app(
-    api: FakeBotAPI, *handlers: BaseHandler, rate_limiter: AIORateLimiter | None = None
-) -> Application:
+def make_app(api: FakeBotAPI, *handlers: BaseHandler, rate_limiter: AIORateLimiter | None = None) -> Application:
     """Build the app exactly as production does, except for the two URLs."""
     builder = ApplicationBuilder().token(api.token).base_url(api.base_url).base_file_url(api.base_file_url)
     if rate_limiter is not None:
@@ -162,9 +160,7 @@ def test_callback_query_answer_and_edit(api: FakeBotAPI) -> None:
             assert sent[1]["method"] == "editMessageText"
             assert sent[1]["text"] == "Bạn chọn doc:1"
             assert "reply_markup" not in api.message(5, shown["message_id"])
-            [answer] = await api.wait_for_async(
-                lambda c: c["method"] == "answerCallbackQuery" and c["status"] == 200
-            )
+            [answer] = await api.wait_for_async(lambda c: c["method"] == "answerCallbackQuery" and c["status"] == 200)
             assert answer["params"] == {"callback_query_id": query_id, "text": "Đã chọn"}
             await api.wait_for_async(lambda c: c["method"] == "answerCallbackQuery", count=2)
             await api.wait_idle_async(0.1)
@@ -188,10 +184,7 @@ def test_document_download_and_upload(api: FakeBotAPI) -> None:
         async with polling(make_app(api, MessageHandler(filters.Document.ALL, on_document))):
             api.user_document(9, 9, "kế hoạch.txt", content, "text/plain", caption="xem giúp")
             summary, copy = await api.wait_sent_async(2, chat_id=9)
-        assert (
-            summary["text"]
-            == f"kế hoạch.txt {len(content)} {len(content)} {hashlib.sha256(content).hexdigest()}"
-        )
+        assert summary["text"] == f"kế hoạch.txt {len(content)} {len(content)} {hashlib.sha256(content).hexdigest()}"
         assert copy["method"] == "sendDocument"
         assert copy["document"]["content"] == content
         assert copy["document"]["file_name"] == "bản sao.txt"
@@ -318,9 +311,7 @@ def test_bot_methods_parse_and_strict_errors(api: FakeBotAPI) -> None:
         api.add_chat(3)
         async with Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as bot:
             keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]])
-            message = await bot.send_message(
-                3, "<b>Điều 5</b> &amp; phụ lục", parse_mode="HTML", reply_markup=keyboard
-            )
+            message = await bot.send_message(3, "<b>Điều 5</b> &amp; phụ lục", parse_mode="HTML", reply_markup=keyboard)
             assert message.text == "Điều 5 & phụ lục"
             assert message.reply_markup == keyboard
             assert message.from_user.id == bot.id
@@ -340,9 +331,7 @@ def test_bot_methods_parse_and_strict_errors(api: FakeBotAPI) -> None:
                 await bot.send_message(3, "dòng 1<br>dòng 2", parse_mode="HTML")
             with pytest.raises(BadRequest, match=r"(?i)character '\.' is reserved"):
                 await bot.send_message(3, "Giá 1.000 đồng", parse_mode="MarkdownV2")
-            assert (
-                await bot.send_message(3, "Giá 1\\.000 *đồng*", parse_mode="MarkdownV2")
-            ).text == "Giá 1.000 đồng"
+            assert (await bot.send_message(3, "Giá 1\\.000 *đồng*", parse_mode="MarkdownV2")).text == "Giá 1.000 đồng"
             with pytest.raises(BadRequest, match="(?i)message is too long"):
                 await bot.send_message(3, "ư" * 4097)
             with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
@@ -370,9 +359,7 @@ def test_wire_protocol_and_long_polling(api: FakeBotAPI) -> None:
 
         api.add_chat(4)
         markup = {"inline_keyboard": [[{"text": "Mở", "callback_data": "open"}]]}
-        as_json = client.post(
-            f"{url}/sendMessage", json={"chat_id": 4, "text": "json", "reply_markup": markup}
-        )
+        as_json = client.post(f"{url}/sendMessage", json={"chat_id": 4, "text": "json", "reply_markup": markup})
         assert as_json.json()["result"]["reply_markup"] == markup
         as_form = client.post(
             f"{url}/SENDMESSAGE",  # method names are case-insensitive, as in the real API

@@ -94,8 +94,9 @@ def test_footnotes_split_out_and_sentences_rejoined():
 def test_parts_are_paths_in_report_with_duplicate_headings():
     ps = passages("bao-cao-so-ket")
     sections = {p.section for p in ps}
-    assert any(s.startswith("PHẦN THỨ HAI › II.") and "6. Đổi mới, nâng cao chất lượng công tác dân vận" in s
-               for s in sections)
+    assert any(
+        s.startswith("PHẦN THỨ HAI › II.") and "6. Đổi mới, nâng cao chất lượng công tác dân vận" in s for s in sections
+    )
     assert any(s.startswith("PHẦN THỨ NHẤT › B.") for s in sections)
 
 

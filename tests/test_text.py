@@ -1,6 +1,13 @@
 """Normalisation on real lines of the seed documents."""
 
-from index.text import clean_markup, fold_diacritics, has_diacritics, normalize, split_sentences, unify_tone_marks
+from index.text import (
+    clean_markup,
+    fold_diacritics,
+    has_diacritics,
+    normalize,
+    split_sentences,
+    unify_tone_marks,
+)
 
 
 def test_tone_marks_unified_but_not_inside_words():
@@ -15,8 +22,9 @@ def test_footnote_superscripts_never_glue_to_numbers():
 
 def test_markdown_and_html_removed_for_display():
     assert clean_markup("#### **3.4. Ban Dân vận Thành ủy**") == "3.4. Ban Dân vận Thành ủy"
-    assert clean_markup("[vanthu\\\\_btctu@hanoi.gov.vn](mailto:vanthu_btctu@hanoi.gov.vn)") == \
-        "vanthu_btctu@hanoi.gov.vn"
+    assert (
+        clean_markup("[vanthu\\\\_btctu@hanoi.gov.vn](mailto:vanthu_btctu@hanoi.gov.vn)") == "vanthu_btctu@hanoi.gov.vn"
+    )
     assert clean_markup("<b>ĐẾN</b>\tSố: 146") == "ĐẾN\tSố: 146"
     assert clean_markup("- Đ/c Bí thư TU, Trưởng BCD, } (để b/c)") == "- Đ/c Bí thư TU, Trưởng BCD, (để b/c)"
 
