@@ -72,6 +72,15 @@ def expand_abbreviations(question: str) -> str:
     return " ".join(out)
 
 
+# Everyday words → the words the documents use for the same thing (generic to Vietnamese admin text).
+# Matched on the accented question; the folded form only where it is unambiguous ("hop" is both
+# "họp" and "hợp").
+_SYNONYMS = [
+    (re.compile(r"\bnộp\b"), re.compile(r"\bnop\b"), "gửi về"),
+    (re.compile(r"\bhọp\b"), None, "hội nghị"),
+    (re.compile(r"\b(bao nhiêu tiền|tiền)\b"), re.compile(r"\bbao nhieu tien\b"), "kinh phí"),
+    (re.compile(r"\bnăm nào\b"), re.compile(r"\bnam nao\b"), "năm thời gian"),
+]
 _INTENT_TERMS = [
     (re.compile(r"\b(o dau|tai dau|noi nao|cho nao)\b"), "địa điểm"),
     (re.compile(r"\b(khi nao|bao gio|luc nao|thoi diem nao)\b"), "thời gian"),
@@ -115,7 +124,13 @@ def names_unit(section: str) -> bool:
 def expand_intent(question: str) -> str:
     """Add the word a document uses for what is asked: 'ở đâu' → 'địa điểm', 'khi nào' → 'thời gian'."""
     folded = fold_diacritics(normalize(question))
+    accented = normalize(question)
     extra = [term for rx, term in _INTENT_TERMS if rx.search(folded)]
+    for rx_acc, rx_fold, term in _SYNONYMS:
+        if (has_diacritics(question) and rx_acc.search(accented)) or (
+            not has_diacritics(question) and rx_fold is not None and rx_fold.search(folded)
+        ):
+            extra.append(term)
     if extra and not has_diacritics(question):
         extra = [fold_diacritics(t) for t in extra]
     return question + (" " + " ".join(extra) if extra else "")
