@@ -160,5 +160,36 @@ def docs() -> None:
         )
 
 
+@app.command()
+def serve() -> None:
+    """Chạy bot Telegram (long polling; webhook nếu đặt DOCBOT_WEBHOOK_URL). Cần TELEGRAM_BOT_TOKEN."""
+    import logging
+
+    from bot.app import build_application
+    from bot.db import BotDB
+    from bot.service import BotService
+    from bot.settings import BotSettings
+
+    bot_settings = BotSettings()
+    if not bot_settings.token:
+        typer.echo(
+            "Chưa cấu hình TELEGRAM_BOT_TOKEN (biến môi trường hoặc tệp .env), nên không chạy được bot Telegram.\n"
+            "Để hỏi đáp ngay trên máy này, dùng: docbot chat",
+            err=True,
+        )
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    engine = _engine()
+    db = BotDB(engine.settings.data_dir / "bot.sqlite")
+    application = build_application(BotService(engine, db), bot_settings)
+    if bot_settings.webhook_url:
+        application.run_webhook(
+            listen=bot_settings.webhook_listen, port=bot_settings.webhook_port, webhook_url=bot_settings.webhook_url
+        )
+    else:
+        application.run_polling()
+
+
 if __name__ == "__main__":
     app()

@@ -56,6 +56,28 @@ class Engine:
         answer = make_answer(retrieval)
         return answer, (time.perf_counter() - start) * 1000
 
+    def passage(self, pid: str):
+        """A passage of the live index by id, or None (it may have gone with a re-index)."""
+        index = self.index
+        if not hasattr(self, "_pid_cache") or self._pid_cache[0] != index.generation:
+            self._pid_cache = (index.generation, {p.pid: p for p in index.passages})
+        return self._pid_cache[1].get(pid)
+
+    def section_text(self, pid: str) -> tuple[str, str] | None:
+        """(section path, whole text of the section) around a passage, overlaps removed."""
+        first = self.passage(pid)
+        if first is None:
+            return None
+        index = self.index
+        lines: list[str] = []
+        seen: set[str] = set()
+        for i in index.by_section.get(first.section_key, []):
+            for line in index.passages[i].text.split("\n"):
+                if line not in seen:
+                    seen.add(line)
+                    lines.append(line)
+        return first.section, "\n".join(lines)
+
     def rebuild(self, progress: bool = True, on_progress=None) -> BuildReport:
         """Re-index the corpus (incremental through the vector cache) and switch to it."""
         report = build_index(self.settings, self.embedder, progress=progress, on_progress=on_progress)

@@ -1,0 +1,251 @@
+"""The python-telegram-bot Application: settings, thin handlers, error handler, command menu.
+
+Handlers parse the update, check access and limits, call one BotService method (searches run in a
+worker thread so one slow question never stalls the others) and send what it returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from .access import Access, RateLimiter
+from .service import BotService, Reply
+from .settings import BotSettings
+
+log = logging.getLogger("docbot.bot")
+
+COMMANDS = [
+    ("hoi", "Đặt câu hỏi về tài liệu"),
+    ("tailieu", "Danh sách tài liệu đã lập chỉ mục"),
+    ("help", "Hướng dẫn và câu hỏi mẫu"),
+    ("whoami", "Mã người dùng của bạn"),
+    ("start", "Bắt đầu"),
+]
+HELP = (
+    "<b>docbot</b> trả lời câu hỏi về các văn bản của Thành ủy (kế hoạch, báo cáo, chương trình, công văn) "
+    "kèm trích dẫn nguyên văn: tên văn bản, số hiệu, mục.\n\n"
+    "Gõ câu hỏi trực tiếp (có dấu hoặc không dấu), hoặc dùng /hoi &lt;câu hỏi&gt;. Ví dụ:\n"
+    "• đơn vị nào phụ trách đánh giá công tác dân vận?\n"
+    "• han nop bao cao tong ket\n"
+    "• hội nghị tổng kết ở đâu?\n\n"
+    "/tailieu — danh sách tài liệu; /whoami — mã người dùng của bạn.\n"
+    "Nếu tài liệu không có thông tin, bot trả lời «Không có trong tài liệu» và gợi ý các đoạn gần nhất."
+)
+ERROR_TEXT = "Đã có lỗi, vui lòng thử lại."
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+class DocBot:
+    """Holds the service, access rules and limiter; its methods are the PTB callbacks."""
+
+    def __init__(self, service: BotService, settings: BotSettings):
+        self.service = service
+        self.settings = settings
+        self.access = Access.from_settings(settings)
+        self.limiter = RateLimiter(settings.questions_per_minute)
+
+    # ---- guards ---------------------------------------------------------------------------
+    async def _guard(self, update: Update) -> bool:
+        user = update.effective_user
+        chat = update.effective_chat
+        msg = update.effective_message
+        if self.access.allowed(user.id if user else None, chat.id if chat else None):
+            return True
+        if msg is not None and (chat is None or chat.type == ChatType.PRIVATE):
+            await msg.reply_text(
+                "Xin lỗi, bạn chưa được cấp quyền hỏi tài liệu nội bộ.\n"
+                f"Mã người dùng của bạn: <code>{user.id if user else '?'}</code> — hãy gửi mã này cho quản trị viên.",
+                parse_mode=ParseMode.HTML,
+            )
+        return False
+
+    # ---- commands --------------------------------------------------------------------------
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start: greeting and help (or the refusal with the user's id)."""
+        if await self._guard(update):
+            await update.effective_message.reply_text(HELP, parse_mode=ParseMode.HTML)
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/help: what the bot knows and example questions."""
+        if await self._guard(update):
+            await update.effective_message.reply_text(HELP, parse_mode=ParseMode.HTML)
+
+    async def whoami(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/whoami: ids and role, answered even to users who may not ask."""
+        user, chat = update.effective_user, update.effective_chat
+        uid = user.id if user else None
+        role = (
+            "quản trị viên"
+            if self.access.is_admin(uid)
+            else ("được phép hỏi" if self.access.allowed(uid, chat.id if chat else None) else "chưa được cấp quyền")
+        )
+        await update.effective_message.reply_text(
+            f"Mã người dùng: <code>{uid}</code>\nMã nhóm/chat: <code>{chat.id if chat else '?'}</code>\nQuyền: {role}",
+            parse_mode=ParseMode.HTML,
+        )
+
+    async def documents(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/tailieu: the indexed documents."""
+        if await self._guard(update):
+            text = await asyncio.to_thread(self.service.documents_html)
+            await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+    async def ask_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/hoi <câu hỏi>."""
+        question = " ".join(context.args or []).strip()
+        if not question:
+            if await self._guard(update):
+                await update.effective_message.reply_text(
+                    "Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi hạn nộp báo cáo tổng kết"
+                )
+            return
+        await self._answer(update, context, question)
+
+    # ---- questions -------------------------------------------------------------------------
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Any text in a private chat; in groups only when the bot is mentioned or replied to."""
+        msg = update.effective_message
+        if msg is None or not msg.text:
+            return
+        question = msg.text
+        if update.effective_chat and update.effective_chat.type != ChatType.PRIVATE:
+            username = f"@{context.bot.username}" if context.bot.username else None
+            replied = (
+                msg.reply_to_message is not None
+                and msg.reply_to_message.from_user is not None
+                and (msg.reply_to_message.from_user.id == context.bot.id)
+            )
+            mentioned = bool(username) and username.lower() in question.lower()
+            if not (mentioned or replied):
+                return
+            if username:
+                idx = question.lower().find(username.lower())
+                if idx >= 0:
+                    question = question[:idx] + question[idx + len(username) :]
+        await self._answer(update, context, question.strip())
+
+    async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+        if not await self._guard(update):
+            return
+        msg: Message = update.effective_message
+        user = update.effective_user
+        if not question:
+            return
+        if len(question) > self.settings.max_question_chars:
+            await msg.reply_text(
+                f"Câu hỏi quá dài ({len(question)} ký tự). Hãy hỏi ngắn gọn, tối đa "
+                f"{self.settings.max_question_chars} ký tự."
+            )
+            return
+        if user is not None and not self.limiter.allow(user.id):
+            await msg.reply_text(
+                f"Bạn đang hỏi quá nhanh (tối đa {self.settings.questions_per_minute} câu mỗi phút). "
+                "Vui lòng chờ một chút rồi hỏi tiếp."
+            )
+            return
+        await context.bot.send_chat_action(msg.chat_id, ChatAction.TYPING)
+        reply = await asyncio.to_thread(self.service.ask, msg.chat_id, user.id if user else None, question)
+        await msg.reply_text(
+            reply.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_markup(reply),
+            do_quote=msg.chat.type != ChatType.PRIVATE,
+        )
+
+    # ---- buttons ---------------------------------------------------------------------------
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Callback data: m:<answer>:<start> (more), s:<answer>:<i> (section), f:<answer>:<±1> (feedback)."""
+        query = update.callback_query
+        if query is None or not query.data:
+            return
+        user = update.effective_user
+        if not self.access.allowed(
+            user.id if user else None, update.effective_chat.id if update.effective_chat else None
+        ):
+            await query.answer("Bạn chưa được cấp quyền.", show_alert=True)
+            return
+        try:
+            kind, answer_id, arg = query.data.split(":")
+            aid, num = int(answer_id), int(arg)
+        except ValueError:
+            await query.answer("Nút không hợp lệ.")
+            return
+        chat_id = query.message.chat.id if query.message else (update.effective_chat.id if update.effective_chat else 0)
+        if kind == "f":
+            text = await asyncio.to_thread(self.service.feedback, aid, user.id if user else 0, num)
+            await query.answer(text)
+        elif kind == "m":
+            await query.answer()
+            reply = await asyncio.to_thread(self.service.more, aid, num)
+            await context.bot.send_message(chat_id, reply.html, parse_mode=ParseMode.HTML, reply_markup=_markup(reply))
+        elif kind == "s":
+            await query.answer()
+            for text in await asyncio.to_thread(self.service.section, aid, num):
+                await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        else:
+            await query.answer("Nút không hợp lệ.")
+
+    # ---- errors ----------------------------------------------------------------------------
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log every failure and tell the user instead of staying silent."""
+        log.error("Lỗi khi xử lý cập nhật: %s", html.escape(str(update))[:500], exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, ERROR_TEXT)
+            except Exception:  # noqa: BLE001 - the error handler must never raise
+                log.exception("Không gửi được thông báo lỗi")
+
+
+async def _set_commands(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Publish the command menu (a one-off job, so it runs however the application is started)."""
+    await context.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+
+
+def build_application(service: BotService, settings: BotSettings) -> Application:
+    """Wire the handlers into an Application that talks to settings.api_base_url."""
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN chưa được cấu hình")
+    bot = DocBot(service, settings)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url)
+        .concurrent_updates(32)
+    )
+    if settings.telegram_rate > 0:
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_rate, max_retries=2))
+    app = builder.build()
+    app.bot_data["docbot"] = bot
+    app.add_handler(CommandHandler("start", bot.start))
+    app.add_handler(CommandHandler("help", bot.help))
+    app.add_handler(CommandHandler("whoami", bot.whoami))
+    app.add_handler(CommandHandler(["tailieu", "docs"], bot.documents))
+    app.add_handler(CommandHandler(["hoi", "ask"], bot.ask_command))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, bot.text))
+    app.add_handler(CallbackQueryHandler(bot.button))
+    app.add_error_handler(bot.error)
+    app.job_queue.run_once(_set_commands, 0, name="set-commands")
+    return app

@@ -1,0 +1,126 @@
+"""What the bot does, without Telegram types: answer, show more, show a section, record feedback.
+
+Handlers stay thin (parse the update, call one method here, send what it returns); this layer is
+tested without a network and is the only place the bot meets the engine.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from index.answer import Answer
+
+from .db import BotDB
+from .render import TELEGRAM_LIMIT, doc_citation, fit_message, render_html
+
+CITATIONS_PER_PAGE = 3
+MAX_HITS = 9
+
+
+@dataclass
+class Button:
+    """An inline button: label and short callback data (never the question text)."""
+
+    text: str
+    data: str
+
+
+@dataclass
+class Reply:
+    """A message to send: HTML text and rows of buttons."""
+
+    html: str
+    buttons: list[list[Button]] = field(default_factory=list)
+
+
+class BotService:
+    """Answers questions for chats and keeps what the buttons need in SQLite."""
+
+    def __init__(self, engine, db: BotDB):
+        self.engine = engine
+        self.db = db
+
+    def ask(self, chat_id: int, user_id: int | None, question: str) -> Reply:
+        """Search (blocking: call it off the event loop) and render the first page of citations."""
+        answer, _ = self.engine.ask(question, top_k=MAX_HITS)
+        answer_id = self.db.save_answer(
+            chat_id, user_id, question, answer.text, answer.found, [h.passage.pid for h in answer.hits]
+        )
+        return Reply(
+            render_html(answer, self.engine.index.docs, 0, CITATIONS_PER_PAGE), self._buttons(answer_id, answer, 0)
+        )
+
+    def _buttons(self, answer_id: int, answer: Answer, start: int) -> list[list[Button]]:
+        rows: list[list[Button]] = []
+        shown = answer.hits[start : start + CITATIONS_PER_PAGE]
+        if shown:
+            rows.append([Button("Toàn văn mục", f"s:{answer_id}:{start}")])
+        if len(answer.hits) > start + CITATIONS_PER_PAGE:
+            rows[-1].insert(0, Button("Xem thêm", f"m:{answer_id}:{start + CITATIONS_PER_PAGE}"))
+        rows.append([Button("👍", f"f:{answer_id}:1"), Button("👎", f"f:{answer_id}:-1")])
+        return rows
+
+    def _stored(self, answer_id: int) -> tuple[Answer, object] | None:
+        stored = self.db.answer(answer_id)
+        if stored is None:
+            return None
+        from index.search import Hit
+
+        hits = []
+        for rank, pid in enumerate(stored.pids):
+            p = self.engine.passage(pid)
+            if p is not None:
+                hits.append(Hit(p, 0.0, 0.0, 0.0, rank))
+        return Answer(stored.found, stored.answer, "", hits), stored
+
+    def more(self, answer_id: int, start: int) -> Reply:
+        """The next page of citations for an earlier answer."""
+        loaded = self._stored(answer_id)
+        if loaded is None or start >= len(loaded[0].hits):
+            return Reply("Không còn đoạn nào khác cho câu hỏi này (có thể tài liệu vừa được cập nhật).")
+        answer, stored = loaded
+        body = render_html(answer, self.engine.index.docs, start, CITATIONS_PER_PAGE)
+        head = f"<i>Thêm trích dẫn cho: {html.escape(stored.question[:200], quote=False)}</i>\n\n"  # type: ignore[attr-defined]
+        return Reply(head + body.split("\n\n", 1)[-1], self._buttons(answer_id, answer, start))
+
+    def section(self, answer_id: int, index: int) -> list[str]:
+        """The whole section around a cited passage, split into messages under the limit."""
+        stored = self.db.answer(answer_id)
+        if stored is None or index >= len(stored.pids):
+            return ["Không tìm thấy mục này (có thể tài liệu vừa được cập nhật)."]
+        found = self.engine.section_text(stored.pids[index])
+        if found is None:
+            return ["Không tìm thấy mục này (có thể tài liệu vừa được cập nhật)."]
+        section, text = found
+        p = self.engine.passage(stored.pids[index])
+        doc = self.engine.index.docs.get(p.doc) if p else None
+        head = f"<b>{html.escape(doc_citation(doc, p.doc if p else ''), quote=False)}</b>\n<i>{html.escape(section, quote=False)}</i>"
+        messages: list[str] = []
+        chunk: list[str] = []
+        for line in text.split("\n"):
+            candidate = "\n".join(chunk + [line])
+            if chunk and len(candidate) + len(section) + 300 > TELEGRAM_LIMIT:
+                messages.append(fit_message(head, [("", html.escape("\n".join(chunk), quote=False))]))
+                chunk = []
+            chunk.append(line)
+        if chunk:
+            messages.append(fit_message(head, [("", html.escape("\n".join(chunk), quote=False))]))
+        return messages
+
+    def feedback(self, answer_id: int, user_id: int, vote: int) -> str:
+        """Record 👍/👎 with the question and answer."""
+        if self.db.answer(answer_id) is None:
+            return "Không tìm thấy câu trả lời này."
+        self.db.save_feedback(answer_id, user_id, 1 if vote > 0 else -1)
+        return "Cảm ơn góp ý của bạn!"
+
+    def documents_html(self) -> str:
+        """The indexed documents: title, số hiệu, date, passages."""
+        docs = self.engine.index.docs
+        if not docs:
+            return "Chưa có tài liệu nào được lập chỉ mục."
+        lines = [f"<b>Tài liệu đã lập chỉ mục ({len(docs)}):</b>"]
+        for n, d in enumerate(docs.values(), 1):
+            lines.append(f"{n}. {html.escape(doc_citation(d, d.doc), quote=False)} — {d.passages} đoạn")
+        return fit_message("\n".join(lines), [])
