@@ -95,7 +95,8 @@ class BotService:
         section, text = found
         p = self.engine.passage(stored.pids[index])
         doc = self.engine.index.docs.get(p.doc) if p else None
-        head = f"<b>{html.escape(doc_citation(doc, p.doc if p else ''), quote=False)}</b>\n<i>{html.escape(section, quote=False)}</i>"
+        cite = html.escape(doc_citation(doc, p.doc if p else ""), quote=False)
+        head = f"<b>{cite}</b>\n<i>{html.escape(section, quote=False)}</i>"
         messages: list[str] = []
         chunk: list[str] = []
         for line in text.split("\n"):
