@@ -161,6 +161,39 @@ def docs() -> None:
 
 
 @app.command()
+def deadlines(
+    as_json: Annotated[bool, typer.Option("--json", help="Mảng JSON")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Cả các hạn đã qua")] = False,
+    unit: Annotated[str | None, typer.Option("--unit", help="Lọc theo đơn vị (gõ gần đúng, có/không dấu)")] = None,
+    days: Annotated[int | None, typer.Option("--days", help="Chỉ các hạn trong N ngày tới")] = None,
+) -> None:
+    """Các hạn chót trích từ tài liệu: sắp đến (mặc định) hoặc tất cả (--all)."""
+    from index.deadlines import is_upcoming, match_unit
+    from index.store import IndexMissingError, load_deadlines
+
+    settings = _settings()
+    try:
+        items = load_deadlines(settings)
+    except IndexMissingError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    today = settings.today()
+    if not show_all:
+        items = [d for d in items if is_upcoming(d, today, days)]
+    if unit:
+        items = [d for d in items if match_unit(unit, d.responsible)]
+    items.sort(key=lambda d: d.due_date)
+    if as_json:
+        typer.echo(json.dumps([d.to_json() for d in items], ensure_ascii=False, indent=1))
+        return
+    if not items:
+        typer.echo("Không có hạn chót nào phù hợp.")
+    for d in items:
+        flag = "" if d.firm else " (dự kiến)"
+        typer.echo(f"- {d.due}{flag} — {d.task}\n    Đơn vị: {d.responsible or '—'} | {d.doc} › {d.section}")
+
+
+@app.command()
 def serve() -> None:
     """Chạy bot Telegram (long polling; webhook nếu đặt DOCBOT_WEBHOOK_URL). Cần TELEGRAM_BOT_TOKEN."""
     import logging

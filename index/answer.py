@@ -13,8 +13,9 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from .search import STOPWORDS_FOLDED, Hit, Retrieval, names_unit
+from .search import STOPWORDS_FOLDED, Hit, Retrieval
 from .text import fold_diacritics, normalize, split_sentences, tokens
+from .units import names_unit
 
 NOT_FOUND = "Không có trong tài liệu."
 

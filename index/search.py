@@ -18,6 +18,7 @@ import numpy as np
 
 from .store import LoadedIndex, StoredPassage
 from .text import fold_diacritics, has_diacritics, normalize, tokens
+from .units import names_unit
 
 # Question and function words: rare in the documents (so BM25 would weight them highly) but say
 # nothing about the topic.
@@ -110,15 +111,6 @@ def starts_with_item(text: str, n: int) -> bool:
 
 
 _WHO_Q = re.compile(r"\b(ai|don vi nao|co quan nao|ban nao|ai phu trach|do ai)\b")
-_UNIT_HEADING = re.compile(
-    r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)?\s*(?:Ban|Đảng đoàn|Ủy ban|Uỷ ban|Văn phòng|Văn Phòng|Sở|"
-    r"Các sở|Các ban|Các Ban|Các cấp|Mặt trận|Hội|Thành đoàn|Đảng ủy|Các đảng bộ|Thường trực)\b"
-)
-
-
-def names_unit(section: str) -> bool:
-    """Whether a passage sits under a heading that names a unit ('3.4. Ban Dân vận Thành ủy')."""
-    return bool(_UNIT_HEADING.match(section.split(" › ")[-1]))
 
 
 def expand_intent(question: str) -> str:

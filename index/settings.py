@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     dense_weight: float = 0.4
     abstain_threshold: float = Field(0.45, description="fused score under which the answer is 'not found'")
     max_question_chars: int = 1000
+    # Clock seam: pretend today is this date (ISO) for deadlines and reminders, e.g. a 2024 demo.
+    now: str | None = None
+
+    def today(self):
+        """Today's date, or DOCBOT_NOW's when set."""
+        from datetime import date, datetime
+
+        if self.now:
+            return datetime.fromisoformat(self.now).date()
+        return date.today()
 
     @property
     def index_dir(self) -> Path:

@@ -24,6 +24,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from .deadlines import Deadline, extract_deadlines
 from .loaders import SUPPORTED_SUFFIXES, LoaderError, load_file
 from .metadata import DocMeta, extract_metadata
 from .settings import Settings
@@ -177,6 +178,7 @@ def build_index(
     with build_lock(index_dir):
         docs: list[DocRecord] = []
         passages: list[StoredPassage] = []
+        deadlines: list[dict] = []
         errors: dict[str, str] = {}
         files = corpus_files(settings.corpus_dir)
         for n, path in enumerate(files, 1):
@@ -203,6 +205,7 @@ def build_index(
                     )
                 )
             docs.append(DocRecord(path.name, sha, meta, raw.pages, len(pieces)))
+            deadlines.extend(d.to_json() for d in extract_deadlines(path.name, raw.text, meta.date))
 
         cache = VectorCache(settings.data_dir / "cache" / "vectors.sqlite")
         # Two views per passage: with its document label and section path (context), and the quoted
@@ -238,6 +241,7 @@ def build_index(
         with open(tmp / "docs.json", "w", encoding="utf-8") as fh:
             json.dump([{**asdict(d), "meta": asdict(d.meta)} for d in docs], fh, ensure_ascii=False, indent=1)
         np.save(tmp / "vectors.npy", vectors)
+        (tmp / "deadlines.json").write_text(json.dumps(deadlines, ensure_ascii=False, indent=1), encoding="utf-8")
         faiss.write_index(make_faiss(vectors), str(tmp / "faiss.index"))
         manifest = {
             "model": embedder.name,
@@ -304,6 +308,15 @@ class LoadedIndex:
     docs: dict[str, DocRecord]
     faiss_index: faiss.Index
     by_section: dict[str, list[int]]
+
+
+def load_deadlines(settings: Settings) -> list[Deadline]:
+    """Deadlines of the live generation (no model needed)."""
+    gen = current_generation(settings.index_dir)
+    path = gen / "deadlines.json"
+    if not path.exists():
+        return []
+    return [Deadline(**d) for d in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def load_index(settings: Settings) -> LoadedIndex:

@@ -1,0 +1,64 @@
+"""The date/period grammar, deadlines vs references, units, on real lines of the seed documents."""
+
+from datetime import date
+
+import pytest
+
+from index.deadlines import DATE_EXPR, extract_deadlines, is_upcoming, match_unit, parse_due
+from tests.conftest import seed
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "precision"),
+    [
+        ("trước ngày 30/9/2024", "2024-09-30", "day"),
+        ("ngày 18 tháng 8 năm 2011", "2011-08-18", "day"),
+        ("Dự kiến Quý IV/2024", "2024-Q4", "quarter"),
+        ("hoàn thành trong quý 2 năm 2025", "2025-Q2", "quarter"),
+        ("tháng 9/2024", "2024-09", "month"),
+        ("6 tháng đầu năm 2025", "2025-06", "month"),
+        ("Năm 2012-2014", "2014", "year"),
+        ("đến hết năm 2025", "2025", "year"),
+    ],
+)
+def test_grammar(text, due, precision):
+    m = next(DATE_EXPR.finditer(text))
+    parsed = parse_due(m)
+    assert parsed is not None and (parsed.due, parsed.precision) == (due, precision)
+
+
+def dues(name: str, issued: str | None = None):
+    doc = {"ke-hoach-34": "2024-09-12", "1021": "2024-02-06", "2011": "2011-08-18"}.get(name, issued)
+    return extract_deadlines(name, seed(name), doc)
+
+
+def test_plan_deadlines_with_units_and_no_references():
+    items = dues("ke-hoach-34")
+    by_due = {d.due: d for d in items}
+    assert by_due["2024-09-30"].responsible == "Ban Tổ chức Thành ủy"  # inherited from "3.1. Ban Tổ chức …"
+    assert by_due["2024-09-20"].responsible.startswith("Đảng đoàn HĐND Thành phố")
+    assert by_due["2024-Q4"].firm is False and by_due["2024-Q4"].due_date == "2024-12-31"
+    # "Kế hoạch số 05-KH/TBVK ngày 21/3/2024" and the data cut-off "đến hết tháng 9/2024" are references
+    assert "2024-03-21" not in by_due and "2024-09" not in by_due
+
+
+def test_table_under_a_period_heading_gives_one_deadline_per_row():
+    rows = [d for d in dues("1021") if d.due == "2024-Q2"]
+    assert len(rows) == 8
+    assert sum(d.responsible == "Ban cán sự đảng UBND Thành phố" for d in rows) == 7
+    assert all("TRONG QUÝ II/2024" in d.text for d in rows)
+
+
+def test_roadmap_years_and_cited_document_titles():
+    assert {d.due for d in dues("2011")} >= {"2011", "2014", "2015"}
+    report = dues("bao-cao-so-ket")
+    # periods inside cited titles ("Nghị quyết 15-NQ/TW … đến năm 2030") are not tasks of this report
+    assert not any("15-NQ/TW" in d.task and d.due == "2030" for d in report)
+    assert any(d.due == "2030" and "48-KL/TW" in d.text for d in report)
+
+
+def test_upcoming_and_fuzzy_unit():
+    [d] = [x for x in dues("ke-hoach-34") if x.due == "2024-09-30"]
+    assert is_upcoming(d, date(2024, 9, 1), days=30) and not is_upcoming(d, date(2024, 10, 1))
+    assert match_unit("ban to chuc", d.responsible) and match_unit("Ban Tổ chứcThành ủy", d.responsible)
+    assert not match_unit("dân vận", d.responsible)
