@@ -9,9 +9,14 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Callable
+from datetime import date
+from datetime import time as dt_time
+from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -31,6 +36,9 @@ log = logging.getLogger("docbot.bot")
 
 COMMANDS = [
     ("hoi", "Đặt câu hỏi về tài liệu"),
+    ("hanchot", "Các hạn chót sắp đến [đơn vị | số ngày]"),
+    ("theodoi", "Nhận nhắc hạn [đơn vị]"),
+    ("huytheodoi", "Thôi nhận nhắc hạn"),
     ("tailieu", "Danh sách tài liệu đã lập chỉ mục"),
     ("help", "Hướng dẫn và câu hỏi mẫu"),
     ("whoami", "Mã người dùng của bạn"),
@@ -43,6 +51,8 @@ HELP = (
     "• đơn vị nào phụ trách đánh giá công tác dân vận?\n"
     "• han nop bao cao tong ket\n"
     "• hội nghị tổng kết ở đâu?\n\n"
+    "/hanchot [đơn vị | số ngày] — các hạn chót sắp đến; /theodoi [đơn vị] — nhận nhắc hạn lúc 8:00, "
+    "7, 3, 1 ngày trước và đúng ngày; /huytheodoi — thôi nhận.\n"
     "/tailieu — danh sách tài liệu; /whoami — mã người dùng của bạn.\n"
     "Nếu tài liệu không có thông tin, bot trả lời «Không có trong tài liệu» và gợi ý các đoạn gần nhất."
 )
@@ -57,12 +67,20 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
+def _env_today() -> date:
+    """Today, or DOCBOT_NOW's date (read on every call, so a demo or test can move the clock)."""
+    from index.settings import get_settings
+
+    return get_settings().today()
+
+
 class DocBot:
     """Holds the service, access rules and limiter; its methods are the PTB callbacks."""
 
-    def __init__(self, service: BotService, settings: BotSettings):
+    def __init__(self, service: BotService, settings: BotSettings, clock: Callable[[], date] | None = None):
         self.service = service
         self.settings = settings
+        self.today = clock or _env_today
         self.access = Access.from_settings(settings)
         self.limiter = RateLimiter(settings.questions_per_minute)
 
@@ -174,6 +192,59 @@ class DocBot:
             do_quote=msg.chat.type != ChatType.PRIVATE,
         )
 
+    # ---- deadlines and reminders -------------------------------------------------------------
+    async def deadlines(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/hanchot [đơn vị | số ngày]."""
+        if not await self._guard(update):
+            return
+        await asyncio.to_thread(self.service.refresh_deadlines)
+        text = await asyncio.to_thread(self.service.deadlines_html, " ".join(context.args or []), self.today())
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+    async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/theodoi [đơn vị]: this chat gets reminders (all deadlines, or one unit's)."""
+        if not await self._guard(update):
+            return
+        unit = " ".join(context.args or []).strip()[:200]
+        new = await asyncio.to_thread(self.service.db.subscribe, update.effective_chat.id, unit, "")
+        what = f"các hạn của «{html.escape(unit)}»" if unit else "mọi hạn chót trong tài liệu"
+        stages = ", ".join(str(s) for s in self.settings.stages if s) + " ngày trước và đúng ngày"
+        await update.effective_message.reply_text(
+            ("Đã đăng ký" if new else "Bạn đã đăng ký từ trước") + f" nhận nhắc {what}, lúc "
+            f"{self.settings.remind_time} các ngày: {stages}. Gõ /huytheodoi để thôi.",
+            parse_mode=ParseMode.HTML,
+        )
+
+    async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/huytheodoi: stop every reminder for this chat."""
+        if not await self._guard(update):
+            return
+        n = await asyncio.to_thread(self.service.db.unsubscribe, update.effective_chat.id)
+        await update.effective_message.reply_text(
+            "Đã hủy nhận nhắc hạn." if n else "Chat này chưa đăng ký nhận nhắc hạn."
+        )
+
+    async def remind(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The reminder job: due reminders go out once per (chat, deadline, stage), across restarts."""
+        from .reminders import due_reminders, reminder_html
+
+        today = self.today()
+        await asyncio.to_thread(self.service.refresh_deadlines)
+        db = self.service.db
+        items = due_reminders(db.active_deadlines(), db.subscriptions(), today, self.settings.stages)
+        for item in items:
+            if not db.claim(item.chat_id, item.deadline.id, item.stage):
+                continue
+            text = reminder_html(item, today, self.service.citation(item.deadline.doc))
+            try:
+                await context.bot.send_message(item.chat_id, text, parse_mode=ParseMode.HTML)
+            except Forbidden:
+                log.info("Chat %s đã chặn bot: hủy đăng ký nhắc hạn", item.chat_id)
+                db.unsubscribe(item.chat_id)
+            except TelegramError:
+                log.exception("Gửi nhắc hạn thất bại, sẽ thử lại lần sau")
+                db.release(item.chat_id, item.deadline.id, item.stage)
+
     # ---- buttons ---------------------------------------------------------------------------
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Callback data: m:<answer>:<start> (more), s:<answer>:<i> (section), f:<answer>:<±1> (feedback)."""
@@ -187,12 +258,17 @@ class DocBot:
             await query.answer("Bạn chưa được cấp quyền.", show_alert=True)
             return
         try:
-            kind, answer_id, arg = query.data.split(":")
-            aid, num = int(answer_id), int(arg)
+            kind, answer_id_raw, arg = query.data.split(":")
+            aid = int(answer_id_raw) if kind != "n" else 0
+            num = int(arg)
         except ValueError:
             await query.answer("Nút không hợp lệ.")
             return
         chat_id = query.message.chat.id if query.message else (update.effective_chat.id if update.effective_chat else 0)
+        if kind == "n":
+            new = await asyncio.to_thread(self.service.db.subscribe, chat_id, "", answer_id_raw)
+            await query.answer("Đã bật nhắc hạn cho mục này." if new else "Bạn đã bật nhắc hạn này rồi.")
+            return
         if kind == "f":
             text = await asyncio.to_thread(self.service.feedback, aid, user.id if user else 0, num)
             await query.answer(text)
@@ -223,11 +299,13 @@ async def _set_commands(context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
 
-def build_application(service: BotService, settings: BotSettings) -> Application:
+def build_application(
+    service: BotService, settings: BotSettings, clock: Callable[[], date] | None = None
+) -> Application:
     """Wire the handlers into an Application that talks to settings.api_base_url."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN chưa được cấu hình")
-    bot = DocBot(service, settings)
+    bot = DocBot(service, settings, clock)
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -244,8 +322,14 @@ def build_application(service: BotService, settings: BotSettings) -> Application
     app.add_handler(CommandHandler("whoami", bot.whoami))
     app.add_handler(CommandHandler(["tailieu", "docs"], bot.documents))
     app.add_handler(CommandHandler(["hoi", "ask"], bot.ask_command))
+    app.add_handler(CommandHandler(["hanchot", "deadlines"], bot.deadlines))
+    app.add_handler(CommandHandler(["theodoi", "subscribe"], bot.subscribe))
+    app.add_handler(CommandHandler(["huytheodoi", "unsubscribe"], bot.unsubscribe))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, bot.text))
     app.add_handler(CallbackQueryHandler(bot.button))
     app.add_error_handler(bot.error)
     app.job_queue.run_once(_set_commands, 0, name="set-commands")
+    hh, mm = (int(x) for x in settings.remind_time.split(":"))
+    app.job_queue.run_daily(bot.remind, dt_time(hh, mm, tzinfo=ZoneInfo(settings.timezone)), name="reminders")
+    app.job_queue.run_once(bot.remind, 1, name="reminders-catch-up")  # what fell due while the bot was down
     return app

@@ -28,7 +28,37 @@ CREATE TABLE IF NOT EXISTS feedback (
     created REAL NOT NULL,
     PRIMARY KEY (answer_id, user_id)
 );
+CREATE TABLE IF NOT EXISTS deadlines (
+    id TEXT PRIMARY KEY,
+    doc TEXT NOT NULL, section TEXT NOT NULL, due TEXT NOT NULL, precision TEXT NOT NULL,
+    due_date TEXT NOT NULL, due_text TEXT NOT NULL, task TEXT NOT NULL, responsible TEXT,
+    firm INTEGER NOT NULL, text TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS subscriptions (
+    chat_id INTEGER NOT NULL,
+    unit TEXT NOT NULL DEFAULT '',         -- '' = every unit
+    deadline_id TEXT NOT NULL DEFAULT '',  -- '' = every deadline (of the unit)
+    created REAL NOT NULL,
+    PRIMARY KEY (chat_id, unit, deadline_id)
+);
+CREATE TABLE IF NOT EXISTS sent (
+    chat_id INTEGER NOT NULL,
+    deadline_id TEXT NOT NULL,
+    stage INTEGER NOT NULL,
+    sent_at REAL NOT NULL,
+    PRIMARY KEY (chat_id, deadline_id, stage)
+);
 """
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A chat's standing request for reminders."""
+
+    chat_id: int
+    unit: str
+    deadline_id: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +122,87 @@ class BotDB:
                 "SELECT a.question, a.answer, f.vote FROM feedback f JOIN answers a ON a.id=f.answer_id "
                 "ORDER BY f.created DESC"
             ).fetchall()
+
+    # ---- deadlines and reminders ---------------------------------------------------------------
+    def sync_deadlines(self, deadlines: list) -> None:
+        """Mirror the index's deadlines; ones no longer in the documents stop reminding (inactive).
+        Subscriptions are kept across re-indexing."""
+        with self._lock:
+            self.conn.execute("BEGIN")
+            self.conn.execute("UPDATE deadlines SET active=0")
+            for d in deadlines:
+                self.conn.execute(
+                    "INSERT INTO deadlines (id, doc, section, due, precision, due_date, due_text, task, responsible,"
+                    " firm, text, active) VALUES (?,?,?,?,?,?,?,?,?,?,?,1) ON CONFLICT(id) DO UPDATE SET active=1,"
+                    " doc=excluded.doc, section=excluded.section, due=excluded.due, due_date=excluded.due_date,"
+                    " task=excluded.task, responsible=excluded.responsible, text=excluded.text",
+                    (
+                        d.id,
+                        d.doc,
+                        d.section,
+                        d.due,
+                        d.precision,
+                        d.due_date,
+                        d.due_text,
+                        d.task,
+                        d.responsible,
+                        int(d.firm),
+                        d.text,
+                    ),
+                )
+            self.conn.execute("COMMIT")
+
+    def active_deadlines(self) -> list:
+        """Deadlines currently in the documents."""
+        from index.deadlines import Deadline
+
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT id, doc, section, due, precision, due_date, due_text, task, responsible, firm, text"
+                " FROM deadlines WHERE active=1 ORDER BY due_date"
+            ).fetchall()
+        return [Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10]) for r in rows]
+
+    def subscribe(self, chat_id: int, unit: str = "", deadline_id: str = "") -> bool:
+        """Add a subscription; False if it already existed."""
+        with self._lock:
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO subscriptions (chat_id, unit, deadline_id, created) VALUES (?,?,?,?)",
+                (chat_id, unit, deadline_id, time.time()),
+            )
+            return cur.rowcount == 1
+
+    def unsubscribe(self, chat_id: int) -> int:
+        """Drop every subscription of a chat; returns how many."""
+        with self._lock:
+            return self.conn.execute("DELETE FROM subscriptions WHERE chat_id=?", (chat_id,)).rowcount
+
+    def subscriptions(self) -> list[Subscription]:
+        """Every subscription."""
+        with self._lock:
+            rows = self.conn.execute("SELECT chat_id, unit, deadline_id FROM subscriptions").fetchall()
+        return [Subscription(*r) for r in rows]
+
+    def claim(self, chat_id: int, deadline_id: str, stage: int) -> bool:
+        """Reserve (chat, deadline, stage) before sending: True only the first time, across restarts."""
+        with self._lock:
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO sent (chat_id, deadline_id, stage, sent_at) VALUES (?,?,?,?)",
+                (chat_id, deadline_id, stage, time.time()),
+            )
+            return cur.rowcount == 1
+
+    def release(self, chat_id: int, deadline_id: str, stage: int) -> None:
+        """Undo a claim after a transient send failure, so the next run retries."""
+        with self._lock:
+            self.conn.execute(
+                "DELETE FROM sent WHERE chat_id=? AND deadline_id=? AND stage=?", (chat_id, deadline_id, stage)
+            )
+
+    def sent_count(self) -> int:
+        """How many reminders went out (for tests and /nhatky)."""
+        with self._lock:
+            return int(self.conn.execute("SELECT COUNT(*) FROM sent").fetchone()[0])
 
     def close(self) -> None:
         """Close the connection."""

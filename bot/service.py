@@ -47,9 +47,73 @@ class BotService:
         answer_id = self.db.save_answer(
             chat_id, user_id, question, answer.text, answer.found, [h.passage.pid for h in answer.hits]
         )
-        return Reply(
+        reply = Reply(
             render_html(answer, self.engine.index.docs, 0, CITATIONS_PER_PAGE), self._buttons(answer_id, answer, 0)
         )
+        deadline = self._deadline_in(answer) if answer.found else None
+        if deadline is not None:
+            reply.buttons.insert(0, [Button("🔔 Nhắc tôi", f"n:{deadline.id}:0")])
+        return reply
+
+    def _deadline_in(self, answer: Answer):
+        """The deadline an answer is about: its wording is in the answer line, or in the top passage of a
+        'when' question."""
+        top = answer.hits[0].passage if answer.hits else None
+        deadlines = self.db.active_deadlines()
+        if not deadlines:  # first question after start: the reminder job may not have synced yet
+            self.refresh_deadlines()
+            deadlines = self.db.active_deadlines()
+        for d in deadlines:
+            if not d.due_text:
+                continue
+            if d.due_text in answer.text:
+                return d
+            if answer.qtype == "when" and top is not None and top.doc == d.doc and d.due_text in top.text:
+                return d
+        return None
+
+    # ---- deadlines --------------------------------------------------------------------------
+    def refresh_deadlines(self) -> int:
+        """Copy the live index's deadlines into SQLite (new documents included)."""
+        items = self.engine.deadlines()
+        self.db.sync_deadlines(items)
+        return len(items)
+
+    def citation(self, doc: str) -> str:
+        """Document title and số hiệu for a deadline's citation."""
+        return doc_citation(self.engine.index.docs.get(doc), doc)
+
+    def deadlines_html(self, arg: str, today) -> str:
+        """/hanchot [đơn vị | số ngày]: upcoming and overdue (last 30 days), soonest first."""
+        from datetime import date, timedelta
+
+        from index.deadlines import match_unit
+
+        from .reminders import deadline_html
+
+        items = self.db.active_deadlines()
+        arg = arg.strip()
+        horizon = None
+        if arg.isdigit():
+            horizon = int(arg)
+        elif arg:
+            items = [d for d in items if match_unit(arg, d.responsible)]
+        keep = []
+        for d in items:
+            end = date.fromisoformat(d.due_date)
+            if end < today - timedelta(days=30):
+                continue
+            if horizon is not None and (end - today).days > horizon:
+                continue
+            keep.append(d)
+        keep.sort(key=lambda d: d.due_date)
+        named = f" cho đơn vị «{html.escape(arg)}»" if arg and horizon is None else ""
+        if not keep:
+            return f"Không có hạn chót nào sắp đến{named}."
+        head = f"<b>Hạn chót sắp đến và vừa quá hạn ({len(keep)}){named}</b>"
+        body = "\n\n".join(deadline_html(d, today, self.citation(d.doc)) for d in keep[:10])
+        more = f"\n\n… và {len(keep) - 10} hạn khác." if len(keep) > 10 else ""
+        return fit_message(head + "\n\n" + body + more, [])
 
     def _buttons(self, answer_id: int, answer: Answer, start: int) -> list[list[Button]]:
         rows: list[list[Button]] = []

@@ -30,9 +30,17 @@ class BotSettings(BaseSettings):
     # Outgoing flood control (Telegram allows about 30 messages/s overall, 20/min per group);
     # 0 turns the limiter off, e.g. against a local test server.
     telegram_rate: float = Field(30, validation_alias="DOCBOT_TELEGRAM_RATE")
+    remind_days: str = Field("7,3,1,0", validation_alias="DOCBOT_REMIND_DAYS")
+    remind_time: str = Field("08:00", validation_alias="DOCBOT_REMIND_TIME")  # Asia/Ho_Chi_Minh
+    timezone: str = Field("Asia/Ho_Chi_Minh", validation_alias="DOCBOT_TIMEZONE")
     webhook_url: str | None = Field(None, validation_alias="DOCBOT_WEBHOOK_URL")
     webhook_listen: str = Field("0.0.0.0", validation_alias="DOCBOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(8443, validation_alias="DOCBOT_WEBHOOK_PORT")
+
+    @property
+    def stages(self) -> tuple[int, ...]:
+        """Reminder stages in days before the due date."""
+        return tuple(sorted({int(x) for x in self.remind_days.split(",") if x.strip()}, reverse=True))
 
     @field_validator("allowed_users", "allowed_chats", "admins", mode="before")
     @classmethod

@@ -11,10 +11,11 @@ import threading
 import time
 
 from .answer import Answer, make_answer
+from .deadlines import Deadline
 from .embedding import Embedder
 from .search import Searcher
 from .settings import Settings
-from .store import BuildReport, LoadedIndex, build_index, current_generation, load_index
+from .store import BuildReport, LoadedIndex, build_index, current_generation, load_deadlines, load_index
 
 
 class Engine:
@@ -55,6 +56,10 @@ class Engine:
         retrieval = searcher.search(question[: self.settings.max_question_chars], top_k=top_k)
         answer = make_answer(retrieval)
         return answer, (time.perf_counter() - start) * 1000
+
+    def deadlines(self) -> list[Deadline]:
+        """Deadlines extracted from the live index generation."""
+        return load_deadlines(self.settings)
 
     def passage(self, pid: str):
         """A passage of the live index by id, or None (it may have gone with a re-index)."""
