@@ -82,7 +82,7 @@ def test_question_answered_with_citations_and_buttons(service):
             assert api.calls("sendChatAction") and api.commands()
 
         run(api, service, scenario)
-        assert [c["command"] for c in api.commands()][:2] == ["hoi", "tailieu"]
+        assert {"hoi", "tailieu", "hanchot", "theodoi", "huytheodoi", "whoami"} <= {c["command"] for c in api.commands()}
 
 
 def test_no_diacritics_and_unanswerable(service):
