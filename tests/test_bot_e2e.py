@@ -82,7 +82,9 @@ def test_question_answered_with_citations_and_buttons(service):
             assert api.calls("sendChatAction") and api.commands()
 
         run(api, service, scenario)
-        assert {"hoi", "tailieu", "hanchot", "theodoi", "huytheodoi", "whoami"} <= {c["command"] for c in api.commands()}
+        assert {"hoi", "tailieu", "hanchot", "theodoi", "huytheodoi", "whoami"} <= {
+            c["command"] for c in api.commands()
+        }
 
 
 def test_no_diacritics_and_unanswerable(service):
