@@ -161,6 +161,73 @@ def docs() -> None:
 
 
 @app.command()
+def add(
+    files: Annotated[list[Path], typer.Argument(help="Tệp .pdf/.docx/.txt/.md")],
+    replace: Annotated[bool, typer.Option("--replace", help="Thay thế tài liệu trùng tên hoặc trùng số hiệu")] = False,
+) -> None:
+    """Thêm tài liệu vào thư mục tài liệu rồi lập chỉ mục (chỉ nhúng các đoạn mới)."""
+    import getpass
+
+    from index import library
+    from index.loaders import LoaderError
+
+    settings = _settings()
+    log = library.audit_log(settings)
+    added = 0
+    for path in files:
+        try:
+            data = path.read_bytes()
+            checked = library.check(data, path.name)
+        except (OSError, LoaderError) as exc:
+            typer.echo(f"Bỏ qua {path.name}: {exc}", err=True)
+            continue
+        conflict = library.find_conflict(settings, checked)
+        if conflict and not replace:
+            typer.echo(
+                f"Bỏ qua {path.name}: trùng {conflict.reason} với «{conflict.existing}». Dùng --replace để thay thế.",
+                err=True,
+            )
+            continue
+        library.store(settings, data, checked, conflict)
+        log.record(
+            f"cli:{getpass.getuser()}",
+            "replace" if conflict else "add",
+            checked.name,
+            f"{checked.meta.title[:120]} | {checked.meta.number or ''}",
+        )
+        typer.echo(
+            f"{'Đã thay thế' if conflict else 'Đã thêm'}: {checked.name} — {checked.meta.title[:100]}"
+            f" (số hiệu: {checked.meta.number or '—'}, {checked.pages or '?'} trang)"
+        )
+        added += 1
+    log.close()
+    if added:
+        index_cmd(rebuild=False)
+    elif files:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(doc: Annotated[str, typer.Argument(help="Tên tệp, một phần tên, hoặc số hiệu")]) -> None:
+    """Xóa một tài liệu khỏi thư mục tài liệu rồi lập chỉ mục lại."""
+    import getpass
+
+    from index import library
+
+    settings = _settings()
+    found = library.find_document(settings, doc)
+    if len(found) != 1:
+        typer.echo("Không tìm thấy tài liệu." if not found else "Có nhiều tài liệu khớp: " + ", ".join(found), err=True)
+        raise typer.Exit(1)
+    library.remove(settings, found[0])
+    log = library.audit_log(settings)
+    log.record(f"cli:{getpass.getuser()}", "remove", found[0])
+    log.close()
+    typer.echo(f"Đã xóa: {found[0]}")
+    index_cmd(rebuild=False)
+
+
+@app.command()
 def deadlines(
     as_json: Annotated[bool, typer.Option("--json", help="Mảng JSON")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Cả các hạn đã qua")] = False,

@@ -55,6 +55,8 @@ def _title(lines: list[str], fallback: str) -> str:
                         if rest:
                             break
                         continue
+                    if _NUMBER_RE.search(nxt) and not rest:  # "Số 12-KH/TU" between the kind and the subject
+                        continue
                     if "\t" in nxt or _NUMBER_RE.search(nxt) or nxt.startswith(("Căn cứ", "Thực hiện")):
                         break
                     rest.append(nxt.strip())

@@ -1,0 +1,158 @@
+"""The corpus as a managed library: add, replace and remove documents safely, with an audit log.
+
+A file is validated before anything is written (type checked by content as well as name, text
+extracted, a scanned PDF refused), stored under a safe name (no path tricks), never silently
+overwrites a document with the same name or the same số hiệu, and lands with an atomic rename.
+Every change is recorded (who, when, what) in SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .loaders import SUPPORTED_SUFFIXES, LoaderError, load_bytes
+from .metadata import DocMeta, extract_metadata
+from .settings import Settings
+from .store import corpus_files
+from .text import fold_diacritics
+
+MAX_BYTES = 20 * 1024 * 1024  # what the public Bot API lets a bot download
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A validated upload, not yet stored."""
+
+    name: str  # the safe file name it would get
+    meta: DocMeta
+    pages: int | None
+    chars: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An existing document the upload would replace."""
+
+    existing: str
+    reason: str  # "tên tệp" | "số hiệu"
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no directories, no diacritics or odd characters, a supported suffix."""
+    base = os.path.basename(name.replace("\\", "/")).strip()
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = fold_diacritics(unicodedata.normalize("NFC", stem))
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:100] or "tai-lieu"
+    suffix = "." + suffix.lower() if suffix else ""
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoaderError(f"Không hỗ trợ loại tệp «{suffix or name}». Hãy gửi tệp .pdf, .docx, .txt hoặc .md.")
+    return stem + suffix
+
+
+def check(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Checked:
+    """Validate an upload without storing it; raises LoaderError with a Vietnamese message."""
+    if len(data) > max_bytes:
+        raise LoaderError(
+            f"Tệp «{name}» quá lớn ({len(data) / 1024 / 1024:.1f} MB; tối đa {max_bytes // 1024 // 1024} MB). "
+            "Hãy chia nhỏ hoặc nén lại rồi gửi."
+        )
+    safe = safe_name(name)
+    raw = load_bytes(data, safe)
+    meta = extract_metadata(raw.text, fallback_title=Path(safe).stem.replace("-", " "))
+    return Checked(safe, meta, raw.pages, len(raw.text))
+
+
+def find_conflict(settings: Settings, checked: Checked) -> Conflict | None:
+    """Same file name, or same số hiệu as an existing document."""
+    for path in corpus_files(settings.corpus_dir):
+        if path.name == checked.name:
+            return Conflict(path.name, "tên tệp")
+    if checked.meta.number:
+        for path in corpus_files(settings.corpus_dir):
+            try:
+                other = extract_metadata(load_bytes(path.read_bytes(), path.name).text, path.stem)
+            except LoaderError:
+                continue
+            if other.number == checked.meta.number:
+                return Conflict(path.name, "số hiệu")
+    return None
+
+
+def store(settings: Settings, data: bytes, checked: Checked, replace: Conflict | None = None) -> Path:
+    """Write the file atomically; when replacing, the old file goes only once the new one is in place."""
+    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    dest = settings.corpus_dir / checked.name
+    tmp = settings.corpus_dir / f".{checked.name}.uploading"
+    tmp.write_bytes(data)
+    os.replace(tmp, dest)
+    if replace is not None and replace.existing != checked.name:
+        (settings.corpus_dir / replace.existing).unlink(missing_ok=True)
+    return dest
+
+
+def remove(settings: Settings, doc: str) -> bool:
+    """Delete a document from the corpus (its passages go with the next index build)."""
+    path = settings.corpus_dir / os.path.basename(doc)
+    if not path.is_file():
+        return False
+    path.unlink()
+    return True
+
+
+def find_document(settings: Settings, query: str) -> list[str]:
+    """Documents matching a name, part of a name, or a số hiệu (for /xoa and `docbot remove`)."""
+    q = fold_diacritics(query.strip().lower())
+    names = [p.name for p in corpus_files(settings.corpus_dir)]
+    exact = [n for n in names if n.lower() == q]
+    if exact:
+        return exact
+    hits = [n for n in names if q and q in fold_diacritics(n.lower())]
+    if hits:
+        return hits
+    out = []
+    for n in names:
+        try:
+            meta = extract_metadata(load_bytes((settings.corpus_dir / n).read_bytes(), n).text, n)
+        except LoaderError:
+            continue
+        if meta.number and fold_diacritics(meta.number.lower()) == q:
+            out.append(n)
+    return out
+
+
+class AuditLog:
+    """Who added, replaced or removed what, and when."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS audit (ts REAL NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,"
+            " doc TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')"
+        )
+
+    def record(self, who: str, action: str, doc: str, detail: str = "") -> None:
+        """Append one entry."""
+        self.db.execute("INSERT INTO audit VALUES (?,?,?,?,?)", (time.time(), who, action, doc, detail))
+
+    def latest(self, n: int = 20) -> list[tuple[float, str, str, str, str]]:
+        """Newest entries first."""
+        return self.db.execute("SELECT * FROM audit ORDER BY ts DESC LIMIT ?", (n,)).fetchall()
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+
+def audit_log(settings: Settings) -> AuditLog:
+    """The audit log of a data directory."""
+    return AuditLog(settings.data_dir / "library.sqlite")
