@@ -28,7 +28,10 @@ from telegram.ext import (
     filters,
 )
 
+from index import library
+
 from .access import Access, RateLimiter
+from .admin import AdminService
 from .service import BotService, Reply
 from .settings import BotSettings
 
@@ -42,6 +45,9 @@ COMMANDS = [
     ("tailieu", "Danh sách tài liệu đã lập chỉ mục"),
     ("help", "Hướng dẫn và câu hỏi mẫu"),
     ("whoami", "Mã người dùng của bạn"),
+    ("xoa", "(Quản trị) Xóa một tài liệu"),
+    ("reindex", "(Quản trị) Lập chỉ mục lại"),
+    ("nhatky", "(Quản trị) Nhật ký thay đổi"),
     ("start", "Bắt đầu"),
 ]
 HELP = (
@@ -81,6 +87,8 @@ class DocBot:
         self.service = service
         self.settings = settings
         self.today = clock or _env_today
+        self.admin = AdminService(service.engine)
+        self.max_upload = library.MAX_BYTES
         self.access = Access.from_settings(settings)
         self.limiter = RateLimiter(settings.questions_per_minute)
 
@@ -192,6 +200,92 @@ class DocBot:
             do_quote=msg.chat.type != ChatType.PRIVATE,
         )
 
+    # ---- admin: documents ---------------------------------------------------------------------
+    async def document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An uploaded file: admins add it (validated, indexed, confirmed); others are told no."""
+        if not await self._guard(update):
+            return
+        msg = update.effective_message
+        user = update.effective_user
+        if not self.access.is_admin(user.id if user else None):
+            await msg.reply_text("Chỉ quản trị viên mới thêm được tài liệu. Tệp của bạn không được lưu.")
+            return
+        doc = msg.document
+        if doc.file_size and doc.file_size > self.max_upload:
+            await msg.reply_text(
+                f"Tệp quá lớn ({doc.file_size / 1024 / 1024:.1f} MB; tối đa {self.max_upload // 1024 // 1024} MB). "
+                "Hãy chia nhỏ tệp, hoặc dùng máy chủ Bot API riêng để nhận tệp lớn."
+            )
+            return
+        status = await msg.reply_text("⏳ Đang kiểm tra và lập chỉ mục tài liệu…")
+        tg_file = await doc.get_file()
+        data = bytes(await tg_file.download_as_bytearray())
+        text, pending = await asyncio.to_thread(self.admin.receive, user.id, data, doc.file_name or "tai-lieu")
+        markup = None
+        if pending:
+            markup = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton("Có, thay thế", callback_data=f"a:{pending}:1"),
+                        InlineKeyboardButton("Không", callback_data=f"a:{pending}:0"),
+                    ]
+                ]
+            )
+        await status.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def remove(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/xoa <tài liệu>: admins only, after confirmation."""
+        if not await self._guard(update):
+            return
+        user = update.effective_user
+        if not self.access.is_admin(user.id if user else None):
+            await update.effective_message.reply_text("Chỉ quản trị viên mới xóa được tài liệu.")
+            return
+        text, pending = await asyncio.to_thread(self.admin.ask_remove, user.id, " ".join(context.args or []))
+        markup = None
+        if pending:
+            markup = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton("Xóa", callback_data=f"a:{pending}:1"),
+                        InlineKeyboardButton("Không", callback_data=f"a:{pending}:0"),
+                    ]
+                ]
+            )
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def reindex(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/reindex: rebuild, editing one progress message in place."""
+        if not await self._guard(update):
+            return
+        user = update.effective_user
+        if not self.access.is_admin(user.id if user else None):
+            await update.effective_message.reply_text("Chỉ quản trị viên mới lập chỉ mục lại được.")
+            return
+        status = await update.effective_message.reply_text("⏳ Bắt đầu lập chỉ mục lại…")
+        loop = asyncio.get_running_loop()
+        last = {"t": 0.0, "text": ""}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            now = loop.time()
+            text = f"⏳ Đang {stage}: {done}/{total}"
+            if text != last["text"] and (now - last["t"] > 1.5 or done == total):
+                last.update(t=now, text=text)
+                asyncio.run_coroutine_threadsafe(status.edit_text(text), loop)
+
+        text = await asyncio.to_thread(self.admin.reindex, user.id, progress)
+        await status.edit_text(text, parse_mode=ParseMode.HTML)
+
+    async def journal(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/nhatky: latest adds, replacements, removals."""
+        if not await self._guard(update):
+            return
+        if not self.access.is_admin(update.effective_user.id if update.effective_user else None):
+            await update.effective_message.reply_text("Chỉ quản trị viên mới xem được nhật ký.")
+            return
+        text = await asyncio.to_thread(self.admin.audit_html)
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
     # ---- deadlines and reminders -------------------------------------------------------------
     async def deadlines(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/hanchot [đơn vị | số ngày]."""
@@ -259,12 +353,20 @@ class DocBot:
             return
         try:
             kind, answer_id_raw, arg = query.data.split(":")
-            aid = int(answer_id_raw) if kind != "n" else 0
+            aid = int(answer_id_raw) if kind not in ("n", "a") else 0
             num = int(arg)
         except ValueError:
             await query.answer("Nút không hợp lệ.")
             return
         chat_id = query.message.chat.id if query.message else (update.effective_chat.id if update.effective_chat else 0)
+        if kind == "a":
+            if not self.access.is_admin(user.id if user else None):
+                await query.answer("Chỉ quản trị viên mới làm được việc này.", show_alert=True)
+                return
+            await query.answer("Đang xử lý…" if num else "Đã hủy")
+            text = await asyncio.to_thread(self.admin.confirm, answer_id_raw, user.id, bool(num))
+            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            return
         if kind == "n":
             new = await asyncio.to_thread(self.service.db.subscribe, chat_id, "", answer_id_raw)
             await query.answer("Đã bật nhắc hạn cho mục này." if new else "Bạn đã bật nhắc hạn này rồi.")
@@ -325,6 +427,10 @@ def build_application(
     app.add_handler(CommandHandler(["hanchot", "deadlines"], bot.deadlines))
     app.add_handler(CommandHandler(["theodoi", "subscribe"], bot.subscribe))
     app.add_handler(CommandHandler(["huytheodoi", "unsubscribe"], bot.unsubscribe))
+    app.add_handler(CommandHandler(["xoa", "remove"], bot.remove))
+    app.add_handler(CommandHandler("reindex", bot.reindex))
+    app.add_handler(CommandHandler(["nhatky", "log"], bot.journal))
+    app.add_handler(MessageHandler(filters.Document.ALL, bot.document))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, bot.text))
     app.add_handler(CallbackQueryHandler(bot.button))
     app.add_error_handler(bot.error)

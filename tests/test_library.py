@@ -38,13 +38,16 @@ def test_add_conflict_on_name_and_number_then_replace(settings):
     assert library.remove(settings, "other-name.txt") and not list(settings.corpus_dir.iterdir())
 
 
-@pytest.mark.parametrize(("data", "name", "match"), [
-    (b"", "a.txt", "rỗng"),
-    (b"%PDF-1.4 broken", "a.pdf", "hỏng"),
-    (b"MZ\x90\x00" * 50, "a.pdf", "không phải PDF"),
-    ("Báo cáo".encode("cp1258"), "a.txt", "UTF-8"),
-    (b"PK\x03\x04 not really", "a.docx", "docx"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "match"),
+    [
+        (b"", "a.txt", "rỗng"),
+        (b"%PDF-1.4 broken", "a.pdf", "hỏng"),
+        (b"MZ\x90\x00" * 50, "a.pdf", "không phải PDF"),
+        ("Báo cáo".encode("cp1258"), "a.txt", "UTF-8"),
+        (b"PK\x03\x04 not really", "a.docx", "docx"),
+    ],
+)
 def test_bad_files_change_nothing(settings, data, name, match):
     with pytest.raises(LoaderError, match=match):
         library.check(data, name)
