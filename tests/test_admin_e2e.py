@@ -81,7 +81,6 @@ def test_upload_replace_remove_and_refusals(admin_engine, tmp_path):
                 )
                 assert not any(c["method"] == "download" and "big" in str(c["params"]) for c in api.calls())
                 # the upload flow: getFile, download, indexed, confirmed; then answerable
-                n = len(api.sent(ADMIN))
                 api.user_document(ADMIN, ADMIN, "hoithao.txt", NEW_DOC, "text/plain")
                 done = await api.wait_for_async(
                     lambda c: c["method"] == "editMessageText" and "Đã thêm" in c["params"].get("text", ""), timeout=60
