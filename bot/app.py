@@ -401,6 +401,20 @@ async def _set_commands(context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
 
+def webhook_kwargs(settings: BotSettings) -> dict:
+    """Arguments for webhook mode: listen address, route taken from the public URL, secret token."""
+    from urllib.parse import urlparse
+
+    url = settings.webhook_url or ""
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(url).path.lstrip("/"),
+        "webhook_url": url,
+        "secret_token": settings.webhook_secret,
+    }
+
+
 def build_application(
     service: BotService, settings: BotSettings, clock: Callable[[], date] | None = None
 ) -> Application:

@@ -284,9 +284,9 @@ def serve() -> None:
     db = BotDB(engine.settings.data_dir / "bot.sqlite")
     application = build_application(BotService(engine, db), bot_settings)
     if bot_settings.webhook_url:
-        application.run_webhook(
-            listen=bot_settings.webhook_listen, port=bot_settings.webhook_port, webhook_url=bot_settings.webhook_url
-        )
+        from bot.app import webhook_kwargs
+
+        application.run_webhook(**webhook_kwargs(bot_settings))
     else:
         application.run_polling()
 

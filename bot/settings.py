@@ -36,6 +36,7 @@ class BotSettings(BaseSettings):
     webhook_url: str | None = Field(None, validation_alias="DOCBOT_WEBHOOK_URL")
     webhook_listen: str = Field("0.0.0.0", validation_alias="DOCBOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(8443, validation_alias="DOCBOT_WEBHOOK_PORT")
+    webhook_secret: str | None = Field(None, validation_alias="DOCBOT_WEBHOOK_SECRET")
 
     @property
     def stages(self) -> tuple[int, ...]:

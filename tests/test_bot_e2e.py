@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import statistics
+import time
 
 import pytest
 
@@ -266,3 +267,59 @@ def test_serve_without_token_points_to_chat(monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 2 and "docbot chat" in result.output
+
+
+def test_webhook_mode(service):
+    """Webhook mode: the bot registers its URL with setWebhook and answers an update POSTed to it."""
+    import json
+    import socket
+    import urllib.request
+
+    from bot.app import webhook_kwargs
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with FakeBotAPI() as api:
+        # the public URL is served by a TLS proxy in front of the bot; the test plays the proxy on loopback
+        settings = settings_for(
+            api,
+            DOCBOT_WEBHOOK_URL="https://docbot.invalid/hook",
+            DOCBOT_WEBHOOK_LISTEN="127.0.0.1",
+            DOCBOT_WEBHOOK_PORT=str(port),
+            DOCBOT_WEBHOOK_SECRET="s3cret",
+        )
+
+        async def main():
+            app = build_application(service, settings)
+            await app.initialize()
+            await app.start()
+            await app.updater.start_webhook(**webhook_kwargs(settings))
+            api.add_chat(ALLOWED)  # the user has started the bot
+            try:
+                assert api.webhook and api.webhook.get("url") == "https://docbot.invalid/hook"
+                update = {
+                    "update_id": 1,
+                    "message": {
+                        "message_id": 1,
+                        "date": int(time.time()),
+                        "text": "hội nghị tổng kết ở đâu?",
+                        "chat": {"id": ALLOWED, "type": "private"},
+                        "from": {"id": ALLOWED, "is_bot": False, "first_name": "A"},
+                    },
+                }
+                req = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/hook",
+                    data=json.dumps(update).encode(),
+                    headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "s3cret"},
+                )
+                status = await asyncio.to_thread(lambda: urllib.request.urlopen(req, timeout=10).status)
+                assert status == 200
+                [reply] = await api.wait_sent_async(1, chat_id=ALLOWED, timeout=30)
+                assert "Hội trường Thành ủy" in reply["plain_text"]
+            finally:
+                await app.updater.stop()
+                await app.stop()
+                await app.shutdown()
+
+        asyncio.run(main())

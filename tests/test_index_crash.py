@@ -29,13 +29,24 @@ def test_killed_rebuild_keeps_old_index(engine, model_settings, tmp_path):
     settings = model_settings.model_copy(update={"data_dir": data})
     live = current_generation(settings.index_dir).name
     # then a full rebuild (cache dropped: it must embed for minutes), killed mid-way
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "index", "--rebuild"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "index", "--rebuild"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(12)
     assert proc.poll() is None, "the rebuild finished too fast to be interrupted"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert current_generation(settings.index_dir).name == live  # still the old, complete generation
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "hội nghị tổng kết ở đâu?"], env=env, cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "hội nghị tổng kết ở đâu?"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0 and "Hội trường Thành ủy" in out.stdout
