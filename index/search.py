@@ -46,6 +46,7 @@ _ABBREV = {
 }
 
 
+_UNIT_WORD = re.compile(r"\b(ban|dang doan|van phong|so|uy ban|mat tran|hoi|thanh doan|dang uy)\b")
 _SIGN_Q = re.compile(r"\b(ai ky|ai ki|nguoi ky|ky ten|ky boi|chu ky)\b")
 _ISSUED_Q = re.compile(r"\b(ky ngay|ban hanh ngay|ngay ban hanh|ngay ky|so hieu|so van ban|so den|cong van den)\b")
 
@@ -103,11 +104,21 @@ def asked_ordinal(question: str) -> int | None:
     return int(word) if word.isdigit() else _ORDINALS[word]
 
 
+_ITEM_RX = re.compile(r"^[-+\s]*(?:\((\d{1,2})\)|(\d{1,2})\.(?!\d)\s|(Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là)")
+_WORD_NUM = {w.lower(): n for n, w in _ORDINAL_WORDS.items()}
+
+
 def starts_with_item(text: str, n: int) -> bool:
-    """Whether a passage's body opens with item n of an enumeration."""
-    body = [ln for ln in text.split("\n") if ln.strip()]
-    rx = re.compile(rf"^[-+\s]*(?:\({n}\)|{n}\.(?!\d)|{_ORDINAL_WORDS.get(n, '@@')} là)", re.IGNORECASE)
-    return any(rx.match(ln) for ln in body[-3:][:2] + body[:3])
+    """Whether the first enumerated item in a passage's body is item n ('(2)', '2.', 'Hai là')."""
+    for line in text.split("\n"):
+        m = _ITEM_RX.match(line)
+        if m:
+            first = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else _WORD_NUM[m.group(3).lower()]
+            if first == n:
+                return True
+            if m.group(1) or m.group(3):  # an inline enumeration item that is not n
+                return False
+    return False
 
 
 _WHO_Q = re.compile(r"\b(ai|don vi nao|co quan nao|ban nao|ai phu trach|do ai)\b")
@@ -229,6 +240,14 @@ class Searcher:
             label = fold_diacritics(normalize(f"{rec.meta.number or ''} {rec.meta.title} {rec.meta.date or ''}"))
             self._doc_label_tokens[name] = set(tokens(label)) | set(_bigrams(tokens(label)))
 
+    @staticmethod
+    def _heading_named(section: str, folded_q: str) -> bool:
+        """The question names the unit of this passage's heading ('Văn phòng Thành ủy phải đánh giá gì')."""
+        last = section.split(" › ")[-1]
+        name = re.sub(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)\s*", "", last)
+        name = fold_diacritics(normalize(re.split(r"\s+-\s+|\s*\(|:", name)[0]))
+        return len(name) >= 6 and name in folded_q
+
     def _doc_prior(self, question: str) -> dict[str, float]:
         """How well the question names a document (its number, title words, year), 0-1 per document.
 
@@ -299,6 +318,7 @@ class Searcher:
         folded_q = fold_diacritics(normalize(expanded))
         ordinal = asked_ordinal(expanded)
         who = bool(_WHO_Q.search(folded_q))
+        asked_unit = bool(_UNIT_WORD.search(folded_q))
         doc_prior = self._doc_prior(expanded)
         for h in hits:
             h.score += 0.15 * doc_prior.get(h.passage.doc, 0.0)
@@ -306,6 +326,10 @@ class Searcher:
                 h.score += 0.3
             if who and names_unit(h.passage.section):
                 h.score += 0.1
+            if h.passage.kind == "footnote":  # detail behind a figure: the sentence citing it is the better quote
+                h.score -= 0.08
+            if asked_unit and names_unit(h.passage.section) and self._heading_named(h.passage.section, folded_q):
+                h.score += 0.2
         for h in hits:  # questions about who signed / when issued are answered by the document's frame
             if h.passage.kind == "closing" and _SIGN_Q.search(folded_q):
                 h.score += 0.35
