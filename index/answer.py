@@ -94,9 +94,11 @@ def _q_terms(question: str) -> set[str]:
     return {t for t in tokens(fold_diacritics(normalize(question))) if t not in STOPWORDS_FOLDED and len(t) > 1}
 
 
-def _candidates(text: str) -> list[str]:
-    """Sentences of a passage, plus runs of short lines (a stamp, a signature, a table row) joined."""
-    lines = [ln for ln in text.split("\n") if ln.strip()]
+def _candidates(text: str, section: str = "") -> list[str]:
+    """Sentences of a passage, plus runs of short lines (a stamp, a signature, a table row) joined.
+    The headings quoted above the passage (its section path) are context, not answers."""
+    headings = {part.strip() for part in section.split(" › ")}
+    lines = [ln for ln in text.split("\n") if ln.strip() and ln.strip() not in headings]
     out: list[str] = []
     run: list[str] = []
     for line in lines + [""]:
@@ -125,17 +127,26 @@ def _w(term: str) -> float:
 
 
 def _best_sentence(
-    question: str, text: str, must: re.Pattern[str] | None = None, bonus: re.Pattern[str] | None = None
+    question: str,
+    text: str,
+    must: re.Pattern[str] | None = None,
+    bonus: re.Pattern[str] | None = None,
+    section: str = "",
 ) -> tuple[str | None, float]:
     """The sentence of a passage sharing most (rare) words and word pairs with the question."""
     seq = [t for t in tokens(fold_diacritics(normalize(question))) if t not in STOPWORDS_FOLDED]
     terms, pairs = set(seq), _q_bigrams(seq)
     best, best_score = None, -1.0
-    for sent in _candidates(text):
+    for sent in _candidates(text, section) or _candidates(text):
         if must is not None and not must.search(sent):
             continue
         toks = tokens(fold_diacritics(normalize(sent)))
-        score = sum(_w(t) for t in terms & set(toks)) + 0.5 * len(pairs & _q_bigrams(toks)) - 0.004 * len(toks)
+        shared_pairs = pairs & _q_bigrams(toks)
+        score = (
+            sum(_w(t) for t in terms & set(toks))
+            + sum(0.25 * (_w(a) + _w(b)) for a, b in (p.split(" ") for p in shared_pairs))
+            - 0.004 * len(toks)
+        )
         if bonus is not None and bonus.search(sent):
             score += 1.5
         if score > best_score:
@@ -150,12 +161,28 @@ def _best_in_hits(
     bonus: re.Pattern[str] | None = None,
     depth: int = 2,
 ) -> str | None:
+    return _scored_best(question, hits, must, bonus, depth)[0]
+
+
+def _scored_best(question, hits, must=None, bonus=None, depth: int = 2) -> tuple[str | None, float]:
     best, best_score = None, -1e9
     for rank, hit in enumerate(hits[:depth]):
-        sent, score = _best_sentence(question, hit.passage.text, must, bonus)
+        sent, score = _best_sentence(question, hit.passage.text, must, bonus, hit.passage.section)
         if sent is not None and score - 0.6 * rank > best_score:
             best, best_score = sent, score - 0.6 * rank
-    return best
+    return best, best_score
+
+
+def _around(sentence: str, rx: re.Pattern[str], limit: int = 240) -> str:
+    """A long sentence cut to the part that leads up to its date or figure, so the answer shows it."""
+    if len(sentence) <= limit:
+        return sentence
+    m = rx.search(sentence)
+    if m is None or m.end() <= limit:
+        return sentence
+    start = max(0, m.end() - limit)
+    start = sentence.find(" ", start) + 1
+    return "…" + sentence[start:].strip()
 
 
 def _trim(text: str, limit: int = 300) -> str:
@@ -230,7 +257,7 @@ def _when(question: str, hits: list[Hit]) -> str | None:
     q = fold_diacritics(normalize(question))
     bonus = _DEADLINE_CUE if re.search(r"\b(han|cham nhat|truoc ngay)\b", q) else None
     sent = _best_in_hits(question, hits, must=DATE_RX, bonus=bonus)
-    return with_numeric_dates(_trim(sent, 260)) if sent else None
+    return with_numeric_dates(_trim(_around(sent, DATE_RX), 260)) if sent else None
 
 
 _LONG_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -248,8 +275,11 @@ def _where(question: str, hits: list[Hit]) -> str | None:
 
 
 def _how_much(question: str, hits: list[Hit]) -> str | None:
-    sent = _best_in_hits(question, hits, must=FIGURE_RX) or _best_in_hits(question, hits, must=NUMBER_RX)
-    return _trim(sent, 300) if sent else None
+    fig, fig_score = _scored_best(question, hits, must=FIGURE_RX)
+    any_sent, any_score = _scored_best(question, hits)
+    # "không còn hộ nghèo" answers a how-much question without a figure: prefer a much better match
+    sent = any_sent if (fig is None or any_score - fig_score >= 1.5) else fig
+    return _trim(_around(sent, FIGURE_RX), 300) if sent else None
 
 
 def _sign(hits: list[Hit]) -> str | None:
@@ -307,6 +337,6 @@ def make_answer(retrieval: Retrieval) -> Answer:
     else:
         line = None
     if not line:
-        sent, _ = _best_sentence(q, hits[0].passage.text)
+        sent, _ = _best_sentence(q, hits[0].passage.text, section=hits[0].passage.section)
         line = _trim(sent) if sent else _trim(hits[0].passage.text.split("\n")[-1])
     return Answer(True, line, qtype, hits)
