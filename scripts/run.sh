@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if [ -f .env ]; then set -a; . ./.env; set +a; fi
-if [ -n "${TELEGRAM_BOT_TOKEN:-}" ] && .venv/bin/docbot --help | grep -q " serve "; then
+if [ -n "${TELEGRAM_BOT_TOKEN:-}" ]; then
   exec .venv/bin/docbot serve
 fi
 exec .venv/bin/docbot chat
