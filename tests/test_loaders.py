@@ -114,3 +114,12 @@ def test_docx_that_is_a_zip_of_something_else():
 def test_unsupported_type():
     with pytest.raises(LoaderError, match="Không hỗ trợ"):
         load_bytes(b"abc", "a.exe")
+
+
+def test_pdf_without_pages_is_an_error():
+    from pypdf import PdfWriter
+
+    buf = io.BytesIO()
+    PdfWriter().write(buf)
+    with pytest.raises(LoaderError, match="không có trang nào|hỏng"):
+        load_bytes(buf.getvalue(), "rong.pdf")
