@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .search import STOPWORDS_FOLDED, Hit, Retrieval
 from .text import fold_diacritics, normalize, split_sentences, tokens
-from .units import names_unit
+from .units import names_unit, strip_numbering
 
 NOT_FOUND = "Không có trong tài liệu."
 
@@ -88,10 +88,6 @@ def question_type(question: str) -> str:
     if _HOW_MUCH.search(q):
         return "how_much"
     return "other"
-
-
-def _q_terms(question: str) -> set[str]:
-    return {t for t in tokens(fold_diacritics(normalize(question))) if t not in STOPWORDS_FOLDED and len(t) > 1}
 
 
 def _candidates(text: str, section: str = "") -> list[str]:
@@ -194,8 +190,7 @@ def _unit_from_heading(hit: Hit) -> str | None:
     last = hit.passage.section.split(" › ")[-1]
     if not names_unit(last):
         return None
-    m = re.match(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)\s*(.+)$", last)
-    name = (m.group(1) if m else last).strip()
+    name = strip_numbering(last)
     return name if len(name) < 120 else None
 
 
@@ -268,9 +263,11 @@ def with_numeric_dates(text: str) -> str:
     return _LONG_DATE.sub(lambda m: f"{m.group(0)} ({int(m.group(1))}/{int(m.group(2))}/{m.group(3)})", text)
 
 
+_PLACE = re.compile(r"(Địa điểm|[Tt]ại |Hội trường|số \d+ )")
+
+
 def _where(question: str, hits: list[Hit]) -> str | None:
-    place = re.compile(r"(Địa điểm|[Tt]ại |Hội trường|số \d+ )")
-    sent = _best_in_hits(question, hits, must=place)
+    sent = _best_in_hits(question, hits, must=_PLACE)
     return _trim(sent, 260) if sent else None
 
 

@@ -17,7 +17,7 @@ from datetime import date
 
 from .structure import _render_row, _table_groups, parse_segments
 from .text import split_sentences
-from .units import names_unit
+from .units import names_unit, strip_numbering
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
@@ -131,8 +131,7 @@ _ASSIGN = re.compile(r"(?:[Gg]iao|[Đđ]ề nghị)\s+(.{4,400}?)\s+(?:chủ tr�
 def _heading_unit(section: str) -> str | None:
     for part in reversed(section.split(" › ")):
         if names_unit(part):
-            name = re.sub(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)\s*", "", part).strip()
-            return re.split(r"\s+-\s+|\s*\(", name)[0].strip()
+            return re.split(r"\s+-\s+|\s*\(", strip_numbering(part))[0].strip()
     return None
 
 
@@ -165,7 +164,7 @@ def _inside_title(before: str) -> bool:
     return bool(codes) and not ACTION.search(before[-200:][codes[-1].end() :])
 
 
-def _is_reference(before: str, sentence: str, m: re.Match[str], due: Due, anchor: int) -> bool:
+def _is_reference(before: str, due: Due, anchor: int) -> bool:
     if CITED_DOC.search(before[-80:]):
         return True
     if _inside_title(before):
@@ -177,8 +176,10 @@ def _is_reference(before: str, sentence: str, m: re.Match[str], due: Due, anchor
     return due.end.year < anchor
 
 
-def _is_deadline(before: str, line_start: bool, due: Due, sentence: str, anchor: int, m: re.Match[str]) -> bool:
-    if CUE_BEFORE.search(before[-25:]):
+def _is_deadline(
+    cue: re.Match[str] | None, line_start: bool, due: Due, sentence: str, anchor: int, m: re.Match[str]
+) -> bool:
+    if cue:
         return True
     if line_start and due.precision == "year":  # roadmap labels: "2.2. Năm 2012-2014: …"
         return True
@@ -195,8 +196,22 @@ def _task(sentence: str, due_text: str) -> str:
     return t if len(t) <= 240 else t[:239].rsplit(" ", 1)[0] + "…"
 
 
-def _make_id(doc: str, due: str, text: str) -> str:
-    return hashlib.sha1(f"{doc}|{due}|{text}".encode()).hexdigest()[:12]
+def _deadline(
+    doc: str,
+    section: str,
+    due: Due,
+    due_text: str,
+    task: str,
+    responsible: str | None,
+    firm: bool,
+    text: str,
+    id_text: str,
+) -> Deadline:
+    """A Deadline whose id is stable across re-indexing (document, due value, the text it came from)."""
+    ident = hashlib.sha1(f"{doc}|{due.due}|{id_text}".encode()).hexdigest()[:12]
+    return Deadline(
+        ident, doc, section, due.due, due.precision, due.end.isoformat(), due_text, task, responsible, firm, text
+    )
 
 
 def extract_deadlines(doc: str, text: str, issued: str | None = None) -> list[Deadline]:
@@ -238,6 +253,9 @@ def extract_deadlines(doc: str, text: str, issued: str | None = None) -> list[De
                 ),
                 None,
             )
+            task_head = re.sub(DATE_EXPR, "", caption).strip(" ,.;:")
+            task_head = re.sub(r"\s+(TRONG|trong)$", "", task_head)
+            firm = not TENTATIVE.search(caption)
             for rows, _label in _table_groups(seg.units):
                 parent = None
                 for row in rows[1:]:
@@ -256,23 +274,8 @@ def extract_deadlines(doc: str, text: str, issued: str | None = None) -> list[De
                     if key in seen:
                         continue
                     seen.add(key)
-                    task_head = re.sub(DATE_EXPR, "", caption).strip(" ,.;:")
-                    task_head = re.sub(r"\s+(TRONG|trong)$", "", task_head)
-                    out.append(
-                        Deadline(
-                            _make_id(doc, due.due, body),
-                            doc,
-                            section,
-                            due.due,
-                            due.precision,
-                            due.end.isoformat(),
-                            due_text,
-                            f"{task_head[:1]}{task_head[1:].lower()}: {content}"[:240],
-                            resp or None,
-                            not TENTATIVE.search(caption),
-                            body,
-                        )
-                    )
+                    task = f"{task_head[:1]}{task_head[1:].lower()}: {content}"[:240]
+                    out.append(_deadline(doc, section, due, due_text, task, resp or None, firm, body, body))
                     if cells[0].strip():
                         parent = row
             continue
@@ -287,15 +290,16 @@ def extract_deadlines(doc: str, text: str, issued: str | None = None) -> list[De
                         continue
                     before = sentence[: m.start()]
                     line_start = bool(re.match(r"^[\d.\s]*$", before))
-                    if _is_reference(before, sentence, m, due, anchor) and not (
+                    if _is_reference(before, due, anchor) and not (
                         line_start and due.precision == "year" and due.end.year >= anchor
                     ):
                         continue
-                    if not _is_deadline(before, line_start, due, sentence, anchor, m):
-                        continue
                     cue = CUE_BEFORE.search(before[-25:])
-                    due_text = (cue.group(1) + " " if cue else "") + m.group(0)
-                    due_text = sentence[m.start() - (len(due_text) - len(m.group(0))) : m.end()] if cue else m.group(0)
+                    if not _is_deadline(cue, line_start, due, sentence, anchor, m):
+                        continue
+                    # the wording from the cue word on: "trước ngày 30/9/2024"
+                    start = m.start() - len(before[-25:]) + cue.start(1) if cue else m.start()
+                    due_text = sentence[start : m.end()]
                     body = "\n".join(context + [unit])
                     key = (due.due, unit)
                     if key in seen:
@@ -310,21 +314,7 @@ def extract_deadlines(doc: str, text: str, issued: str | None = None) -> list[De
                     task = task[:1].upper() + task[1:]
                     if len(task) < 25 and context:  # "1. Thời gian: Dự kiến Quý IV/2024" → what the heading says
                         task = f"{context[-1]} — {task}" if task else context[-1]
-                    out.append(
-                        Deadline(
-                            _make_id(doc, due.due, unit),
-                            doc,
-                            section,
-                            due.due,
-                            due.precision,
-                            due.end.isoformat(),
-                            due_text.strip(),
-                            task,
-                            resp,
-                            not tentative,
-                            body,
-                        )
-                    )
+                    out.append(_deadline(doc, section, due, due_text.strip(), task, resp, not tentative, body, unit))
     return out
 
 

@@ -63,10 +63,7 @@ class Engine:
 
     def passage(self, pid: str):
         """A passage of the live index by id, or None (it may have gone with a re-index)."""
-        index = self.index
-        if not hasattr(self, "_pid_cache") or self._pid_cache[0] != index.generation:
-            self._pid_cache = (index.generation, {p.pid: p for p in index.passages})
-        return self._pid_cache[1].get(pid)
+        return self.index.by_pid.get(pid)
 
     def section_text(self, pid: str) -> tuple[str, str] | None:
         """(section path, whole text of the section) around a passage, overlaps removed."""

@@ -153,10 +153,14 @@ def load_bytes(data: bytes, name: str) -> RawDocument:
     raise LoaderError(f"Không hỗ trợ loại tệp «{suffix or name}». Hãy gửi tệp .pdf, .docx, .txt hoặc .md.")
 
 
-def load_file(path: Path) -> RawDocument:
-    """Read and load one file from disk."""
+def read_file(path: Path) -> bytes:
+    """A file's bytes; an unreadable file is a LoaderError like any other bad document."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise LoaderError(f"Không đọc được tệp «{path.name}»: {exc.strerror}.") from exc
-    return load_bytes(data, path.name)
+
+
+def load_file(path: Path) -> RawDocument:
+    """Read and load one file from disk."""
+    return load_bytes(read_file(path), path.name)

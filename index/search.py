@@ -18,7 +18,7 @@ import numpy as np
 
 from .store import LoadedIndex, StoredPassage
 from .text import fold_diacritics, has_diacritics, normalize, tokens
-from .units import names_unit
+from .units import names_unit, strip_numbering
 
 # Question and function words: rare in the documents (so BM25 would weight them highly) but say
 # nothing about the topic.
@@ -65,11 +65,7 @@ def expand_abbreviations(question: str) -> str:
     out = []
     for w in question.split():
         core = w.strip("?,.!;:")
-        rep = _ABBREV.get(core) or (
-            _ABBREV.get(core.lower())
-            if core.lower() in _ABBREV and core.lower() == next((k for k in _ABBREV if k == core.lower()), None)
-            else None
-        )
+        rep = _ABBREV.get(core) or _ABBREV.get(core.lower())
         out.append(w.replace(core, rep) if rep else w)
     return " ".join(out)
 
@@ -222,12 +218,13 @@ class Searcher:
         self.dense_weight = dense_weight
         self.reranker = reranker
         texts = [p.index_text for p in index.passages]
+        folded = [fold_diacritics(t) for t in texts]
         self._bm25 = bm25s.BM25()
         self._bm25_folded = bm25s.BM25()
         if texts:
             self._bm25.index([_doc_tokens(t) for t in texts], show_progress=False)
-            self._bm25_folded.index([_doc_tokens(fold_diacritics(t)) for t in texts], show_progress=False)
-        self._folded_tokens = [set(tokens(fold_diacritics(t))) for t in texts]
+            self._bm25_folded.index([_doc_tokens(t) for t in folded], show_progress=False)
+        self._folded_tokens = [set(tokens(t)) for t in folded]
         df: Counter[str] = Counter()
         for toks in self._folded_tokens:
             df.update(toks)
@@ -243,8 +240,7 @@ class Searcher:
     @staticmethod
     def _heading_named(section: str, folded_q: str) -> bool:
         """The question names the unit of this passage's heading ('Văn phòng Thành ủy phải đánh giá gì')."""
-        last = section.split(" › ")[-1]
-        name = re.sub(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)\s*", "", last)
+        name = strip_numbering(section.split(" › ")[-1])
         name = fold_diacritics(normalize(re.split(r"\s+-\s+|\s*\(|:", name)[0]))
         return len(name) >= 6 and name in folded_q
 
@@ -272,11 +268,8 @@ class Searcher:
         accented = has_diacritics(question)
         q = normalize(question)
         folded_q = fold_diacritics(q)
-        scores = (
-            self._bm25_folded.get_scores(query_tokens(folded_q, folded=True))
-            if query_tokens(folded_q, folded=True)
-            else np.zeros(n)
-        )
+        folded_tokens = query_tokens(folded_q, folded=True)
+        scores = self._bm25_folded.get_scores(folded_tokens) if folded_tokens else np.zeros(n)
         if accented:
             qt = query_tokens(q, folded=False)
             if qt:
@@ -302,10 +295,8 @@ class Searcher:
                 dense[int(i) % n] = max(dense.get(int(i) % n, -1.0), float(sc))
         bm_top = np.argsort(-bm)[:k]
         cand = set(dense) | {int(i) for i in bm_top if bm[i] > 0}
-        missing = [i for i in cand if i not in dense]
-        if missing:
-            for i in missing:
-                dense[i] = max(float(self.index.faiss_index.reconstruct(int(i) + v * n) @ qv) for v in range(views))
+        for i in cand - dense.keys():  # BM25 candidates dense search did not return: score their vectors
+            dense[i] = max(float(self.index.faiss_index.reconstruct(int(i) + v * n) @ qv) for v in range(views))
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
         d_vals = np.array(list(dense.values()))
         d_hi, d_lo = float(d_vals.max()), float(np.percentile(d_vals, 50))
@@ -319,6 +310,9 @@ class Searcher:
         ordinal = asked_ordinal(expanded)
         who = bool(_WHO_Q.search(folded_q))
         asked_unit = bool(_UNIT_WORD.search(folded_q))
+        # questions about who signed / when issued are answered by the document's frame
+        signed = bool(_SIGN_Q.search(folded_q))
+        issued = bool(_ISSUED_Q.search(folded_q))
         doc_prior = self._doc_prior(expanded)
         for h in hits:
             h.score += 0.15 * doc_prior.get(h.passage.doc, 0.0)
@@ -330,10 +324,9 @@ class Searcher:
                 h.score -= 0.08
             if asked_unit and names_unit(h.passage.section) and self._heading_named(h.passage.section, folded_q):
                 h.score += 0.2
-        for h in hits:  # questions about who signed / when issued are answered by the document's frame
-            if h.passage.kind == "closing" and _SIGN_Q.search(folded_q):
+            if h.passage.kind == "closing" and signed:
                 h.score += 0.35
-            elif h.passage.kind == "preamble" and _ISSUED_Q.search(folded_q):
+            elif h.passage.kind == "preamble" and issued:
                 h.score += 0.25
         hits.sort(key=lambda h: -h.score)
         if self.reranker is not None and hits:

@@ -25,7 +25,7 @@ import faiss
 import numpy as np
 
 from .deadlines import Deadline, extract_deadlines
-from .loaders import SUPPORTED_SUFFIXES, LoaderError, load_file
+from .loaders import SUPPORTED_SUFFIXES, LoaderError, load_bytes, read_file
 from .metadata import DocMeta, extract_metadata
 from .settings import Settings
 from .structure import chunk
@@ -185,13 +185,14 @@ def build_index(
             if on_progress:
                 on_progress("đọc tài liệu", n, len(files))
             try:
-                raw = load_file(path)
+                data = read_file(path)  # read once: loaded and hashed
+                raw = load_bytes(data, path.name)
             except LoaderError as exc:
                 errors[path.name] = str(exc)
                 continue
             meta = extract_metadata(raw.text, fallback_title=path.stem.replace("-", " "))
             pieces = chunk(path.name, raw.text)
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = hashlib.sha256(data).hexdigest()
             for p in pieces:
                 passages.append(
                     StoredPassage(
@@ -308,7 +309,14 @@ class LoadedIndex:
     passages: list[StoredPassage]
     docs: dict[str, DocRecord]
     faiss_index: faiss.Index
-    by_section: dict[str, list[int]]
+    by_section: dict[str, list[int]] = field(default_factory=dict)
+    by_pid: dict[str, StoredPassage] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Lookups derived from the passages, built once per loaded generation."""
+        for i, p in enumerate(self.passages):
+            self.by_section.setdefault(p.section_key, []).append(i)
+            self.by_pid[p.pid] = p
 
 
 def load_deadlines(settings: Settings) -> list[Deadline]:
@@ -338,9 +346,4 @@ def load_index(settings: Settings) -> LoadedIndex:
     for d in json.loads((gen / "docs.json").read_text(encoding="utf-8")):
         d["meta"] = DocMeta(**d["meta"])
         docs[d["doc"]] = DocRecord(**d)
-    by_section: dict[str, list[int]] = {}
-    for i, p in enumerate(passages):
-        by_section.setdefault(p.section_key, []).append(i)
-    return LoadedIndex(
-        gen.name, manifest["model"], passages, docs, faiss.read_index(str(gen / "faiss.index")), by_section
-    )
+    return LoadedIndex(gen.name, manifest["model"], passages, docs, faiss.read_index(str(gen / "faiss.index")))

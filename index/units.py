@@ -10,6 +10,14 @@ _UNIT_HEADING = re.compile(
 )
 
 
+_NUMBERING = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.?)\s*")
+
+
+def strip_numbering(heading: str) -> str:
+    """'3.4. Ban Dân vận Thành ủy' → 'Ban Dân vận Thành ủy'."""
+    return _NUMBERING.sub("", heading).strip()
+
+
 def names_unit(section: str) -> bool:
     """Whether a passage sits under a heading that names a unit ('3.4. Ban Dân vận Thành ủy')."""
     return bool(_UNIT_HEADING.match(section.split(" › ")[-1]))
