@@ -80,6 +80,18 @@ def _env_today() -> date:
     return get_settings().today()
 
 
+def _confirm_markup(pending: str, yes: str) -> InlineKeyboardMarkup:
+    """Yes / no buttons for a pending admin action (short callback data: its id)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(yes, callback_data=f"a:{pending}:1"),
+                InlineKeyboardButton("Không", callback_data=f"a:{pending}:0"),
+            ]
+        ]
+    )
+
+
 class DocBot:
     """Holds the service, access rules and limiter; its methods are the PTB callbacks."""
 
@@ -105,6 +117,16 @@ class DocBot:
                 f"Mã người dùng của bạn: <code>{user.id if user else '?'}</code> — hãy gửi mã này cho quản trị viên.",
                 parse_mode=ParseMode.HTML,
             )
+        return False
+
+    async def _admin_guard(self, update: Update, refusal: str) -> bool:
+        """Allowed and an admin; otherwise the refusal is sent and nothing else happens."""
+        if not await self._guard(update):
+            return False
+        user = update.effective_user
+        if self.access.is_admin(user.id if user else None):
+            return True
+        await update.effective_message.reply_text(refusal)
         return False
 
     # ---- commands --------------------------------------------------------------------------
@@ -203,13 +225,10 @@ class DocBot:
     # ---- admin: documents ---------------------------------------------------------------------
     async def document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An uploaded file: admins add it (validated, indexed, confirmed); others are told no."""
-        if not await self._guard(update):
+        if not await self._admin_guard(update, "Chỉ quản trị viên mới thêm được tài liệu. Tệp của bạn không được lưu."):
             return
         msg = update.effective_message
         user = update.effective_user
-        if not self.access.is_admin(user.id if user else None):
-            await msg.reply_text("Chỉ quản trị viên mới thêm được tài liệu. Tệp của bạn không được lưu.")
-            return
         doc = msg.document
         if doc.file_size and doc.file_size > self.max_upload:
             await msg.reply_text(
@@ -221,47 +240,23 @@ class DocBot:
         tg_file = await doc.get_file()
         data = bytes(await tg_file.download_as_bytearray())
         text, pending = await asyncio.to_thread(self.admin.receive, user.id, data, doc.file_name or "tai-lieu")
-        markup = None
-        if pending:
-            markup = InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton("Có, thay thế", callback_data=f"a:{pending}:1"),
-                        InlineKeyboardButton("Không", callback_data=f"a:{pending}:0"),
-                    ]
-                ]
-            )
+        markup = _confirm_markup(pending, "Có, thay thế") if pending else None
         await status.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def remove(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/xoa <tài liệu>: admins only, after confirmation."""
-        if not await self._guard(update):
+        if not await self._admin_guard(update, "Chỉ quản trị viên mới xóa được tài liệu."):
             return
         user = update.effective_user
-        if not self.access.is_admin(user.id if user else None):
-            await update.effective_message.reply_text("Chỉ quản trị viên mới xóa được tài liệu.")
-            return
         text, pending = await asyncio.to_thread(self.admin.ask_remove, user.id, " ".join(context.args or []))
-        markup = None
-        if pending:
-            markup = InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton("Xóa", callback_data=f"a:{pending}:1"),
-                        InlineKeyboardButton("Không", callback_data=f"a:{pending}:0"),
-                    ]
-                ]
-            )
+        markup = _confirm_markup(pending, "Xóa") if pending else None
         await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def reindex(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/reindex: rebuild, editing one progress message in place."""
-        if not await self._guard(update):
+        if not await self._admin_guard(update, "Chỉ quản trị viên mới lập chỉ mục lại được."):
             return
         user = update.effective_user
-        if not self.access.is_admin(user.id if user else None):
-            await update.effective_message.reply_text("Chỉ quản trị viên mới lập chỉ mục lại được.")
-            return
         status = await update.effective_message.reply_text("⏳ Bắt đầu lập chỉ mục lại…")
         loop = asyncio.get_running_loop()
         last = {"t": 0.0, "text": ""}
@@ -278,10 +273,7 @@ class DocBot:
 
     async def journal(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/nhatky: latest adds, replacements, removals."""
-        if not await self._guard(update):
-            return
-        if not self.access.is_admin(update.effective_user.id if update.effective_user else None):
-            await update.effective_message.reply_text("Chỉ quản trị viên mới xem được nhật ký.")
+        if not await self._admin_guard(update, "Chỉ quản trị viên mới xem được nhật ký."):
             return
         text = await asyncio.to_thread(self.admin.audit_html)
         await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
