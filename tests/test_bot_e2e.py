@@ -5,7 +5,6 @@ except in the load test's second half, which swaps in an instant engine to time 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import statistics
 import time
 
@@ -18,6 +17,7 @@ from bot.settings import BotSettings
 from index.answer import Answer
 from index.search import Hit
 from tests.fakebotapi import FakeBotAPI
+from tests.test_fakebotapi import polling as running
 
 pytestmark = pytest.mark.slow
 ALLOWED = 42
@@ -34,19 +34,6 @@ def settings_for(api: FakeBotAPI, **extra) -> BotSettings:
     }
     values.update(extra)
     return BotSettings(**values)
-
-
-@contextlib.asynccontextmanager
-async def running(app):
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    try:
-        yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 def run(api: FakeBotAPI, service: BotService, scenario, **extra) -> None:

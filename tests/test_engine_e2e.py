@@ -61,18 +61,23 @@ def test_incremental_rebuild_embeds_nothing_new(engine):
     assert report.embedded == 0 and report.reused == 2 * report.passages > 1000
 
 
-def test_cli_search_json_contract(engine, model_settings):
+def cli(model_settings, *args: str, stdin: str) -> subprocess.CompletedProcess:
+    """Run `docbot …` as a user would, against the test's data directory."""
     env = {**os.environ, "DOCBOT_DATA_DIR": str(model_settings.data_dir), "DOCBOT_CORPUS_DIR": str(ROOT / "corpus")}
-    questions = "hạn nộp báo cáo tổng kết\nhoi nghi tong ket o dau\n"
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "search", "--json", "--top-k", "4"],
-        input=questions,
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         env=env,
         cwd=ROOT,
         timeout=300,
     )
+
+
+def test_cli_search_json_contract(engine, model_settings):
+    questions = "hạn nộp báo cáo tổng kết\nhoi nghi tong ket o dau\n"
+    proc = cli(model_settings, "search", "--json", "--top-k", "4", stdin=questions)
     assert proc.returncode == 0, proc.stderr
     lines = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
     assert [x["question"] for x in lines] == ["hạn nộp báo cáo tổng kết", "hoi nghi tong ket o dau"]
@@ -85,15 +90,6 @@ def test_cli_search_json_contract(engine, model_settings):
 
 
 def test_cli_ask_and_chat_render_citations(engine, model_settings):
-    env = {**os.environ, "DOCBOT_DATA_DIR": str(model_settings.data_dir), "DOCBOT_CORPUS_DIR": str(ROOT / "corpus")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat"],
-        input="hội nghị tổng kết ở đâu?\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=300,
-    )
+    proc = cli(model_settings, "chat", stdin="hội nghị tổng kết ở đâu?\n")
     assert proc.returncode == 0, proc.stderr
     assert "Hội trường Thành ủy" in proc.stdout and "Mục:" in proc.stdout and "số 34-KH/BCĐ" in proc.stdout

