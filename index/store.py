@@ -24,11 +24,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from .deadlines import Deadline, extract_deadlines
-from .loaders import SUPPORTED_SUFFIXES, LoaderError, load_bytes, read_file
-from .metadata import DocMeta, extract_metadata
+from .deadlines import Deadline
+from .loaders import SUPPORTED_SUFFIXES, LoaderError, read_file
+from .metadata import DocMeta
+from .parsed import ParseCache, StoredPassage
 from .settings import Settings
-from .structure import chunk
 from .text import normalize
 
 FLAT_LIMIT = 50_000  # exact search is fast enough below this many passages (see docs/benchmarks.md)
@@ -40,19 +40,6 @@ class IndexMissingError(Exception):
 
 class IndexModelMismatch(Exception):
     """The index was built with another embedding model: vectors must not be mixed."""
-
-
-@dataclass(frozen=True)
-class StoredPassage:
-    """A passage as stored in a generation."""
-
-    pid: str
-    doc: str
-    section: str
-    text: str
-    kind: str
-    section_key: str
-    index_text: str
 
 
 @dataclass
@@ -77,17 +64,6 @@ class BuildReport:
     reused: int
     seconds: float
     errors: dict[str, str] = field(default_factory=dict)
-
-
-def doc_label(meta: DocMeta) -> str:
-    """Short document label that is indexed with every passage (helps tell similar documents apart)."""
-    parts = [meta.number or "", meta.title[:120], (meta.date or "")[:4]]
-    return " ".join(p for p in parts if p)
-
-
-def passage_index_text(meta: DocMeta, section: str, text: str) -> str:
-    """Normalised text that BM25 and the embedding model see: document label, section path, text."""
-    return normalize(f"{doc_label(meta)} | {section} | {text}")
 
 
 class VectorCache:
@@ -181,32 +157,19 @@ def build_index(
         deadlines: list[dict] = []
         errors: dict[str, str] = {}
         files = corpus_files(settings.corpus_dir)
+        parse_cache = ParseCache(settings.data_dir / "cache" / "parsed.sqlite")
         for n, path in enumerate(files, 1):
             if on_progress:
                 on_progress("đọc tài liệu", n, len(files))
             try:
-                data = read_file(path)  # read once: loaded and hashed
-                raw = load_bytes(data, path.name)
+                parsed = parse_cache.parse(path.name, read_file(path))
             except LoaderError as exc:
                 errors[path.name] = str(exc)
                 continue
-            meta = extract_metadata(raw.text, fallback_title=path.stem.replace("-", " "))
-            pieces = chunk(path.name, raw.text)
-            sha = hashlib.sha256(data).hexdigest()
-            for p in pieces:
-                passages.append(
-                    StoredPassage(
-                        pid=p.pid,
-                        doc=p.doc,
-                        section=p.section,
-                        text=p.text,
-                        kind=p.kind,
-                        section_key=p.section_key,
-                        index_text=passage_index_text(meta, p.section, p.text),
-                    )
-                )
-            docs.append(DocRecord(path.name, sha, meta, raw.pages, len(pieces)))
-            deadlines.extend(d.to_json() for d in extract_deadlines(path.name, raw.text, meta.date))
+            passages.extend(parsed.passages)
+            docs.append(DocRecord(path.name, parsed.sha256, parsed.meta, parsed.pages, len(parsed.passages)))
+            deadlines.extend(parsed.deadlines)
+        parse_cache.close()
 
         cache = VectorCache(settings.data_dir / "cache" / "vectors.sqlite")
         # Two views per passage: with its document label and section path (context), and the quoted
@@ -215,7 +178,8 @@ def build_index(
         tag = getattr(embedder, "cache_tag", embedder.name)
         keys = [VectorCache.key(tag, v) for v in views]
         known = cache.get_many(keys)
-        missing = [i for i, k in enumerate(keys) if k not in known]
+        # longest first, so each batch holds texts of similar length and pads little
+        missing = sorted((i for i, k in enumerate(keys) if k not in known), key=lambda i: -len(views[i]))
         batch = 32
         bar = tqdm(total=len(missing), desc="Nhúng đoạn văn", unit="đoạn", disable=not progress or not missing)
         for start in range(0, len(missing), batch):

@@ -1,7 +1,7 @@
 """Index build figures for the README: full rebuild of the corpus with an empty vector cache, and
 adding one new ~20-page document to the indexed corpus until it is answerable (model loaded).
 
-    .venv/bin/python scripts/bench_index.py [--dtype float32|bfloat16] [--json]
+    .venv/bin/python scripts/bench_index.py [--dtype auto|float32|mixed|bfloat16] [--json]
 
 The new document is made from the seed corpus (paragraphs of the 2011 programme with its numbers
 changed), clearly marked synthetic, written to a temporary directory, never committed.
@@ -41,7 +41,7 @@ def synthetic_document(chars: int = 40_000) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--dtype", default="float32")
+    ap.add_argument("--dtype", default="auto")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     base = Settings()

@@ -38,3 +38,11 @@ def test_folding_for_questions_without_diacritics():
 def test_sentence_split_keeps_inline_numbered_items_apart():
     parts = split_sentences("Về kinh tế: (1) Tăng trưởng 7,5%. (2) GRDP/người: 8.300 USD. (3) Khác")
     assert parts[-2:] == ["(2) GRDP/người: 8.300 USD.", "(3) Khác"]
+
+
+def test_fold_diacritics_handles_precomposed_and_decomposed_text() -> None:
+    import unicodedata
+
+    assert fold_diacritics("Hạn nộp báo cáo Đảng ủy") == "Han nop bao cao Dang uy"
+    assert fold_diacritics(unicodedata.normalize("NFD", "Thành uỷ")) == "Thanh uy"
+    assert fold_diacritics("ư ơ ă â ê ô Ư Ơ") == "u o a a e o U O"
