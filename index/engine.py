@@ -13,7 +13,7 @@ import time
 from .answer import Answer, make_answer
 from .deadlines import Deadline
 from .embedding import Embedder
-from .search import Searcher
+from .search import Retrieval, Searcher
 from .settings import Settings
 from .store import BuildReport, LoadedIndex, build_index, current_generation, load_deadlines, load_index
 
@@ -48,6 +48,10 @@ class Engine:
     def index(self) -> LoadedIndex:
         """The live index (loaded on first use)."""
         return self._current().index
+
+    def retrieve(self, question: str, top_k: int = 5) -> Retrieval:
+        """Search alone, without building an answer (the benchmark times the two apart)."""
+        return self._current().search(question[: self.settings.max_question_chars], top_k=top_k)
 
     def ask(self, question: str, top_k: int = 5) -> tuple[Answer, float]:
         """Answer a question; returns the answer and the search time in milliseconds."""

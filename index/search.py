@@ -301,7 +301,7 @@ class Searcher:
         bm_top = np.argsort(-bm)[:k]
         cand = set(dense) | {int(i) for i in bm_top if bm[i] > 0}
         for i in cand - dense.keys():  # BM25 candidates dense search did not return: score their vectors
-            dense[i] = max(float(self.index.faiss_index.reconstruct(int(i) + v * n) @ qv) for v in range(views))
+            dense[i] = max(float(self.index.vectors[int(i) + v * n] @ qv) for v in range(views))
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
         d_vals = np.array(list(dense.values()))
         d_hi, d_lo = float(d_vals.max()), float(np.percentile(d_vals, 50))

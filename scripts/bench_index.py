@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 import tempfile
@@ -22,21 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from index import library  # noqa: E402
+from index.bench.synthetic import added_document  # noqa: E402
 from index.embedding import ensure_model  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.settings import Settings  # noqa: E402
-
-
-def synthetic_document(chars: int = 40_000) -> str:
-    """About 20 pages: the 2011 programme's body repeated with numbers and years shifted."""
-    src = next(p for p in (ROOT / "corpus").iterdir() if "2011" in p.name).read_text(encoding="utf-8")
-    body = src.split("CHƯƠNG TRÌNH", 1)[-1]
-    parts = ["KẾ HOẠCH\nSố 777-KH/TU\nTÀI LIỆU TỔNG HỢP (tổng hợp để đo hiệu năng, không phải văn bản thật)\n"]
-    n = 0
-    while sum(map(len, parts)) < chars:
-        n += 1
-        parts.append(re.sub(r"20(1\d)", lambda m, n=n: str(2030 + n + int(m.group(1)) % 10), body))
-    return "\n\n".join(parts)[:chars] + "\n\nHội thao cán bộ tổ chức tại Sân vận động Mỹ Đình, trước ngày 15/11/2031.\n"
 
 
 def main() -> None:
@@ -59,7 +47,7 @@ def main() -> None:
         t0 = time.perf_counter()
         full = engine.rebuild(progress=True)
         full_s = time.perf_counter() - t0
-        text = synthetic_document()
+        text = added_document(ROOT / "corpus")
         data = text.encode()
         t0 = time.perf_counter()
         checked = library.check(data, "tong-hop-do-hieu-nang.txt")

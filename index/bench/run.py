@@ -1,0 +1,292 @@
+"""Measure one corpus size in its own process, so that peak memory belongs to that size alone.
+
+    python -m index.bench.run --factor 10 --questions ../shared/eval/dev.jsonl --out var/bench/x10.json
+
+Builds (or reuses) the synthetic corpus and its index under ``<data>/bench/x<factor>/``, then times
+search, answers, concurrency, an upload, and the tutorial stack on the same corpus. Vector caches
+are kept, so a second run skips the embedding; the JSON says how many vectors each build embedded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import resource
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .. import library
+from ..embedding import Embedder, ensure_model
+from ..engine import Engine
+from ..settings import Settings
+from ..store import IVF_PROBE_SHARE, current_generation, make_faiss
+from .synthetic import added_document, write_corpus
+from .tutorial import TutorialStack
+
+ADD_QUESTION = "hội thao cán bộ tổ chức ở đâu?"
+ADD_ANSWER = "Mỹ Đình"
+SWEEP = (0.04, 0.08, 0.16, 0.32)  # shares of IVF lists probed
+MAX_CHARS = 1500  # as score.py: only the start of a long result counts
+
+
+def percentiles(ms: list[float]) -> dict[str, float]:
+    """p50 and p95 in milliseconds."""
+    return {"p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1)}
+
+
+def timed(fn, questions: list[str], rounds: int = 2) -> dict[str, float]:
+    """Latency of ``fn`` over the questions, after one warm-up call."""
+    fn(questions[0])
+    ms = []
+    for _ in range(rounds):
+        for q in questions:
+            t = time.perf_counter()
+            fn(q)
+            ms.append((time.perf_counter() - t) * 1000)
+    return percentiles(ms)
+
+
+def throughput(fn, questions: list[str], concurrency: int, total: int = 64) -> float:
+    """Questions answered per second with ``concurrency`` askers at once."""
+    work = [questions[i % len(questions)] for i in range(total)]
+    t = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(fn, work))
+    return round(total / (time.perf_counter() - t), 1)
+
+
+def rss_mb() -> float:
+    """Peak resident memory of this process so far."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def dir_mb(path: Path) -> float:
+    """Size of a directory tree on disk."""
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 1)
+
+
+def load_scorer(questions: Path):
+    """The evaluation's own evidence matcher (``holds``) from score.py beside the questions, if any.
+
+    Without it (a question file of one's own), evidence must appear in the passage nearly verbatim.
+    """
+    score_py = questions.parent / "score.py"
+    if not score_py.exists():
+        from rapidfuzz import fuzz
+
+        from ..text import normalize
+
+        return lambda evidence, text: fuzz.partial_ratio(normalize(evidence), normalize(text)) >= 90
+    spec = importlib.util.spec_from_file_location("docbot_eval_score", score_py)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.holds
+
+
+def quality(ranked: list[list[tuple[str, str]]], rows: list[dict], seeds: set[str], holds) -> dict[str, float]:
+    """hit@1, hit@5 and MRR@5, counting a passage only from the question's real (seed) documents.
+
+    The synthetic documents hold varied copies of the seed paragraphs; a copy that happens to match
+    the evidence text is a distractor, not a hit.
+    """
+    ranks = []
+    for results, row in zip(ranked, rows, strict=True):
+        evidences = [row["evidence"]] + ([row["evidence2"]] if row.get("evidence2") else [])
+        rank = 0
+        for i, (doc, text) in enumerate(results[:5], 1):
+            if doc in seeds and any(holds(ev, text[:MAX_CHARS]) for ev in evidences):
+                rank = i
+                break
+        ranks.append(rank)
+    n = max(1, len(ranks))
+    return {
+        "hit@1": round(sum(r == 1 for r in ranks) / n, 3),
+        "hit@5": round(sum(r > 0 for r in ranks) / n, 3),
+        "mrr@5": round(sum(1 / r for r in ranks if r) / n, 3),
+    }
+
+
+def ann_recall(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> dict:
+    """recall@k of the IVF index against exact search over the same vectors, for several probe counts."""
+    exact = make_faiss(vectors, flat_max=len(vectors))
+    approx = make_faiss(vectors, flat_max=0)
+    ivf = faiss.extract_index_ivf(approx)
+    _, truth = exact.search(queries, k)
+    t = time.perf_counter()
+    exact.search(queries, k)
+    exact_ms = (time.perf_counter() - t) * 1000 / len(queries)
+    sweep = []
+    for share in SWEEP:
+        ivf.nprobe = max(1, round(ivf.nlist * share))
+        t = time.perf_counter()
+        _, found = approx.search(queries, k)
+        ms = (time.perf_counter() - t) * 1000 / len(queries)
+        recall = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
+        sweep.append(
+            {
+                "probe_share": share,
+                "nprobe": ivf.nprobe,
+                "recall@10": round(float(recall), 4),
+                "search_ms": round(ms, 2),
+            }
+        )
+    ivf.nprobe = max(1, round(ivf.nlist * IVF_PROBE_SHARE))
+    _, found = approx.search(queries, k)
+    default = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
+    return {
+        "vectors": len(vectors),
+        "queries": len(queries),
+        "ivf_lists": int(ivf.nlist),
+        "probe_share": IVF_PROBE_SHARE,
+        "recall@10": round(float(default), 4),
+        "exact_search_ms": round(exact_ms, 2),
+        "sweep": sweep,
+    }
+
+
+def probe_queries(engine: Engine, embedder, questions: list[str], extra: int = 200) -> np.ndarray:
+    """The dev questions plus the opening words of passages drawn at random, as query vectors."""
+    rng = np.random.default_rng(0)
+    passages = engine.index.passages
+    picks = rng.choice(len(passages), size=min(extra, len(passages)), replace=False)
+    texts = questions + [" ".join(passages[int(i)].text.split()[:12]) for i in picks]
+    return np.stack([embedder.encode_query(t) for t in texts])
+
+
+def measure(factor: float, questions_path: Path, base: Settings, skip_tutorial: bool = False) -> dict:
+    """Every figure for one corpus size."""
+    root = base.data_dir / "bench" / f"x{factor:g}"
+    seed_dir = base.corpus_dir
+    files = write_corpus(seed_dir, root / "corpus", factor)
+    data = root / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    if not (data / "models").exists():
+        (data / "models").symlink_to(base.models_dir.resolve(), target_is_directory=True)
+    settings = Settings(corpus_dir=root / "corpus", data_dir=data, embedding_model=base.embedding_model)
+    rows = [json.loads(line) for line in questions_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    answerable = [r for r in rows if r.get("type") != "unanswerable"]
+    questions = [r["question"] for r in rows]
+    holds = load_scorer(questions_path)
+    seeds = {p.name for p in seed_dir.iterdir()}
+    out: dict = {
+        "factor": factor,
+        "documents": len(files),
+        "corpus_chars": sum(len(f.read_text(encoding="utf-8")) for f in files),
+    }
+
+    embedder = Embedder(settings)
+    engine = Engine(settings, embedder=embedder)
+    t = time.perf_counter()
+    report = engine.rebuild(progress=True)
+    build_s = time.perf_counter() - t
+    gen = current_generation(settings.index_dir)
+    out["build"] = {
+        "seconds": round(build_s, 1),
+        "passages": report.passages,
+        "vectors_embedded": report.embedded,
+        "vectors_reused": report.reused,
+        "vectors_per_s": round(report.embedded / build_s, 1) if report.embedded else None,
+        "index_type": type(engine.index.faiss_index).__name__,
+        "index_mb": dir_mb(gen),
+        "cache_mb": dir_mb(data / "cache"),
+    }
+    out["search"] = timed(lambda q: engine.retrieve(q), questions)
+    out["search_answer"] = timed(lambda q: engine.ask(q), questions)
+    out["questions_per_s"] = {str(c): throughput(lambda q: engine.ask(q), questions, c) for c in (1, 4, 16)}
+    out["quality"] = quality(
+        [[(h.passage.doc, h.passage.text) for h in engine.ask(r["question"])[0].hits[:5]] for r in answerable],
+        answerable,
+        seeds,
+        holds,
+    )
+    vectors = np.asarray(engine.index.vectors, dtype=np.float32)
+    out["ann"] = ann_recall(vectors, probe_queries(engine, embedder, questions))
+
+    doc = added_document(seed_dir)
+    t = time.perf_counter()
+    library.store(settings, doc.encode(), library.check(doc.encode(), "tai-lieu-moi-gia-lap.txt"))
+    added = engine.rebuild(progress=False)
+    answer, _ = engine.ask(ADD_QUESTION)
+    total = time.perf_counter() - t
+    out["add_document"] = {
+        "seconds": round(total, 1),
+        "index_s": round(added.seconds, 1),  # parse, embed, write the new generation
+        "reload_s": round(total - added.seconds, 1),  # load it and build the searcher, then answer
+        "new_vectors": added.embedded,
+        "answered": ADD_ANSWER in answer.text,
+    }
+    library.remove(settings, "tai-lieu-moi-gia-lap.txt")
+    engine.rebuild(progress=False)
+    out["peak_rss_mb"] = rss_mb()
+
+    if not skip_tutorial:
+        tutorial = TutorialStack(files, embedder, data / "cache" / "vectors.sqlite", progress=True)
+        out["tutorial"] = {
+            "build_s": round(tutorial.build_s, 1),
+            "chunks": len(tutorial.chunks),
+            "vectors_embedded": tutorial.embedded,
+            "search": timed(lambda q: tutorial.search(q), questions),
+            "questions_per_s": {"1": throughput(lambda q: tutorial.search(q), questions, 1)},
+            "quality": quality(
+                [[(c.doc, c.text) for c in tutorial.search(r["question"])] for r in answerable],
+                answerable,
+                seeds,
+                holds,
+            ),
+        }
+    out["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    return out
+
+
+FIRST_RUN_FIELDS = ("seconds", "build_s", "vectors_embedded", "vectors_per_s", "new_vectors", "index_s", "reload_s")
+
+
+def keep_first_builds(result: dict, previous: Path) -> None:
+    """A re-run finds its vectors cached: keep the build figures of the run that embedded them."""
+    if not previous.exists():
+        return
+    old = json.loads(previous.read_text(encoding="utf-8"))
+    pairs = (("build", "vectors_embedded"), ("tutorial", "vectors_embedded"), ("add_document", "new_vectors"))
+    for key, sub in pairs:
+        mine, theirs = result.get(key), old.get(key)
+        if mine and theirs and theirs.get(sub, 0) > mine.get(sub, 0):
+            for field in FIRST_RUN_FIELDS:
+                if field in theirs:
+                    mine[field] = theirs[field]
+            mine["from_run"] = old.get("measured_at")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--factor", type=float, required=True)
+    ap.add_argument("--questions", type=Path, required=True)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--fresh", action="store_true", help="drop this size's corpus, index and caches first")
+    ap.add_argument("--skip-tutorial", action="store_true")
+    ap.add_argument("--seed-cache", action="store_true", help="start from the main index's vector cache")
+    args = ap.parse_args()
+    base = Settings()
+    ensure_model(base, progress=True)
+    if args.fresh:
+        shutil.rmtree(base.data_dir / "bench" / f"x{args.factor:g}", ignore_errors=True)
+    own_cache = base.data_dir / "bench" / f"x{args.factor:g}" / "data" / "cache" / "vectors.sqlite"
+    main_cache = base.data_dir / "cache" / "vectors.sqlite"
+    if args.seed_cache and main_cache.exists() and not own_cache.exists():
+        own_cache.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(main_cache, own_cache)
+    result = measure(args.factor, args.questions.resolve(), base, skip_tutorial=args.skip_tutorial)
+    keep_first_builds(result, args.out)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
