@@ -292,16 +292,10 @@ class Searcher:
         qv = self.embedder.encode_query(query_text)
         n = len(passages)
         k = min(candidates, n)
-        views = self.index.faiss_index.ntotal // n  # vectors per passage (context view, content view)
-        dense_scores, dense_ids = self.index.faiss_index.search(qv.reshape(1, -1), k * views)
-        dense: dict[int, float] = {}
-        for i, sc in zip(dense_ids[0], dense_scores[0], strict=True):
-            if i >= 0:
-                dense[int(i) % n] = max(dense.get(int(i) % n, -1.0), float(sc))
+        dense = self.index.dense.search(qv, k)
         bm_top = np.argsort(-bm)[:k]
         cand = set(dense) | {int(i) for i in bm_top if bm[i] > 0}
-        for i in cand - dense.keys():  # BM25 candidates dense search did not return: score their vectors
-            dense[i] = max(float(self.index.vectors[int(i) + v * n] @ qv) for v in range(views))
+        dense.update(self.index.dense.score(cand - dense.keys(), qv))  # BM25 candidates dense search missed
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
         d_vals = np.array(list(dense.values()))
         d_hi, d_lo = float(d_vals.max()), float(np.percentile(d_vals, 50))

@@ -21,22 +21,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from .deadlines import Deadline
+from .dense import DenseIndex, FaissDenseIndex, write_faiss
 from .loaders import SUPPORTED_SUFFIXES, LoaderError, read_file
 from .metadata import DocMeta
 from .parsed import ParseCache, StoredPassage
 from .settings import Settings
 from .text import normalize
-
-# Exact search costs ~0.2 ms per 1,000 vectors here: 23 ms at 113,000 (100× the seed corpus), well
-# inside the latency budget. Beyond, an inverted-file index probes a share of its clusters; it builds
-# in seconds, so uploads stay fast (HNSW took 88 s to build for 113,000 vectors). Its recall against
-# exact search, for each probe share, is in docs/benchmarks.md.
-FLAT_MAX_VECTORS = 150_000
-IVF_PROBE_SHARE = 0.16  # share of clusters searched per question
 
 
 class IndexMissingError(Exception):
@@ -131,25 +124,6 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     )
 
 
-def make_faiss(vectors: np.ndarray, flat_max: int = FLAT_MAX_VECTORS) -> faiss.Index:
-    """Exact inner-product search while it is fast enough, an IVF index beyond."""
-    dim = vectors.shape[1] if vectors.size else 384
-    if len(vectors) <= flat_max:
-        index: faiss.Index = faiss.IndexFlatIP(dim)
-        if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return index
-    data = np.ascontiguousarray(vectors, dtype=np.float32)
-    nlist = int(np.sqrt(len(data)))
-    ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-    ivf.cp.niter = 10
-    ivf.cp.max_points_per_centroid = 64  # train on a sample: seconds, not minutes
-    ivf.train(data)
-    ivf.add(data)
-    ivf.nprobe = max(8, int(nlist * IVF_PROBE_SHARE))
-    return ivf
-
-
 ProgressFn = Callable[[str, int, int], None]
 
 
@@ -216,9 +190,8 @@ def build_index(
                 fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
         with open(tmp / "docs.json", "w", encoding="utf-8") as fh:
             json.dump([{**asdict(d), "meta": asdict(d.meta)} for d in docs], fh, ensure_ascii=False, indent=1)
-        np.save(tmp / "vectors.npy", vectors)
+        write_faiss(tmp, vectors)
         (tmp / "deadlines.json").write_text(json.dumps(deadlines, ensure_ascii=False, indent=1), encoding="utf-8")
-        faiss.write_index(make_faiss(vectors), str(tmp / "faiss.index"))
         manifest = {
             "model": embedder.name,
             "dim": dim,
@@ -282,8 +255,7 @@ class LoadedIndex:
     model: str
     passages: list[StoredPassage]
     docs: dict[str, DocRecord]
-    faiss_index: faiss.Index
-    vectors: np.ndarray  # (views × passages, dim), memory-mapped: scores BM25 candidates dense search missed
+    dense: DenseIndex
     by_section: dict[str, list[int]] = field(default_factory=dict)
     by_pid: dict[str, StoredPassage] = field(default_factory=dict)
 
@@ -321,5 +293,4 @@ def load_index(settings: Settings) -> LoadedIndex:
     for d in json.loads((gen / "docs.json").read_text(encoding="utf-8")):
         d["meta"] = DocMeta(**d["meta"])
         docs[d["doc"]] = DocRecord(**d)
-    vectors = np.load(gen / "vectors.npy", mmap_mode="r")
-    return LoadedIndex(gen.name, manifest["model"], passages, docs, faiss.read_index(str(gen / "faiss.index")), vectors)
+    return LoadedIndex(gen.name, manifest["model"], passages, docs, FaissDenseIndex.open(gen, len(passages)))

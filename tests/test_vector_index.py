@@ -5,7 +5,7 @@ from __future__ import annotations
 import faiss
 import numpy as np
 
-from index.store import make_faiss
+from index.dense import make_faiss
 
 
 def _clustered(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:

@@ -22,10 +22,11 @@ import faiss
 import numpy as np
 
 from .. import library
+from ..dense import IVF_PROBE_SHARE, make_faiss
 from ..embedding import Embedder, ensure_model
 from ..engine import Engine
 from ..settings import Settings
-from ..store import IVF_PROBE_SHARE, current_generation, make_faiss
+from ..store import current_generation
 from .synthetic import added_document, write_corpus
 from .tutorial import TutorialStack
 
@@ -193,7 +194,7 @@ def measure(factor: float, questions_path: Path, base: Settings, skip_tutorial: 
         "vectors_embedded": report.embedded,
         "vectors_reused": report.reused,
         "vectors_per_s": round(report.embedded / build_s, 1) if report.embedded else None,
-        "index_type": type(engine.index.faiss_index).__name__,
+        "index_type": engine.index.dense.kind,
         "index_mb": dir_mb(gen),
         "cache_mb": dir_mb(data / "cache"),
     }
@@ -206,7 +207,7 @@ def measure(factor: float, questions_path: Path, base: Settings, skip_tutorial: 
         seeds,
         holds,
     )
-    vectors = np.asarray(engine.index.vectors, dtype=np.float32)
+    vectors = np.asarray(engine.index.dense.vectors, dtype=np.float32)
     out["ann"] = ann_recall(vectors, probe_queries(engine, embedder, questions))
 
     doc = added_document(seed_dir)
