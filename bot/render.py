@@ -42,6 +42,7 @@ def result_json(hit: Hit, docs: dict[str, DocRecord]) -> dict:
         "text": hit.passage.text,
         "score": round(hit.score, 4),
         "pid": hit.passage.pid,
+        "also_in": hit.also_in,
     }
 
 
@@ -53,6 +54,8 @@ def render_text(answer: Answer, docs: dict[str, DocRecord], max_citations: int =
         for n, hit in enumerate(answer.hits[:max_citations], 1):
             out.append(f"[{n}] {doc_citation(docs.get(hit.passage.doc), hit.passage.doc)}")
             out.append(f"    Mục: {hit.passage.section}")
+            if hit.also_in:
+                out.append(f"    (cũng có trong {len(hit.also_in)} tài liệu khác)")
             for line in hit.passage.text.split("\n"):
                 out.append(f"    │ {line}")
     return "\n".join(out)
@@ -88,6 +91,8 @@ def render_html(
     for n, hit in enumerate(answer.hits[start : start + max_citations], start + 1):
         cite = html.escape(doc_citation(docs.get(hit.passage.doc), hit.passage.doc), quote=False)
         sec = html.escape(hit.passage.section, quote=False)
+        if hit.also_in:
+            sec += f" · cũng có trong {len(hit.also_in)} tài liệu khác"
         quote = _highlight(hit.passage.text, answer.text if answer.found else "")
         blocks.append((f"<b>[{n}] {cite}</b>\n<i>{sec}</i>\n", quote))
     return fit_message(head, blocks, limit)

@@ -197,6 +197,33 @@ class Hit:
     bm25: float
     dense: float
     index: int
+    also_in: list[str] = field(default_factory=list)  # other documents that hold the same passage
+
+
+DUPLICATE_RATIO = 90  # rapidfuzz ratio above which two passages say the same thing
+
+
+def collapse_duplicates(hits: list[Hit], top_k: int) -> list[Hit]:
+    """The best ``top_k`` hits with near-identical passages folded into the best-scored copy.
+
+    Archives repeat themselves: a plan's paragraph comes back, with another year or unit, in next
+    year's plan. Five copies of one paragraph would fill the answer with one fact; the copy ranked
+    highest stays and names the documents of the others.
+    """
+    from rapidfuzz import fuzz
+
+    kept: list[tuple[Hit, str]] = []
+    for h in hits:
+        text = fold_diacritics(normalize(h.passage.text))
+        twin = next((k for k, t in kept if fuzz.ratio(text, t) >= DUPLICATE_RATIO), None)
+        if twin is not None:
+            if h.passage.doc != twin.passage.doc and h.passage.doc not in twin.also_in:
+                twin.also_in.append(h.passage.doc)
+            continue
+        if len(kept) == top_k:
+            break
+        kept.append((h, text))
+    return [h for h, _ in kept]
 
 
 @dataclass
@@ -334,7 +361,8 @@ class Searcher:
             for h, s in zip(head, scores, strict=True):
                 h.score = float(s)
             hits = sorted(head, key=lambda h: -h.score) + hits[len(head) :]
-        return Retrieval(question, query_text, hits[:top_k], d_hi, self.coverage(question, hits[:3]), self._idf)
+        hits = collapse_duplicates(hits, top_k)
+        return Retrieval(question, query_text, hits, d_hi, self.coverage(question, hits[:3]), self._idf)
 
     def coverage(self, question: str, hits: list[Hit]) -> float:
         """IDF-weighted share of the question's content words found in one of the given passages.

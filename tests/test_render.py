@@ -37,3 +37,15 @@ def test_console_rendering_lists_citations():
     out = render_text(Answer(False, "Không có trong tài liệu.", "other", [make_hit("đoạn gần nhất")]), DOCS)
     assert out.startswith("✗ Không có trong tài liệu.") and "Các đoạn có thể liên quan" in out
     assert "│ đoạn gần nhất" in out
+
+
+def test_duplicates_collapse_into_one_citation_naming_the_other_documents():
+    from index.search import collapse_duplicates
+
+    para = "- Chủ trì tham mưu xây dựng báo cáo tổng kết, trình Thường trực Ban Chỉ đạo trước ngày 30/9/2024."
+    hits = [make_hit(para, 0), make_hit(para.replace("2024", "2025"), 1), make_hit("Một đoạn khác hẳn.", 2)]
+    hits[1] = Hit(StoredPassage("e.txt#1", "e.txt", "s", hits[1].passage.text, "body", "k", ""), 0.9, 0, 0, 1)
+    kept = collapse_duplicates(hits, top_k=5)
+    assert [h.index for h in kept] == [0, 2]
+    assert kept[0].also_in == ["e.txt"]
+    assert "cũng có trong 1 tài liệu khác" in render_html(Answer(True, "x", "who", kept), DOCS)
