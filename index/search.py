@@ -214,7 +214,7 @@ def collapse_duplicates(hits: list[Hit], top_k: int) -> list[Hit]:
 
     kept: list[tuple[Hit, str]] = []
     for h in hits:
-        text = fold_diacritics(normalize(h.passage.text))
+        text = " ".join(fold_diacritics(h.passage.text.lower()).split())  # cheap: copies differ in few words
         twin = next((k for k, t in kept if fuzz.ratio(text, t) >= DUPLICATE_RATIO), None)
         if twin is not None:
             if h.passage.doc != twin.passage.doc and h.passage.doc not in twin.also_in:
@@ -320,7 +320,7 @@ class Searcher:
         n = len(passages)
         k = min(candidates, n)
         dense = self.index.dense.search(qv, k)
-        bm_top = np.argsort(-bm)[:k]
+        bm_top = np.argpartition(-bm, k - 1)[:k] if k < n else np.arange(n)  # top k, unordered
         cand = set(dense) | {int(i) for i in bm_top if bm[i] > 0}
         dense.update(self.index.dense.score(cand - dense.keys(), qv))  # BM25 candidates dense search missed
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0

@@ -91,26 +91,32 @@ def load_scorer(questions: Path):
     return module.holds
 
 
-def quality(ranked: list[list[tuple[str, str]]], rows: list[dict], seeds: set[str], holds) -> dict[str, float]:
-    """hit@1, hit@5 and MRR@5, counting a passage only from the question's real (seed) documents.
+def _rank(results: list[tuple[str, str]], evidences: list[str], holds, docs: set[str] | None) -> int:
+    for i, (doc, text) in enumerate(results[:5], 1):
+        if (docs is None or doc in docs) and any(holds(ev, text[:MAX_CHARS]) for ev in evidences):
+            return i
+    return 0
 
-    The synthetic documents hold varied copies of the seed paragraphs; a copy that happens to match
-    the evidence text is a distractor, not a hit.
+
+def quality(ranked: list[list[tuple[str, str]]], rows: list[dict], seeds: set[str], holds) -> dict[str, float]:
+    """hit@1, hit@5 and MRR@5 counting a passage only from the question's real (seed) documents,
+    and hit@5 by text alone, as score.py counts it.
+
+    The synthetic documents hold varied copies of the seed paragraphs. A copy that matches the
+    evidence text gives the right words but cites the wrong document: score.py would count it,
+    the strict figures do not.
     """
-    ranks = []
+    strict, text = [], []
     for results, row in zip(ranked, rows, strict=True):
         evidences = [row["evidence"]] + ([row["evidence2"]] if row.get("evidence2") else [])
-        rank = 0
-        for i, (doc, text) in enumerate(results[:5], 1):
-            if doc in seeds and any(holds(ev, text[:MAX_CHARS]) for ev in evidences):
-                rank = i
-                break
-        ranks.append(rank)
-    n = max(1, len(ranks))
+        strict.append(_rank(results, evidences, holds, seeds))
+        text.append(_rank(results, evidences, holds, None))
+    n = max(1, len(strict))
     return {
-        "hit@1": round(sum(r == 1 for r in ranks) / n, 3),
-        "hit@5": round(sum(r > 0 for r in ranks) / n, 3),
-        "mrr@5": round(sum(1 / r for r in ranks if r) / n, 3),
+        "hit@1": round(sum(r == 1 for r in strict) / n, 3),
+        "hit@5": round(sum(r > 0 for r in strict) / n, 3),
+        "mrr@5": round(sum(1 / r for r in strict if r) / n, 3),
+        "hit@5_text": round(sum(r > 0 for r in text) / n, 3),
     }
 
 
@@ -264,6 +270,33 @@ def keep_first_builds(result: dict, previous: Path) -> None:
             mine["from_run"] = old.get("measured_at")
 
 
+def requality(factor: float, questions_path: Path, base: Settings, out: Path) -> dict:
+    """Re-measure answer quality only (after a ranking change), on the already built corpus."""
+    root = base.data_dir / "bench" / f"x{factor:g}"
+    settings = Settings(corpus_dir=root / "corpus", data_dir=root / "data", embedding_model=base.embedding_model)
+    rows = [json.loads(line) for line in questions_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    answerable = [r for r in rows if r.get("type") != "unanswerable"]
+    holds = load_scorer(questions_path)
+    seeds = {p.name for p in base.corpus_dir.iterdir()}
+    engine = Engine(settings)
+    engine.rebuild(progress=False)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    result["quality"] = quality(
+        [[(h.passage.doc, h.passage.text) for h in engine.ask(r["question"])[0].hits[:5]] for r in answerable],
+        answerable,
+        seeds,
+        holds,
+    )
+    result["quality"]["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    if "tutorial" in result:  # its vectors are cached: rebuilding it costs seconds
+        files = sorted(p for p in (root / "corpus").iterdir() if p.is_file())
+        tutorial = TutorialStack(files, engine.embedder, settings.data_dir / "cache" / "vectors.sqlite")
+        result["tutorial"]["quality"] = quality(
+            [[(c.doc, c.text) for c in tutorial.search(r["question"])] for r in answerable], answerable, seeds, holds
+        )
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--factor", type=float, required=True)
@@ -272,6 +305,7 @@ def main() -> None:
     ap.add_argument("--fresh", action="store_true", help="drop this size's corpus, index and caches first")
     ap.add_argument("--skip-tutorial", action="store_true")
     ap.add_argument("--seed-cache", action="store_true", help="start from the main index's vector cache")
+    ap.add_argument("--quality-only", action="store_true", help="re-measure quality into an existing --out")
     args = ap.parse_args()
     base = Settings()
     ensure_model(base, progress=True)
@@ -282,8 +316,11 @@ def main() -> None:
     if args.seed_cache and main_cache.exists() and not own_cache.exists():
         own_cache.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(main_cache, own_cache)
-    result = measure(args.factor, args.questions.resolve(), base, skip_tutorial=args.skip_tutorial)
-    keep_first_builds(result, args.out)
+    if args.quality_only:
+        result = requality(args.factor, args.questions.resolve(), base, args.out)
+    else:
+        result = measure(args.factor, args.questions.resolve(), base, skip_tutorial=args.skip_tutorial)
+        keep_first_builds(result, args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False))
