@@ -32,7 +32,7 @@ from .tutorial import TutorialStack
 
 ADD_QUESTION = "hội thao cán bộ tổ chức ở đâu?"
 ADD_ANSWER = "Mỹ Đình"
-SWEEP = (0.04, 0.08, 0.16, 0.32)  # shares of IVF lists probed
+SWEEP = (0.04, 0.08, 0.16, 0.32, 0.5)  # shares of IVF lists probed
 MAX_CHARS = 1500  # as score.py: only the start of a long result counts
 
 
