@@ -104,9 +104,16 @@ _ITEM_RX = re.compile(r"^[-+\s]*(?:\((\d{1,2})\)|(\d{1,2})\.(?!\d)\s|(Một|Hai|
 _WORD_NUM = {w.lower(): n for n, w in _ORDINAL_WORDS.items()}
 
 
-def starts_with_item(text: str, n: int) -> bool:
-    """Whether the first enumerated item in a passage's body is item n ('(2)', '2.', 'Hai là')."""
+def starts_with_item(text: str, n: int, section: str = "") -> bool:
+    """Whether the first enumerated item in a passage's body is item n ('(2)', '2.', 'Hai là').
+
+    The passage's own headings, repeated at its top, are skipped: in "2. Các khâu đột phá / (1) …"
+    the 2 numbers the section, and the first item of the list is (1).
+    """
+    headings = {fold_diacritics(normalize(part)) for part in section.split(" › ") if part}
     for line in text.split("\n"):
+        if headings and fold_diacritics(normalize(line)) in headings:
+            continue
         m = _ITEM_RX.match(line)
         if m:
             first = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else _WORD_NUM[m.group(3).lower()]
@@ -342,7 +349,7 @@ class Searcher:
         doc_prior = self._doc_prior(expanded)
         for h in hits:
             h.score += 0.15 * doc_prior.get(h.passage.doc, 0.0)
-            if ordinal is not None and starts_with_item(h.passage.text, ordinal):
+            if ordinal is not None and starts_with_item(h.passage.text, ordinal, h.passage.section):
                 h.score += 0.3
             if who and names_unit(h.passage.section):
                 h.score += 0.1

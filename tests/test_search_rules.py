@@ -1,0 +1,21 @@
+"""Small ranking rules of the searcher, on texts of our own."""
+
+from __future__ import annotations
+
+from index.search import asked_ordinal, starts_with_item
+
+
+def test_asked_ordinal_reads_words_and_digits() -> None:
+    assert asked_ordinal("nhiệm vụ thứ ba là gì") == 3
+    assert asked_ordinal("giai phap thu 2") == 2
+    assert asked_ordinal("nhiệm vụ trọng tâm là gì") is None
+
+
+def test_item_number_is_not_the_section_number() -> None:
+    section = "II. NHIỆM VỤ › 2. Các giải pháp trọng tâm"
+    parent = "II. NHIỆM VỤ\n2. Các giải pháp trọng tâm\n(1) Rà soát quy hoạch cán bộ.\n(2) Đổi mới tuyển dụng."
+    second = "(2) Đổi mới tuyển dụng, thi tuyển chức danh lãnh đạo."
+    assert not starts_with_item(parent, 2, section)  # its first item is (1); the 2 numbers the section
+    assert starts_with_item(parent, 1, section)
+    assert starts_with_item(second, 2, section)
+    assert starts_with_item("Hai là, đổi mới tuyển dụng.", 2)
