@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
 from . import deadlines, loaders, metadata, structure, text, units
+from .cachedb import open_cache_db
 from .deadlines import extract_deadlines
 from .loaders import load_bytes
 from .metadata import DocMeta, extract_metadata
@@ -93,10 +93,7 @@ class ParseCache:
     """SQLite cache of parsed documents keyed by (parser version, file name, content hash)."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, doc TEXT NOT NULL)")
+        self.db = open_cache_db(path, "parsed", "doc TEXT")
 
     @staticmethod
     def key(name: str, data: bytes) -> str:

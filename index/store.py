@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cachedb import open_cache_db
 from .deadlines import Deadline
 from .dense import DenseIndex, FaissDenseIndex, write_faiss
 from .loaders import SUPPORTED_SUFFIXES, LoaderError, read_file
@@ -68,10 +68,7 @@ class VectorCache:
     """SQLite cache of passage vectors keyed by sha256(model + text)."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        self.db = open_cache_db(path, "vec", "v BLOB")
 
     @staticmethod
     def key(model: str, text: str) -> str:
