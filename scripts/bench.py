@@ -38,7 +38,7 @@ def main() -> None:
     args = ap.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
     results_dir = args.results_dir or Settings().data_dir / "bench"
-    results = []
+    results, missing = [], []
     for size in sizes:
         out = results_dir / f"x{size:g}.json"
         if not args.report_only:
@@ -51,10 +51,12 @@ def main() -> None:
             subprocess.run(cmd, check=True, cwd=ROOT)
         if out.exists():
             results.append(json.loads(out.read_text(encoding="utf-8")))
+        else:
+            missing.append(size)
     if not results:
         sys.exit("Không có kết quả nào để báo cáo (chạy lại không có --report-only).")
     command = "python scripts/bench.py --sizes " + ",".join(f"{r['factor']:g}" for r in results)
-    path = write(results, args.out_dir, command)
+    path = write(results, args.out_dir, command, missing)
     print(f"Đã ghi {path}")
 
 

@@ -154,7 +154,23 @@ def plot(results: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def write(results: list[dict], out_dir: Path, command: str) -> Path:
+def runs(results: list[dict], missing: list[float]) -> list[str]:
+    """When each size was measured, so figures from different code versions are never silently mixed."""
+    lines = []
+    for r in results:
+        line = f"- {r['factor']:g}×: measured {r.get('measured_at', '?')}"
+        build_from = (r.get("build") or {}).get("from_run")
+        if build_from:
+            line += f"; build figures from the first run, {build_from}, which embedded the vectors"
+        q_at = (r.get("quality") or {}).get("measured_at")
+        if q_at:
+            line += f"; quality re-measured {q_at} after a ranking change"
+        lines.append(line)
+    lines += [f"- {m:g}×: not measured yet" for m in missing]
+    return lines
+
+
+def write(results: list[dict], out_dir: Path, command: str, missing: list[float] | None = None) -> Path:
     """docs/benchmarks.md, benchmarks.json and benchmarks-latency.png from the results."""
     results = sorted(results, key=lambda r: r["factor"])
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -173,8 +189,13 @@ def write(results: list[dict], out_dir: Path, command: str) -> Path:
         "read). The 10× and 100× corpora are the seed documents plus synthetic documents generated",
         "reproducibly from them (`index/bench/synthetic.py`: sections shuffled across documents, units,",
         "dates and figures varied, each marked synthetic in its header), written under",
-        "`var/bench/`, never committed. Quality counts a hit only in the question's real (seed) document:",
-        "a synthetic copy that matches the evidence is a distractor, not a hit.",
+        "`var/bench/`, never committed. Quality on the dev questions is counted two ways: a hit in the",
+        "question's real (seed) document, where a synthetic copy of the evidence is a distractor; and,",
+        "as `score.py` counts, the evidence text in any result. Findings and limits: [scaling.md](scaling.md).",
+        "",
+        "Runs:",
+        "",
+        *runs(results, missing or []),
         "",
         "![search latency against corpus size](benchmarks-latency.png)",
         "",
