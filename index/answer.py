@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from .search import STOPWORDS_FOLDED, Hit, Retrieval
-from .text import fold_diacritics, normalize, split_sentences, tokens
+from .text import fold_diacritics, has_diacritics, normalize, split_sentences, tokens
 from .units import names_unit, strip_numbering
 
 NOT_FOUND = "Không có trong tài liệu."
@@ -35,6 +35,14 @@ _MONEY_Q = re.compile(
     r"duoc duyet bao nhieu|ho tro bao nhieu|muc ho tro|chi phi bao nhieu|bao nhieu trieu|"
     r"bao nhieu ty)\b"
 )
+# A price, fee, wage or fine asked for by amount ("mức lương tối thiểu là bao nhiêu", "học phí tăng
+# bao nhiêu"): with diacritics the noun is unambiguous ("lương", not "lượng"); without them only
+# phrases that cannot be another word count.
+_MONEY_NOUN_ACC = re.compile(r"\b(lương|học phí|lệ phí|phí|giá vé|giá bán|tiền phạt|mức phạt|đóng bao nhiêu)\b")
+_MONEY_NOUN_FOLDED = re.compile(
+    r"\b(muc luong|tien luong|luong toi thieu|luong co ban|hoc phi|le phi|gia ve|tien phat)\b"
+)
+_AMOUNT_ASKED = re.compile(r"\b(bao nhieu|la bao)\b|\bmức\b")
 _EXACT_DAY_Q = re.compile(r"\b(ngay nao|ngay may|hom nao|ngay bao nhieu)\b")
 _CLOCK_Q = re.compile(r"\b(may gio|gio nao|luc may gio|bat dau luc)\b")
 
@@ -289,11 +297,21 @@ def _sign(hits: list[Hit]) -> str | None:
     return None
 
 
+def asks_money(question: str) -> bool:
+    """Whether the question asks for a sum of money (a budget, a subsidy, a price, a fee, a wage)."""
+    q = fold_diacritics(normalize(question))
+    if _MONEY_Q.search(q):
+        return True
+    accented = normalize(question)
+    noun = _MONEY_NOUN_ACC.search(accented) if has_diacritics(question) else _MONEY_NOUN_FOLDED.search(q)
+    return bool(noun and (_AMOUNT_ASKED.search(q) or _AMOUNT_ASKED.search(accented)))
+
+
 def lacks_asked_entity(question: str, hits: list[Hit]) -> bool:
     """The question asks for a sum of money or a clock time and no close passage has one."""
     q = fold_diacritics(normalize(question))
     texts = " ".join(h.passage.text for h in hits[:3])
-    if _MONEY_Q.search(q) and not MONEY_RX.search(texts):
+    if asks_money(question) and not MONEY_RX.search(texts):
         return True
     if _EXACT_DAY_Q.search(q) and not DAY_RX.search(texts):
         return True
