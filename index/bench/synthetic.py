@@ -157,17 +157,20 @@ def write_corpus(seed_dir: Path, out_dir: Path, factor: float, seed: int = 0) ->
     return files
 
 
-def added_document(seed_dir: Path, chars: int = 40_000) -> str:
+def added_document(seed_dir: Path, chars: int = 40_000, variant: int = 0) -> str:
     """The document an admin adds in the benchmarks: about 20 pages, with one fact no other document has.
 
     The 2011 programme's body repeated with years shifted, then a line about a sports meet at Mỹ Đình,
-    so "hội thao cán bộ tổ chức ở đâu?" is answerable only once the document is indexed.
+    so "hội thao cán bộ tổ chức ở đâu?" is answerable only once the document is indexed. Another
+    ``variant`` shifts the years, so a re-run of the benchmark embeds it afresh instead of finding it
+    in the vector cache.
     """
     src = next(p for p in sorted(seed_dir.iterdir()) if "2011" in p.name).read_text(encoding="utf-8")
     body = src.split("CHƯƠNG TRÌNH", 1)[-1]
-    parts = ["KẾ HOẠCH\nSố 777-KH/TU\nTÀI LIỆU TỔNG HỢP (tổng hợp để đo hiệu năng, không phải văn bản thật)\n"]
+    mark = "TÀI LIỆU TỔNG HỢP (tổng hợp để đo hiệu năng, không phải văn bản thật)"
+    parts = [f"KẾ HOẠCH\nSố {777 + variant}-KH/TU\n{mark}\n"]
     n = 0
     while sum(map(len, parts)) < chars:
         n += 1
-        parts.append(re.sub(r"20(1\d)", lambda m, n=n: str(2030 + n + int(m.group(1)) % 10), body))
+        parts.append(re.sub(r"20(1\d)", lambda m, n=n: str(2030 + variant + n + int(m.group(1)) % 10), body))
     return "\n\n".join(parts)[:chars] + "\n\nHội thao cán bộ tổ chức tại Sân vận động Mỹ Đình, trước ngày 15/11/2031.\n"
