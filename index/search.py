@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import bm25s
@@ -55,9 +56,27 @@ def _bigrams(toks: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
-def _doc_tokens(text: str) -> list[str]:
-    toks = tokens(text)
-    return toks + _bigrams(toks)
+def corpus_tokens(texts: Iterable[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Each passage's words, accented and folded, from one tokenisation.
+
+    Folding never moves a word boundary, so the folded words are the accented ones folded; each
+    distinct word is folded once and stored once (a corpus repeats a small vocabulary millions of
+    times, and one string object per occurrence is most of the searcher's memory).
+    """
+    vocab: dict[str, str] = {}
+    folds: dict[str, str] = {}
+    accented = [[vocab.setdefault(t, t) for t in tokens(text)] for text in texts]
+    for word in vocab:
+        folds[word] = fold_diacritics(word)
+    interned: dict[str, str] = {}
+    folded = [[interned.setdefault(folds[t], folds[t]) for t in toks] for toks in accented]
+    return accented, folded
+
+
+def with_bigrams(token_lists: list[list[str]]) -> list[list[str]]:
+    """BM25 input: every passage's words followed by its word pairs (one string per distinct pair)."""
+    pairs: dict[str, str] = {}
+    return [toks + [pairs.setdefault(b, b) for b in _bigrams(toks)] for toks in token_lists]
 
 
 def expand_abbreviations(question: str) -> str:
@@ -156,11 +175,10 @@ class DiacriticRestorer:
     bigrams win over single words because "bao cao" is "báo cáo" while "bao" alone is ambiguous.
     """
 
-    def __init__(self, texts: list[str]):
+    def __init__(self, token_lists: list[list[str]]):
         uni: Counter[str] = Counter()
         bi: Counter[str] = Counter()
-        for text in texts:
-            toks = tokens(text)
+        for toks in token_lists:
             uni.update(toks)
             bi.update(f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
         # fold each distinct word once, not each occurrence: thousands of documents share a vocabulary
@@ -256,21 +274,21 @@ class Searcher:
         self.bm25_weight = bm25_weight
         self.dense_weight = dense_weight
         self.reranker = reranker
-        texts = [p.index_text for p in index.passages]
-        folded = [fold_diacritics(t) for t in texts]
+        accented, folded = corpus_tokens(p.index_text for p in index.passages)
         self._bm25 = bm25s.BM25()
         self._bm25_folded = bm25s.BM25()
-        if texts:
-            self._bm25.index([_doc_tokens(t) for t in texts], show_progress=False)
-            self._bm25_folded.index([_doc_tokens(t) for t in folded], show_progress=False)
-        self._folded_tokens = [set(tokens(t)) for t in folded]
+        if accented:
+            self._bm25.index(with_bigrams(accented), show_progress=False)
+            self._bm25_folded.index(with_bigrams(folded), show_progress=False)
+        self._folded_tokens = [set(toks) for toks in folded]
+        del folded
         df: Counter[str] = Counter()
         for toks in self._folded_tokens:
             df.update(toks)
-        n = max(1, len(texts))
+        n = max(1, len(accented))
         self._idf = {w: math.log(1 + n / (c + 0.5)) for w, c in df.items()}
         self._idf_unknown = math.log(1 + n / 0.5)
-        self.restorer = DiacriticRestorer(texts)
+        self.restorer = DiacriticRestorer(accented)
         self._doc_label_tokens = {}
         for name, rec in index.docs.items():
             label = fold_diacritics(normalize(f"{rec.meta.number or ''} {rec.meta.title} {rec.meta.date or ''}"))

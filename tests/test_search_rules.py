@@ -19,3 +19,15 @@ def test_item_number_is_not_the_section_number() -> None:
     assert starts_with_item(parent, 1, section)
     assert starts_with_item(second, 2, section)
     assert starts_with_item("Hai là, đổi mới tuyển dụng.", 2)
+
+
+def test_corpus_tokens_fold_each_word_once_and_share_strings() -> None:
+    from index.search import corpus_tokens, with_bigrams
+    from index.text import fold_diacritics, tokens
+
+    texts = ["Ban Dân vận Thành ủy chủ trì", "Thành ủy giao Ban Dân vận 30/9/2024"]
+    accented, folded = corpus_tokens(texts)
+    assert accented == [tokens(t) for t in texts]
+    assert folded == [tokens(fold_diacritics(t)) for t in texts]
+    assert accented[0][0] is accented[1][3]  # "Ban": one string for every occurrence
+    assert with_bigrams(accented)[1][-1] == "vận_30/9/2024"
