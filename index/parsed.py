@@ -46,6 +46,7 @@ class ParsedDoc:
     pages: int | None
     passages: list[StoredPassage]
     deadlines: list[dict]
+    content_views: list[str]  # each passage's quote alone, normalised: what its second vector embeds
 
 
 def doc_label(meta: DocMeta) -> str:
@@ -76,7 +77,8 @@ def parse_document(name: str, data: bytes) -> ParsedDoc:
         for p in chunk(name, raw.text)
     ]
     found = [d.to_json() for d in extract_deadlines(name, raw.text, meta.date)]
-    return ParsedDoc(name, hashlib.sha256(data).hexdigest(), meta, raw.pages, passages, found)
+    views = [normalize(p.text) for p in passages]
+    return ParsedDoc(name, hashlib.sha256(data).hexdigest(), meta, raw.pages, passages, found, views)
 
 
 @cache
@@ -113,6 +115,7 @@ class ParseCache:
                 obj["pages"],
                 [StoredPassage(**p) for p in obj["passages"]],
                 obj["deadlines"],
+                obj["content_views"],
             )
         parsed = parse_document(name, data)
         with self.db:

@@ -29,7 +29,6 @@ from .loaders import SUPPORTED_SUFFIXES, LoaderError, read_file
 from .metadata import DocMeta
 from .parsed import ParseCache, StoredPassage
 from .settings import Settings
-from .text import normalize
 
 
 class IndexMissingError(Exception):
@@ -135,6 +134,7 @@ def build_index(
     with build_lock(index_dir):
         docs: list[DocRecord] = []
         passages: list[StoredPassage] = []
+        content_views: list[str] = []
         deadlines: list[dict] = []
         errors: dict[str, str] = {}
         files = corpus_files(settings.corpus_dir)
@@ -148,6 +148,7 @@ def build_index(
                 errors[path.name] = str(exc)
                 continue
             passages.extend(parsed.passages)
+            content_views.extend(parsed.content_views)
             docs.append(DocRecord(path.name, parsed.sha256, parsed.meta, parsed.pages, len(parsed.passages)))
             deadlines.extend(parsed.deadlines)
         parse_cache.close()
@@ -155,7 +156,7 @@ def build_index(
         cache = VectorCache(settings.data_dir / "cache" / "vectors.sqlite")
         # Two views per passage: with its document label and section path (context), and the quoted
         # text alone (content). Dense search takes the better of the two.
-        views = [p.index_text for p in passages] + [normalize(p.text) for p in passages]
+        views = [p.index_text for p in passages] + content_views
         tag = getattr(embedder, "cache_tag", embedder.name)
         keys = [VectorCache.key(tag, v) for v in views]
         known = cache.get_many(keys)
