@@ -66,7 +66,7 @@ def write_faiss(directory: Path, vectors: np.ndarray) -> None:
 
 
 class FaissDenseIndex:
-    """FAISS over one generation's files; the raw vectors are memory-mapped for direct scoring."""
+    """FAISS over one generation's files, with the raw vectors for direct scoring."""
 
     def __init__(self, index: faiss.Index, vectors: np.ndarray, passages: int):
         self.index = index
@@ -77,12 +77,18 @@ class FaissDenseIndex:
 
     @classmethod
     def open(cls, directory: Path, passages: int) -> FaissDenseIndex:
-        """Load a generation's index; its vectors stay on disk until touched."""
-        return cls(
-            faiss.read_index(str(directory / "faiss.index")),
-            np.load(directory / "vectors.npy", mmap_mode="r"),
-            passages,
-        )
+        """Load a generation's index.
+
+        An exact index already holds every vector in memory: score from a view of its storage (no
+        second copy, no page faults on the first questions). An approximate one reads vectors.npy
+        memory-mapped.
+        """
+        index = faiss.read_index(str(directory / "faiss.index"))
+        if isinstance(index, faiss.IndexFlat) and index.ntotal:
+            vectors = faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
+        else:
+            vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+        return cls(index, vectors, passages)
 
     def search(self, query: np.ndarray, k: int) -> dict[int, float]:
         """Nearest passages (each view found counts for its passage; the best view wins)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 
 from . import deadlines, loaders, metadata, structure, text, units
@@ -81,14 +80,22 @@ def parse_document(name: str, data: bytes) -> ParsedDoc:
     return ParsedDoc(name, hashlib.sha256(data).hexdigest(), meta, raw.pages, passages, found, views)
 
 
-@cache
-def parser_version() -> str:
-    """Hash of the parsing code itself: editing any of it re-parses every document once."""
+def _source_hash() -> str:
     digest = hashlib.sha256()
     for module in (loaders, metadata, structure, deadlines, text, units):
         digest.update(Path(module.__file__ or "").read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
+
+
+# Taken at import, with the code this process runs: a file edited later must not lend its hash to
+# entries written by the old code still in memory.
+_PARSER_VERSION = _source_hash()
+
+
+def parser_version() -> str:
+    """Hash of the parsing code itself: editing any of it re-parses every document once."""
+    return _PARSER_VERSION
 
 
 class ParseCache:
@@ -107,22 +114,29 @@ class ParseCache:
         key = self.key(name, data)
         row = self.db.execute("SELECT doc FROM parsed WHERE key = ?", (key,)).fetchone()
         if row:
-            obj = json.loads(row[0])
-            return ParsedDoc(
-                obj["name"],
-                obj["sha256"],
-                DocMeta(**obj["meta"]),
-                obj["pages"],
-                [StoredPassage(**p) for p in obj["passages"]],
-                obj["deadlines"],
-                obj["content_views"],
-            )
+            try:
+                return self._decode(row[0])
+            except (KeyError, TypeError, ValueError):  # an entry of another shape: parse again
+                pass
         parsed = parse_document(name, data)
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO parsed VALUES (?, ?)", (key, json.dumps(asdict(parsed), ensure_ascii=False))
             )
         return parsed
+
+    @staticmethod
+    def _decode(stored: str) -> ParsedDoc:
+        obj = json.loads(stored)
+        return ParsedDoc(
+            obj["name"],
+            obj["sha256"],
+            DocMeta(**obj["meta"]),
+            obj["pages"],
+            [StoredPassage(**p) for p in obj["passages"]],
+            obj["deadlines"],
+            obj["content_views"],
+        )
 
     def close(self) -> None:
         """Close the database."""

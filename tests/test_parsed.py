@@ -34,3 +34,11 @@ def test_changed_content_or_name_is_parsed_again(tmp_path: Path, monkeypatch) ->
     assert len(calls) == 2
     assert any("nhiệm vụ mới" in p.text for p in edited.passages)
     assert {p.doc for p in renamed.passages} == {"ban-sao.txt"}
+
+
+def test_entry_of_another_shape_is_parsed_again(tmp_path: Path) -> None:
+    data = SEED.read_bytes()
+    cache = ParseCache(tmp_path / "parsed.sqlite")
+    with cache.db:  # as an older version of the code would have stored it
+        cache.db.execute("INSERT INTO parsed VALUES (?, ?)", (ParseCache.key(SEED.name, data), '{"name": "x"}'))
+    assert cache.parse(SEED.name, data) == parse_document(SEED.name, data)

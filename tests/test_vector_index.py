@@ -35,3 +35,18 @@ def test_large_corpus_gets_ivf_with_high_recall() -> None:
 
 def test_empty_corpus() -> None:
     assert make_faiss(np.zeros((0, 384), dtype=np.float32)).ntotal == 0
+
+
+def test_opened_flat_index_scores_from_its_own_storage(tmp_path) -> None:
+    from index.dense import FaissDenseIndex, write_faiss
+
+    x = _clustered(300)
+    both_views = np.concatenate([x, _clustered(300, seed=1)])  # 2 views of 300 passages
+    write_faiss(tmp_path, both_views)
+    dense = FaissDenseIndex.open(tmp_path, passages=300)
+    assert dense.views == 2 and dense.kind == "IndexFlatIP"
+    np.testing.assert_allclose(dense.vectors, both_views)
+    q = x[7]
+    found = dense.search(q, 5)
+    assert max(found, key=found.get) == 7
+    assert abs(dense.score([7], q)[7] - 1.0) < 1e-5
