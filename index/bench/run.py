@@ -41,9 +41,10 @@ def percentiles(ms: list[float]) -> dict[str, float]:
     return {"p50_ms": round(float(np.percentile(ms, 50)), 1), "p95_ms": round(float(np.percentile(ms, 95)), 1)}
 
 
-def timed(fn, questions: list[str], rounds: int = 2) -> dict[str, float]:
-    """Latency of ``fn`` over the questions, after one warm-up call."""
-    fn(questions[0])
+def timed(fn, questions: list[str], rounds: int = 3) -> dict[str, float]:
+    """Steady-state latency of ``fn``: one unmeasured pass over the questions, then ``rounds`` timed."""
+    for q in questions:
+        fn(q)
     ms = []
     for _ in range(rounds):
         for q in questions:
