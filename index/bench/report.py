@@ -102,7 +102,7 @@ def goals(results: list[dict]) -> list[str]:
         ),
         ("IVF recall@10 ≥ 0.98", _get(top, "ann.recall@10"), lambda v: v >= 0.98),
     ]
-    lines = [f"Goals at the largest corpus ({top['factor']:g}× seed):", ""]
+    lines = [f"Goals (set for 100×), at the largest corpus measured ({top['factor']:g}× seed):", ""]
     for label, value, ok in checks:
         mark = "not measured" if value is None else ("met" if ok(value) else "**missed**")
         lines.append(f"- {label}: {_fmt(value)} — {mark}")

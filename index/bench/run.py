@@ -268,7 +268,7 @@ def keep_first_builds(result: dict, previous: Path) -> None:
             for field in FIRST_RUN_FIELDS:
                 if field in theirs:
                     mine[field] = theirs[field]
-            mine["from_run"] = old.get("measured_at")
+            mine["from_run"] = theirs.get("from_run") or old.get("measured_at")
 
 
 def requality(factor: float, questions_path: Path, base: Settings, out: Path) -> dict:
