@@ -144,6 +144,7 @@ def plot(results: list[dict], path: Path) -> None:
             ax.plot([p[0] for p in pts], [p[1] for p in pts], style, label=label)
     ax.axhline(100, color="grey", linestyle=":", label="goal at 100×: p95 ≤ 100 ms")
     ax.set_xscale("log")
+    ax.set_ylim(bottom=0)
     ax.set_xlabel("corpus size (million characters)")
     ax.set_ylabel("latency (ms)")
     ax.set_title("Search latency against corpus size (2 cores, model loaded)")
