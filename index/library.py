@@ -13,11 +13,13 @@ import re
 import sqlite3
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .loaders import SUPPORTED_SUFFIXES, LoaderError, load_bytes
 from .metadata import DocMeta, extract_metadata
+from .parsed import ParseCache
 from .settings import Settings
 from .store import corpus_files
 from .text import fold_diacritics
@@ -76,14 +78,24 @@ def find_conflict(settings: Settings, checked: Checked) -> Conflict | None:
         if path.name == checked.name:
             return Conflict(path.name, "tên tệp")
     if checked.meta.number:
-        for path in corpus_files(settings.corpus_dir):
-            try:
-                other = extract_metadata(load_bytes(path.read_bytes(), path.name).text, path.stem)
-            except LoaderError:
-                continue
-            if other.number == checked.meta.number:
+        for path, meta in _corpus_metadata(settings):
+            if meta.number == checked.meta.number:
                 return Conflict(path.name, "số hiệu")
     return None
+
+
+def _corpus_metadata(settings: Settings) -> Iterator[tuple[Path, DocMeta]]:
+    """Each readable corpus document's metadata, from the parse cache the index builds share, so an
+    upload to an archive of thousands of documents does not re-read every one of them."""
+    cache = ParseCache(settings.data_dir / "cache" / "parsed.sqlite")
+    try:
+        for path in corpus_files(settings.corpus_dir):
+            try:
+                yield path, cache.parse(path.name, path.read_bytes()).meta
+            except LoaderError:
+                continue
+    finally:
+        cache.close()
 
 
 def store(settings: Settings, data: bytes, checked: Checked, replace: Conflict | None = None) -> Path:
@@ -117,15 +129,11 @@ def find_document(settings: Settings, query: str) -> list[str]:
     hits = [n for n in names if q and q in fold_diacritics(n.lower())]
     if hits:
         return hits
-    out = []
-    for n in names:
-        try:
-            meta = extract_metadata(load_bytes((settings.corpus_dir / n).read_bytes(), n).text, n)
-        except LoaderError:
-            continue
-        if meta.number and fold_diacritics(meta.number.lower()) == q:
-            out.append(n)
-    return out
+    return [
+        path.name
+        for path, meta in _corpus_metadata(settings)
+        if meta.number and fold_diacritics(meta.number.lower()) == q
+    ]
 
 
 class AuditLog:
