@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from .search import STOPWORDS_FOLDED, Hit, Retrieval
+from .structure import body_lines
 from .text import fold_diacritics, has_diacritics, normalize, split_sentences, tokens
 from .units import names_unit, strip_numbering
 
@@ -101,8 +102,7 @@ def question_type(question: str) -> str:
 def _candidates(text: str, section: str = "") -> list[str]:
     """Sentences of a passage, plus runs of short lines (a stamp, a signature, a table row) joined.
     The headings quoted above the passage (its section path) are context, not answers."""
-    headings = {part.strip() for part in section.split(" › ")}
-    lines = [ln for ln in text.split("\n") if ln.strip() and ln.strip() not in headings]
+    lines = body_lines(text, section)
     out: list[str] = []
     run: list[str] = []
     for line in lines + [""]:

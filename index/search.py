@@ -18,6 +18,7 @@ import bm25s
 import numpy as np
 
 from .store import LoadedIndex, StoredPassage
+from .structure import body_lines
 from .text import fold_diacritics, has_diacritics, normalize, tokens
 from .units import names_unit, strip_numbering
 
@@ -129,10 +130,7 @@ def starts_with_item(text: str, n: int, section: str = "") -> bool:
     The passage's own headings, repeated at its top, are skipped: in "2. Các khâu đột phá / (1) …"
     the 2 numbers the section, and the first item of the list is (1).
     """
-    headings = {fold_diacritics(normalize(part)) for part in section.split(" › ") if part}
-    for line in text.split("\n"):
-        if headings and fold_diacritics(normalize(line)) in headings:
-            continue
+    for line in body_lines(text, section):
         m = _ITEM_RX.match(line)
         if m:
             first = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else _WORD_NUM[m.group(3).lower()]

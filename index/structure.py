@@ -384,6 +384,13 @@ def _render_row(row: str) -> str:
     return " | ".join(cells)
 
 
+def body_lines(text: str, section: str) -> list[str]:
+    """A passage's non-empty lines without the headings of its section path repeated at its top
+    (they are context for the reader, not part of what the passage says)."""
+    headings = {part.strip() for part in section.split(PATH_SEP)}
+    return [line for line in text.split("\n") if line.strip() and line.strip() not in headings]
+
+
 def chunk(doc: str, text: str) -> list[Passage]:
     """Cut a document's text into passages with section paths."""
     passages: list[Passage] = []
