@@ -123,12 +123,45 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 ProgressFn = Callable[[str, int, int], None]
 
 
+def embed_cached(
+    embedder,
+    texts: list[str],
+    cache_path: Path,
+    tag_prefix: str = "",
+    progress: bool = False,
+    on_progress: ProgressFn | None = None,
+    batch: int = 32,
+) -> tuple[np.ndarray, int]:
+    """Vectors of the texts, embedding only those the cache does not hold; also how many it embedded."""
+    from tqdm import tqdm
+
+    cache = VectorCache(cache_path)
+    tag = tag_prefix + getattr(embedder, "cache_tag", embedder.name)
+    keys = [VectorCache.key(tag, t) for t in texts]
+    known = cache.get_many(keys)
+    # longest first, so each batch holds texts of similar length and pads little
+    missing = sorted((i for i, k in enumerate(keys) if k not in known), key=lambda i: -len(texts[i]))
+    bar = tqdm(total=len(missing), desc="Nhúng đoạn văn", unit="đoạn", disable=not progress or not missing)
+    for start in range(0, len(missing), batch):
+        ids = missing[start : start + batch]
+        vecs = embedder.encode_passages([texts[i] for i in ids])
+        new = {keys[i]: v for i, v in zip(ids, vecs, strict=True)}
+        cache.put_many(new)
+        known.update(new)
+        bar.update(len(ids))
+        if on_progress:
+            on_progress("nhúng đoạn văn", min(start + batch, len(missing)), len(missing))
+    bar.close()
+    cache.close()
+    if not keys:
+        return np.zeros((0, embedder.dim), dtype=np.float32), 0
+    return np.stack([known[k] for k in keys]).astype(np.float32), len(missing)
+
+
 def build_index(
     settings: Settings, embedder, progress: bool = True, on_progress: ProgressFn | None = None
 ) -> BuildReport:
     """Load, chunk and embed every corpus document into a new generation, then switch to it."""
-    from tqdm import tqdm
-
     started = time.perf_counter()
     index_dir = settings.index_dir
     with build_lock(index_dir):
@@ -153,31 +186,15 @@ def build_index(
             deadlines.extend(parsed.deadlines)
         parse_cache.close()
 
-        cache = VectorCache(settings.data_dir / "cache" / "vectors.sqlite")
         # Two views per passage: with its document label and section path (context), and the quoted
         # text alone (content). Dense search takes the better of the two.
         views = [p.index_text for p in passages] + content_views
-        tag = getattr(embedder, "cache_tag", embedder.name)
-        keys = [VectorCache.key(tag, v) for v in views]
-        known = cache.get_many(keys)
-        # longest first, so each batch holds texts of similar length and pads little
-        missing = sorted((i for i, k in enumerate(keys) if k not in known), key=lambda i: -len(views[i]))
-        batch = 32
-        bar = tqdm(total=len(missing), desc="Nhúng đoạn văn", unit="đoạn", disable=not progress or not missing)
-        for start in range(0, len(missing), batch):
-            ids = missing[start : start + batch]
-            vecs = embedder.encode_passages([views[i] for i in ids])
-            new = {keys[i]: v for i, v in zip(ids, vecs, strict=True)}
-            cache.put_many(new)
-            known.update(new)
-            bar.update(len(ids))
-            if on_progress:
-                on_progress("nhúng đoạn văn", min(start + batch, len(missing)), len(missing))
-        bar.close()
-        cache.close()
-        dim = embedder.dim
-        vectors = (
-            np.stack([known[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, dim), dtype=np.float32)
+        vectors, embedded = embed_cached(
+            embedder,
+            views,
+            settings.data_dir / "cache" / "vectors.sqlite",
+            progress=progress,
+            on_progress=on_progress,
         )
 
         gen = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 1000:03d}"
@@ -192,7 +209,7 @@ def build_index(
         (tmp / "deadlines.json").write_text(json.dumps(deadlines, ensure_ascii=False, indent=1), encoding="utf-8")
         manifest = {
             "model": embedder.name,
-            "dim": dim,
+            "dim": embedder.dim,
             "passages": len(passages),
             "documents": len(docs),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -206,8 +223,8 @@ def build_index(
             gen,
             len(docs),
             len(passages),
-            len(missing),
-            len(keys) - len(missing),
+            embedded,
+            len(views) - embedded,
             round(time.perf_counter() - started, 2),
             errors,
         )

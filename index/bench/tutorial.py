@@ -15,10 +15,8 @@ from pathlib import Path
 
 import bm25s
 import faiss
-import numpy as np
-from tqdm import tqdm
 
-from ..store import VectorCache
+from ..store import embed_cached
 
 CHUNK_CHARS = 1000
 RRF_K = 60
@@ -52,23 +50,8 @@ class TutorialStack:
         self.chunks = [c for f in files for c in split(f.name, f.read_text(encoding="utf-8"))]
         self.bm25 = bm25s.BM25()
         self.bm25.index([words(c.text) for c in self.chunks], show_progress=False)
-        cache = VectorCache(cache_path)
-        tag = f"tutorial|{getattr(embedder, 'cache_tag', embedder.name)}"
-        keys = [VectorCache.key(tag, c.text) for c in self.chunks]
-        known = cache.get_many(keys)
-        missing = [i for i, k in enumerate(keys) if k not in known]
-        bar = tqdm(total=len(missing), desc="Nhúng (tutorial)", unit="đoạn", disable=not progress or not missing)
-        for start in range(0, len(missing), 64):
-            ids = missing[start : start + 64]
-            vecs = embedder.encode_passages([self.chunks[i].text for i in ids])
-            new = {keys[i]: v for i, v in zip(ids, vecs, strict=True)}
-            cache.put_many(new)
-            known.update(new)
-            bar.update(len(ids))
-        bar.close()
-        cache.close()
-        self.embedded = len(missing)
-        vectors = np.stack([known[k] for k in keys]).astype(np.float32)
+        texts = [c.text for c in self.chunks]
+        vectors, self.embedded = embed_cached(embedder, texts, cache_path, tag_prefix="tutorial|", progress=progress)
         self.faiss = faiss.IndexFlatIP(vectors.shape[1])
         self.faiss.add(vectors)
         self.build_s = time.perf_counter() - started
