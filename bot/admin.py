@@ -123,7 +123,7 @@ class AdminService:
     def reindex(self, who: int, on_progress) -> str:
         """/reindex: rebuild everything (the vector cache keeps it incremental)."""
         with self._lock:
-            report = self.engine.rebuild(progress=False, on_progress=on_progress)
+            report = self.engine.rebuild(progress=False, on_progress=on_progress, full=True)
         self._audit(who, "reindex", "*", f"{report.documents} tài liệu, {report.passages} đoạn")
         errors = "".join(f"\n⚠️ {html.escape(k)}: {html.escape(v, quote=False)}" for k, v in report.errors.items())
         return (

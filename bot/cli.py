@@ -60,6 +60,9 @@ def install_model() -> None:
 @app.command("index")
 def index_cmd(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Nhúng lại mọi đoạn (bỏ qua bộ nhớ đệm)")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Xây lại toàn bộ chỉ mục thay vì chỉ thêm tài liệu mới (dùng bộ nhớ đệm)")
+    ] = False,
 ) -> None:
     """Lập chỉ mục thư mục tài liệu (tăng dần: đoạn không đổi không nhúng lại)."""
     from index.embedding import Embedder, ModelError, ensure_model
@@ -76,9 +79,12 @@ def index_cmd(
         cache = settings.data_dir / "cache" / "vectors.sqlite"
         for p in (cache, cache.with_name(cache.name + "-wal"), cache.with_name(cache.name + "-shm")):
             p.unlink(missing_ok=True)
-    report = build_index(settings, embedder, progress=True)
+    report = build_index(settings, embedder, progress=True, full=rebuild or full)
     for name, err in report.errors.items():
         typer.echo(f"Bỏ qua {name}: {err}", err=True)
+    if report.unchanged:
+        typer.echo(f"Chỉ mục đã khớp thư mục tài liệu: {report.documents} tài liệu, {report.passages} đoạn.")
+        return
     typer.echo(
         f"Đã lập chỉ mục {report.documents} tài liệu, {report.passages} đoạn "
         f"({report.embedded} vectơ nhúng mới, {report.reused} dùng lại từ bộ nhớ đệm) trong {report.seconds:.1f} giây."
@@ -202,7 +208,7 @@ def add(
         added += 1
     log.close()
     if added:
-        index_cmd(rebuild=False)
+        index_cmd(rebuild=False, full=False)
     elif files:
         raise typer.Exit(1)
 
@@ -224,7 +230,7 @@ def remove(doc: Annotated[str, typer.Argument(help="Tên tệp, một phần tê
     log.record(f"cli:{getpass.getuser()}", "remove", found[0])
     log.close()
     typer.echo(f"Đã xóa: {found[0]}")
-    index_cmd(rebuild=False)
+    index_cmd(rebuild=False, full=False)
 
 
 @app.command()

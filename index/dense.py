@@ -104,3 +104,39 @@ class FaissDenseIndex:
         """Best view similarity of each given passage."""
         n = self.passages
         return {i: max(float(self.vectors[i + v * n] @ query) for v in range(self.views)) for i in ids}
+
+
+class PartedDenseIndex:
+    """The dense indexes of an index's parts searched as one: passage numbers run on across parts.
+
+    A document added to a large index gets a small part of its own, so the base's vectors are neither
+    copied nor re-indexed; a merge folds the parts back into one.
+    """
+
+    def __init__(self, parts: list[FaissDenseIndex]):
+        self.parts = parts
+        self.starts = np.cumsum([0] + [p.passages for p in parts[:-1]]).tolist() if parts else []
+        self.kind = parts[0].kind if parts else "IndexFlatIP"
+
+    def search(self, query: np.ndarray, k: int) -> dict[int, float]:
+        """The ``k`` nearest passages over every part."""
+        found: dict[int, float] = {}
+        for start, part in zip(self.starts, self.parts, strict=True):
+            found.update({start + i: s for i, s in part.search(query, k).items()})
+        if len(self.parts) > 1:
+            found = dict(sorted(found.items(), key=lambda kv: -kv[1])[:k])
+        return found
+
+    def score(self, ids: Iterable[int], query: np.ndarray) -> dict[int, float]:
+        """Best view similarity of each given passage, asked of the part that holds it."""
+        out: dict[int, float] = {}
+        wanted = sorted(ids)
+        for start, part in zip(self.starts, self.parts, strict=True):
+            mine = [i - start for i in wanted if start <= i < start + part.passages]
+            out.update({start + i: s for i, s in part.score(mine, query).items()})
+        return out
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """Every part's vectors (for measuring an approximate index against exact search)."""
+        return np.concatenate([np.asarray(p.vectors) for p in self.parts]) if self.parts else np.zeros((0, 384))

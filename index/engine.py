@@ -16,7 +16,7 @@ from .deadlines import Deadline
 from .embedding import Embedder
 from .search import Retrieval, Searcher
 from .settings import Settings
-from .store import BuildReport, LoadedIndex, build_index, current_generation, load_deadlines, load_index
+from .store import BuildReport, LoadedIndex, build_index, current_generation, extends, load_deadlines, load_index
 
 
 class Engine:
@@ -38,16 +38,22 @@ class Engine:
         gen = current_generation(self.settings.index_dir).name
         with self._lock:
             if self._searcher is None or gen != self._generation:
-                gc.unfreeze()
-                self._searcher = None  # let the old generation go before the new one is built
-                index = load_index(self.settings)
-                self._searcher = Searcher(
-                    index, self.embedder, self.settings.bm25_weight, self.settings.dense_weight, reranker=self.reranker
-                )
+                old = self._searcher
+                index = load_index(self.settings, previous=old.index if old is not None else None)
+                if old is not None and extends(index, old.index):
+                    # an upload added a part: only its passages are read, the rest is shared (and stays
+                    # frozen: unfreezing it would make the collector walk the whole archive once more)
+                    self._searcher = old.extended(index)
+                else:
+                    gc.unfreeze()
+                    self._searcher = old = None  # let the old generation go before the new one is built
+                    self._searcher = Searcher(
+                        index, self.embedder, self.settings.bm25_weight, self.settings.dense_weight, self.reranker
+                    )
+                    gc.collect()
                 self._generation = index.generation
                 # The index is millions of long-lived objects; left to the cyclic collector, every full
                 # collection walks them all mid-question (a 50-100 ms pause at 10× the seed corpus).
-                gc.collect()
                 gc.freeze()
             return self._searcher
 
@@ -91,8 +97,8 @@ class Engine:
                     lines.append(line)
         return first.section, "\n".join(lines)
 
-    def rebuild(self, progress: bool = True, on_progress=None) -> BuildReport:
-        """Re-index the corpus (incremental through the vector cache) and switch to it."""
-        report = build_index(self.settings, self.embedder, progress=progress, on_progress=on_progress)
+    def rebuild(self, progress: bool = True, on_progress=None, full: bool = False) -> BuildReport:
+        """Bring the index in line with the corpus (new documents only, unless ``full``) and switch to it."""
+        report = build_index(self.settings, self.embedder, progress=progress, on_progress=on_progress, full=full)
         self._current()
         return report

@@ -8,6 +8,7 @@ Every change is recorded (who, when, what) in SQLite.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -21,7 +22,7 @@ from .loaders import SUPPORTED_SUFFIXES, LoaderError, load_bytes
 from .metadata import DocMeta, extract_metadata
 from .parsed import ParseCache
 from .settings import Settings
-from .store import corpus_files
+from .store import corpus_files, indexed_docs
 from .text import fold_diacritics
 
 MAX_BYTES = 20 * 1024 * 1024  # what the public Bot API lets a bot download
@@ -85,17 +86,26 @@ def find_conflict(settings: Settings, checked: Checked) -> Conflict | None:
 
 
 def _corpus_metadata(settings: Settings) -> Iterator[tuple[Path, DocMeta]]:
-    """Each readable corpus document's metadata, from the parse cache the index builds share, so an
-    upload to an archive of thousands of documents does not re-read every one of them."""
-    cache = ParseCache(settings.data_dir / "cache" / "parsed.sqlite")
+    """Each readable corpus document's metadata: from the live index where it holds the file as it
+    is now, else from the parse cache the index builds share. An upload to an archive of thousands
+    of documents must not re-read every one of them."""
+    indexed = indexed_docs(settings)
+    cache: ParseCache | None = None
     try:
         for path in corpus_files(settings.corpus_dir):
+            data = path.read_bytes()
+            record = indexed.get(path.name)
+            if record is not None and record.sha256 == hashlib.sha256(data).hexdigest():
+                yield path, record.meta
+                continue
+            cache = cache or ParseCache(settings.data_dir / "cache" / "parsed.sqlite")
             try:
-                yield path, cache.parse(path.name, path.read_bytes()).meta
+                yield path, cache.parse(path.name, data).meta
             except LoaderError:
                 continue
     finally:
-        cache.close()
+        if cache is not None:
+            cache.close()
 
 
 def store(settings: Settings, data: bytes, checked: Checked, replace: Conflict | None = None) -> Path:

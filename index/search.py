@@ -8,15 +8,12 @@ diacritics are restored from the corpus's own vocabulary before they reach the e
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import bm25s
 import numpy as np
 
+from .lexical import DiacriticRestorer, Lexicon, _bigrams
 from .store import LoadedIndex, StoredPassage
 from .structure import body_lines
 from .text import fold_diacritics, has_diacritics, normalize, tokens
@@ -51,33 +48,6 @@ _ABBREV = {
 _UNIT_WORD = re.compile(r"\b(ban|dang doan|van phong|so|uy ban|mat tran|hoi|thanh doan|dang uy)\b")
 _SIGN_Q = re.compile(r"\b(ai ky|ai ki|nguoi ky|ky ten|ky boi|chu ky)\b")
 _ISSUED_Q = re.compile(r"\b(ky ngay|ban hanh ngay|ngay ban hanh|ngay ky|so hieu|so van ban|so den|cong van den)\b")
-
-
-def _bigrams(toks: list[str]) -> list[str]:
-    return [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
-
-
-def corpus_tokens(texts: Iterable[str]) -> tuple[list[list[str]], list[list[str]]]:
-    """Each passage's words, accented and folded, from one tokenisation.
-
-    Folding never moves a word boundary, so the folded words are the accented ones folded; each
-    distinct word is folded once and stored once (a corpus repeats a small vocabulary millions of
-    times, and one string object per occurrence is most of the searcher's memory).
-    """
-    vocab: dict[str, str] = {}
-    folds: dict[str, str] = {}
-    accented = [[vocab.setdefault(t, t) for t in tokens(text)] for text in texts]
-    for word in vocab:
-        folds[word] = fold_diacritics(word)
-    interned: dict[str, str] = {}
-    folded = [[interned.setdefault(folds[t], folds[t]) for t in toks] for toks in accented]
-    return accented, folded
-
-
-def with_bigrams(token_lists: list[list[str]]) -> list[list[str]]:
-    """BM25 input: every passage's words followed by its word pairs (one string per distinct pair)."""
-    pairs: dict[str, str] = {}
-    return [toks + [pairs.setdefault(b, b) for b in _bigrams(toks)] for toks in token_lists]
 
 
 def expand_abbreviations(question: str) -> str:
@@ -166,51 +136,6 @@ def query_tokens(text: str, folded: bool) -> list[str]:
     return toks + _bigrams(toks)
 
 
-class DiacriticRestorer:
-    """Restore diacritics of an unaccented question from the corpus vocabulary.
-
-    Each folded bigram or word maps to its most frequent accented form in the indexed passages;
-    bigrams win over single words because "bao cao" is "báo cáo" while "bao" alone is ambiguous.
-    """
-
-    def __init__(self, token_lists: list[list[str]]):
-        uni: Counter[str] = Counter()
-        bi: Counter[str] = Counter()
-        for toks in token_lists:
-            uni.update(toks)
-            bi.update(f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
-        # fold each distinct word once, not each occurrence: thousands of documents share a vocabulary
-        self.uni: dict[str, Counter[str]] = {}
-        self.bi: dict[str, Counter[str]] = {}
-        for word, count in uni.items():
-            self.uni.setdefault(fold_diacritics(word), Counter())[word] += count
-        for pair, count in bi.items():
-            self.bi.setdefault(fold_diacritics(pair), Counter())[pair] += count
-
-    def restore(self, question: str) -> str:
-        """Best guess at the accented question; words not in the corpus stay as typed."""
-        words = normalize(question).split()
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            w = words[i]
-            if has_diacritics(w):
-                out.append(w)
-                i += 1
-                continue
-            if i + 1 < len(words):
-                key = fold_diacritics(f"{w} {words[i + 1]}")
-                if key in self.bi and not has_diacritics(words[i + 1]):
-                    out.extend(self.bi[key].most_common(1)[0][0].split())
-                    i += 2
-                    continue
-            core = re.sub(r"[^\w/.-]", "", w)
-            cands = self.uni.get(core)
-            out.append(w.replace(core, cands.most_common(1)[0][0]) if cands and core else w)
-            i += 1
-        return " ".join(out)
-
-
 @dataclass
 class Hit:
     """One retrieved passage with its scores."""
@@ -265,32 +190,45 @@ class Searcher:
     """Hybrid search over one loaded index generation."""
 
     def __init__(
-        self, index: LoadedIndex, embedder, bm25_weight: float = 0.6, dense_weight: float = 0.4, reranker=None
+        self,
+        index: LoadedIndex,
+        embedder,
+        bm25_weight: float = 0.6,
+        dense_weight: float = 0.4,
+        reranker=None,
+        lexicon: Lexicon | None = None,
     ):
         self.index = index
         self.embedder = embedder
         self.bm25_weight = bm25_weight
         self.dense_weight = dense_weight
         self.reranker = reranker
-        accented, folded = corpus_tokens(p.index_text for p in index.passages)
-        self._bm25 = bm25s.BM25()
-        self._bm25_folded = bm25s.BM25()
-        if accented:
-            self._bm25.index(with_bigrams(accented), show_progress=False)
-            self._bm25_folded.index(with_bigrams(folded), show_progress=False)
-        self._folded_tokens = [set(toks) for toks in folded]
-        del folded
-        df: Counter[str] = Counter()
-        for toks in self._folded_tokens:
-            df.update(toks)
-        n = max(1, len(accented))
-        self._idf = {w: math.log(1 + n / (c + 0.5)) for w, c in df.items()}
-        self._idf_unknown = math.log(1 + n / 0.5)
-        self.restorer = DiacriticRestorer(accented)
+        if lexicon is None:
+            parts = index.part_ranges()
+            base_end = parts[0][1] if parts else 0
+            lexicon = Lexicon.build(p.index_text for p in index.passages[:base_end])
+            for lo, hi in parts[1:]:
+                lexicon = lexicon.extended(p.index_text for p in index.passages[lo:hi])
+        self.lexicon = lexicon
+        self._idf, self._idf_unknown = lexicon.idf()
         self._doc_label_tokens = {}
         for name, rec in index.docs.items():
             label = fold_diacritics(normalize(f"{rec.meta.number or ''} {rec.meta.title} {rec.meta.date or ''}"))
             self._doc_label_tokens[name] = set(tokens(label)) | set(_bigrams(tokens(label)))
+
+    @property
+    def restorer(self) -> DiacriticRestorer:
+        """Puts the diacritics back on a question typed without them."""
+        return self.lexicon.restorer
+
+    def extended(self, index: LoadedIndex) -> Searcher:
+        """A searcher for ``index``, which is this one's index with parts added (and maybe documents
+        hidden): only the added passages are read. This searcher stays usable meanwhile."""
+        lexicon = self.lexicon
+        for lo, hi in index.part_ranges():
+            if lo >= lexicon.size:
+                lexicon = lexicon.extended(p.index_text for p in index.passages[lo:hi])
+        return Searcher(index, self.embedder, self.bm25_weight, self.dense_weight, self.reranker, lexicon)
 
     @staticmethod
     def _heading_named(section: str, folded_q: str) -> bool:
@@ -324,12 +262,11 @@ class Searcher:
         q = normalize(question)
         folded_q = fold_diacritics(q)
         folded_tokens = query_tokens(folded_q, folded=True)
-        scores = self._bm25_folded.get_scores(folded_tokens) if folded_tokens else np.zeros(n)
+        scores = self.lexicon.bm25_folded.get_scores(folded_tokens)
         if accented:
-            qt = query_tokens(q, folded=False)
-            if qt:
-                scores = 0.5 * scores + self._bm25.get_scores(qt)
-        return np.asarray(scores, dtype=np.float32)
+            scores = 0.5 * scores + self.lexicon.bm25.get_scores(query_tokens(q, folded=False))
+        scores[~self.index.alive] = 0.0  # passages of replaced or removed documents
+        return scores
 
     def search(self, question: str, top_k: int = 5, candidates: int = 60) -> Retrieval:
         """Best passages for a question, highest fused score first."""
@@ -342,7 +279,8 @@ class Searcher:
         qv = self.embedder.encode_query(query_text)
         n = len(passages)
         k = min(candidates, n)
-        dense = self.index.dense.search(qv, k)
+        alive = self.index.alive
+        dense = {i: v for i, v in self.index.dense.search(qv, k).items() if alive[i]}
         bm_top = np.argpartition(-bm, k - 1)[:k] if k < n else np.arange(n)  # top k, unordered
         cand = set(dense) | {int(i) for i in bm_top if bm[i] > 0}
         dense.update(self.index.dense.score(cand - dense.keys(), qv))  # BM25 candidates dense search missed
@@ -402,7 +340,5 @@ class Searcher:
             return 0.0
         weights = [self._idf.get(t, self._idf_unknown) for t in terms]
         total = sum(weights)
-        return (
-            max(sum(w for t, w in zip(terms, weights, strict=True) if t in self._folded_tokens[h.index]) for h in hits)
-            / total
-        )
+        sets = self.lexicon.folded_sets
+        return max(sum(w for t, w in zip(terms, weights, strict=True) if t in sets[h.index]) for h in hits) / total

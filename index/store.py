@@ -24,10 +24,10 @@ import numpy as np
 
 from .cachedb import open_cache_db
 from .deadlines import Deadline
-from .dense import DenseIndex, FaissDenseIndex, write_faiss
+from .dense import DenseIndex, FaissDenseIndex, PartedDenseIndex, write_faiss
 from .loaders import SUPPORTED_SUFFIXES, LoaderError, read_file
 from .metadata import DocMeta
-from .parsed import ParseCache, StoredPassage
+from .parsed import ParseCache, ParsedDoc, StoredPassage, parser_version
 from .settings import Settings
 
 
@@ -61,6 +61,7 @@ class BuildReport:
     reused: int
     seconds: float
     errors: dict[str, str] = field(default_factory=dict)
+    unchanged: bool = False  # the corpus matched the live index: no new generation
 
 
 class VectorCache:
@@ -158,76 +159,164 @@ def embed_cached(
     return np.stack([known[k] for k in keys]).astype(np.float32), len(missing)
 
 
-def build_index(
-    settings: Settings, embedder, progress: bool = True, on_progress: ProgressFn | None = None
-) -> BuildReport:
-    """Load, chunk and embed every corpus document into a new generation, then switch to it."""
-    started = time.perf_counter()
-    index_dir = settings.index_dir
-    with build_lock(index_dir):
-        docs: list[DocRecord] = []
-        passages: list[StoredPassage] = []
-        content_views: list[str] = []
-        deadlines: list[dict] = []
-        errors: dict[str, str] = {}
-        files = corpus_files(settings.corpus_dir)
-        parse_cache = ParseCache(settings.data_dir / "cache" / "parsed.sqlite")
+# An added document becomes a part of its own; once the added parts (and the passages of removed or
+# replaced documents still stored) reach this share of the index, the next change rebuilds it whole.
+MERGE_SHARE = 0.25
+MAX_PARTS = 12
+
+
+@dataclass
+class _Parsed:
+    """The corpus files read for a build: their parses, and the files that could not be read."""
+
+    docs: list[ParsedDoc]
+    errors: dict[str, str]
+
+
+def _parse_files(settings: Settings, files: list[Path], on_progress: ProgressFn | None) -> _Parsed:
+    parsed: list[ParsedDoc] = []
+    errors: dict[str, str] = {}
+    cache = ParseCache(settings.data_dir / "cache" / "parsed.sqlite")
+    try:
         for n, path in enumerate(files, 1):
             if on_progress:
                 on_progress("đọc tài liệu", n, len(files))
             try:
-                parsed = parse_cache.parse(path.name, read_file(path))
+                parsed.append(cache.parse(path.name, read_file(path)))
             except LoaderError as exc:
                 errors[path.name] = str(exc)
-                continue
-            passages.extend(parsed.passages)
-            content_views.extend(parsed.content_views)
-            docs.append(DocRecord(path.name, parsed.sha256, parsed.meta, parsed.pages, len(parsed.passages)))
-            deadlines.extend(parsed.deadlines)
-        parse_cache.close()
+    finally:
+        cache.close()
+    return _Parsed(parsed, errors)
 
-        # Two views per passage: with its document label and section path (context), and the quoted
-        # text alone (content). Dense search takes the better of the two.
-        views = [p.index_text for p in passages] + content_views
-        vectors, embedded = embed_cached(
-            embedder,
-            views,
-            settings.data_dir / "cache" / "vectors.sqlite",
-            progress=progress,
-            on_progress=on_progress,
-        )
 
-        gen = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 1000:03d}"
-        tmp = index_dir / (gen + ".tmp")
-        tmp.mkdir(parents=True)
-        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as fh:
-            for p in passages:
-                fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
-        with open(tmp / "docs.json", "w", encoding="utf-8") as fh:
-            json.dump([{**asdict(d), "meta": asdict(d.meta)} for d in docs], fh, ensure_ascii=False, indent=1)
-        write_faiss(tmp, vectors)
-        (tmp / "deadlines.json").write_text(json.dumps(deadlines, ensure_ascii=False, indent=1), encoding="utf-8")
-        manifest = {
-            "model": embedder.name,
-            "dim": embedder.dim,
-            "passages": len(passages),
-            "documents": len(docs),
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "errors": errors,
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.rename(tmp, index_dir / gen)
-        switch_current(index_dir, gen)
-        prune_generations(index_dir, keep=2)
-        return BuildReport(
-            gen,
-            len(docs),
-            len(passages),
-            embedded,
-            len(views) - embedded,
-            round(time.perf_counter() - started, 2),
-            errors,
-        )
+def _write_part(settings: Settings, embedder, docs: list[ParsedDoc], progress: bool, on_progress) -> tuple[str, int]:
+    """Embed and store documents as one part; returns its name (relative to the index directory) and
+    how many vectors were newly embedded."""
+    passages = [p for d in docs for p in d.passages]
+    # Two views per passage: with its document label and section path (context), and the quoted
+    # text alone (content). Dense search takes the better of the two.
+    views = [p.index_text for p in passages] + [v for d in docs for v in d.content_views]
+    vectors, embedded = embed_cached(
+        embedder, views, settings.data_dir / "cache" / "vectors.sqlite", progress=progress, on_progress=on_progress
+    )
+    name = f"part-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 1000:03d}"
+    parts = settings.index_dir / "parts"
+    tmp = parts / (name + ".tmp")
+    tmp.mkdir(parents=True)
+    with open(tmp / "passages.jsonl", "w", encoding="utf-8") as fh:
+        for p in passages:
+            fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+    records = [DocRecord(d.name, d.sha256, d.meta, d.pages, len(d.passages)) for d in docs]
+    with open(tmp / "docs.json", "w", encoding="utf-8") as fh:
+        json.dump([{**asdict(r), "meta": asdict(r.meta)} for r in records], fh, ensure_ascii=False, indent=1)
+    write_faiss(tmp, vectors)
+    deadlines = [x for d in docs for x in d.deadlines]
+    (tmp / "deadlines.json").write_text(json.dumps(deadlines, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.rename(tmp, parts / name)
+    return f"parts/{name}", embedded
+
+
+def _publish(settings: Settings, embedder, manifest: dict) -> str:
+    """Write a generation (a manifest naming its parts) and make it the live one."""
+    index_dir = settings.index_dir
+    gen = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 1000:03d}"
+    tmp = index_dir / (gen + ".tmp")
+    tmp.mkdir(parents=True)
+    docs = manifest["docs"]
+    manifest = {
+        "model": embedder.name,
+        "dim": embedder.dim,
+        "parser": parser_version(),
+        "passages": sum(d["passages"] for d in docs.values()),
+        "documents": len(docs),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        **manifest,
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.rename(tmp, index_dir / gen)
+    switch_current(index_dir, gen)
+    prune_generations(index_dir, keep=2)
+    return gen
+
+
+def _live_manifest(settings: Settings, model: str) -> dict | None:
+    """The live generation's manifest when a change can be added to it: same model, same parser."""
+    try:
+        gen = current_generation(settings.index_dir)
+    except IndexMissingError:
+        return None
+    manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+    if "parts" not in manifest or manifest["model"] != model or manifest.get("parser") != parser_version():
+        return None
+    manifest["generation"] = gen.name
+    return manifest
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def build_index(
+    settings: Settings, embedder, progress: bool = True, on_progress: ProgressFn | None = None, full: bool = False
+) -> BuildReport:
+    """Bring the index in line with the corpus, then switch to the new generation.
+
+    Added or changed documents become a new part and removed ones are hidden, so an upload costs
+    about the new document alone, whatever the size of the archive. The whole index is rebuilt (from
+    the parse and vector caches) when asked (``full``), when there is none yet or it was built by
+    another model or parser, and once the changes since the last rebuild are a large share of it.
+    """
+    started = time.perf_counter()
+    with build_lock(settings.index_dir):
+        files = corpus_files(settings.corpus_dir)
+        live = None if full else _live_manifest(settings, embedder.name)
+        if live is not None:
+            report = _update(settings, embedder, live, files, progress, on_progress)
+            if report is not None:
+                report.seconds = round(time.perf_counter() - started, 2)
+                return report
+        parsed = _parse_files(settings, files, on_progress)
+        part, embedded = _write_part(settings, embedder, parsed.docs, progress, on_progress)
+        docs = {d.name: {"part": part, "sha256": d.sha256, "passages": len(d.passages)} for d in parsed.docs}
+        gen = _publish(settings, embedder, {"parts": [part], "hidden": [], "docs": docs, "errors": parsed.errors})
+        passages = sum(len(d.passages) for d in parsed.docs)
+        seconds = round(time.perf_counter() - started, 2)
+        return BuildReport(gen, len(docs), passages, embedded, 2 * passages - embedded, seconds, parsed.errors)
+
+
+def _update(settings: Settings, embedder, live: dict, files: list[Path], progress, on_progress) -> BuildReport | None:
+    """Add the corpus's changes to the live generation as one part; None when a rebuild is due instead."""
+    indexed: dict[str, dict] = live["docs"]
+    changed = [p for p in files if p.name not in indexed or indexed[p.name]["sha256"] != _digest(p)]
+    present = {p.name for p in files} - {p.name for p in changed}
+    gone = [d for d in indexed if d not in present]
+    parsed = _parse_files(settings, changed, on_progress)
+    if not parsed.docs and not gone:
+        n = live["passages"]
+        return BuildReport(live["generation"], live["documents"], n, 0, 2 * n, 0.0, parsed.errors, unchanged=True)
+    base = live["parts"][0]
+    kept = {d: v for d, v in indexed.items() if d not in gone}
+    hidden = live["hidden"] + [[indexed[d]["part"], d, indexed[d]["passages"]] for d in gone]
+    base_size = sum(v["passages"] for v in indexed.values() if v["part"] == base) + sum(
+        h[2] for h in live["hidden"] if h[0] == base
+    )
+    added = sum(len(d.passages) for d in parsed.docs) + sum(v["passages"] for v in kept.values() if v["part"] != base)
+    stale = sum(h[2] for h in hidden)
+    if added + stale > MERGE_SHARE * max(base_size, 1) or len(live["parts"]) >= MAX_PARTS:
+        return None
+    parts = list(live["parts"])
+    embedded = 0
+    if parsed.docs:
+        part, embedded = _write_part(settings, embedder, parsed.docs, progress, on_progress)
+        parts.append(part)
+        kept.update({d.name: {"part": part, "sha256": d.sha256, "passages": len(d.passages)} for d in parsed.docs})
+    gen = _publish(settings, embedder, {"parts": parts, "hidden": hidden, "docs": kept, "errors": parsed.errors})
+    passages = sum(v["passages"] for v in kept.values())
+    return BuildReport(gen, len(kept), passages, embedded, 2 * passages - embedded, 0.0, parsed.errors)
 
 
 def switch_current(index_dir: Path, gen: str) -> None:
@@ -251,61 +340,177 @@ def current_generation(index_dir: Path) -> Path:
 
 
 def prune_generations(index_dir: Path, keep: int = 2) -> None:
-    """Drop old generations and half-built leftovers (a killed build leaves a .tmp)."""
+    """Drop old generations, the parts no kept generation names, and half-built leftovers (a killed
+    build leaves a .tmp). Called under the build lock, so no build is writing meanwhile."""
     live = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
     gens = sorted(
         (p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("gen-")), key=lambda p: p.stat().st_mtime
     )
     finished = [g for g in gens if not g.name.endswith(".tmp")]
+    kept: list[Path] = []
     for g in gens:
         if g.name.endswith(".tmp") or (g.name != live and g in finished[:-keep]):
             shutil.rmtree(g, ignore_errors=True)
+        else:
+            kept.append(g)
+    used = set()
+    for g in kept:
+        with contextlib.suppress(OSError, ValueError):
+            used.update(_part_dirs(index_dir, g, json.loads((g / "manifest.json").read_text(encoding="utf-8"))))
+    parts = index_dir / "parts"
+    if parts.is_dir():
+        for p in parts.iterdir():
+            if p not in used:
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _part_dirs(index_dir: Path, gen: Path, manifest: dict) -> list[Path]:
+    """The directories a generation reads (an index written before parts existed is its own part)."""
+    return [index_dir / p for p in manifest["parts"]] if "parts" in manifest else [gen]
+
+
+@dataclass
+class LoadedPart:
+    """One part of a generation, loaded: its passages, documents and dense index."""
+
+    name: str
+    passages: list[StoredPassage]
+    docs: list[DocRecord]
+    dense: FaissDenseIndex
+
+    @classmethod
+    def read(cls, directory: Path, name: str) -> LoadedPart:
+        """Load a part's files."""
+        passages = [
+            StoredPassage(**json.loads(line))
+            for line in (directory / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+            if line
+        ]
+        return cls(name, passages, _read_docs(directory), FaissDenseIndex.open(directory, len(passages)))
+
+
+def _read_docs(directory: Path) -> list[DocRecord]:
+    out = []
+    for d in json.loads((directory / "docs.json").read_text(encoding="utf-8")):
+        d["meta"] = DocMeta(**d["meta"])
+        out.append(DocRecord(**d))
+    return out
 
 
 @dataclass
 class LoadedIndex:
-    """A generation loaded in memory, read-only."""
+    """A generation loaded in memory, read-only.
+
+    ``passages`` are its parts' passages one after another, numbered as the lexical and dense indexes
+    number them; it includes those of documents removed or replaced since the last rebuild, which
+    ``alive`` marks false. ``docs``, ``by_pid`` and ``by_section`` hold live documents only."""
 
     generation: str
     model: str
-    passages: list[StoredPassage]
-    docs: dict[str, DocRecord]
-    dense: DenseIndex
-    by_section: dict[str, list[int]] = field(default_factory=dict)
-    by_pid: dict[str, StoredPassage] = field(default_factory=dict)
+    parts: list[LoadedPart]
+    hidden: set[tuple[str, str]] = field(default_factory=set)  # (part, document)
+    passages: list[StoredPassage] = field(init=False)
+    docs: dict[str, DocRecord] = field(init=False)
+    dense: DenseIndex = field(init=False)
+    alive: np.ndarray = field(init=False)  # passage number → not hidden
+    by_section: dict[str, list[int]] = field(init=False)
+    by_pid: dict[str, StoredPassage] = field(init=False)
 
     def __post_init__(self) -> None:
-        """Lookups derived from the passages, built once per loaded generation."""
-        for i, p in enumerate(self.passages):
-            self.by_section.setdefault(p.section_key, []).append(i)
-            self.by_pid[p.pid] = p
+        """Lookups over all parts, built once per loaded generation."""
+        self.passages = [p for part in self.parts for p in part.passages]
+        self.dense = PartedDenseIndex([part.dense for part in self.parts])
+        self.docs = {d.doc: d for part in self.parts for d in part.docs if (part.name, d.doc) not in self.hidden}
+        self.alive = np.ones(len(self.passages), dtype=bool)
+        self.by_section = {}
+        self.by_pid = {}
+        start = 0
+        for part in self.parts:
+            gone = {doc for name, doc in self.hidden if name == part.name}
+            for i, p in enumerate(part.passages, start):
+                if p.doc in gone:
+                    self.alive[i] = False
+                    continue
+                self.by_section.setdefault(p.section_key, []).append(i)
+                self.by_pid[p.pid] = p
+            start += len(part.passages)
+
+    def part_ranges(self) -> list[tuple[int, int]]:
+        """Where each part's passages lie in ``passages``."""
+        out, start = [], 0
+        for part in self.parts:
+            out.append((start, start + len(part.passages)))
+            start += len(part.passages)
+        return out
+
+
+def indexed_docs(settings: Settings) -> dict[str, DocRecord]:
+    """The live generation's documents and their metadata, without loading passages or vectors;
+    empty when there is no index yet."""
+    try:
+        gen, manifest = _read_manifest(settings)
+    except IndexMissingError:
+        return {}
+    hidden = {(h[0], h[1]) for h in manifest.get("hidden", [])}
+    out = {}
+    for name, directory in zip(
+        manifest.get("parts", [gen.name]), _part_dirs(settings.index_dir, gen, manifest), strict=True
+    ):
+        for record in _read_docs(directory):
+            if (name, record.doc) not in hidden:
+                out[record.doc] = record
+    return out
+
+
+def live_part_dirs(settings: Settings) -> list[Path]:
+    """The directories the live generation reads (to measure its size on disk)."""
+    gen, manifest = _read_manifest(settings)
+    return _part_dirs(settings.index_dir, gen, manifest)
+
+
+def extends(index: LoadedIndex, previous: LoadedIndex) -> bool:
+    """Whether ``index`` is ``previous`` with parts added after its own (documents may be hidden)."""
+    k = len(previous.parts)
+    return len(index.parts) >= k and all(a is b for a, b in zip(index.parts[:k], previous.parts, strict=True))
+
+
+def _read_manifest(settings: Settings) -> tuple[Path, dict]:
+    gen = current_generation(settings.index_dir)
+    return gen, json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
 
 
 def load_deadlines(settings: Settings) -> list[Deadline]:
-    """Deadlines of the live generation (no model needed)."""
-    gen = current_generation(settings.index_dir)
-    path = gen / "deadlines.json"
-    if not path.exists():
-        return []
-    return [Deadline(**d) for d in json.loads(path.read_text(encoding="utf-8"))]
+    """Deadlines of the live generation's documents (no model needed)."""
+    gen, manifest = _read_manifest(settings)
+    hidden = {(h[0], h[1]) for h in manifest.get("hidden", [])}
+    out = []
+    for name, directory in zip(
+        manifest.get("parts", [gen.name]), _part_dirs(settings.index_dir, gen, manifest), strict=True
+    ):
+        path = directory / "deadlines.json"
+        if path.exists():
+            out.extend(
+                Deadline(**d) for d in json.loads(path.read_text(encoding="utf-8")) if (name, d["doc"]) not in hidden
+            )
+    return out
 
 
-def load_index(settings: Settings) -> LoadedIndex:
-    """Load the live generation; refuse one built by a different model."""
-    gen = current_generation(settings.index_dir)
-    manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+def load_index(settings: Settings, previous: LoadedIndex | None = None) -> LoadedIndex:
+    """Load the live generation; refuse one built by a different model.
+
+    Parts already loaded in ``previous`` (the generation this one was built on) are taken from it
+    rather than read again: after an upload only the new document's part is read.
+    """
+    gen, manifest = _read_manifest(settings)
     if manifest["model"] != settings.embedding_model:
         raise IndexModelMismatch(
             f"Chỉ mục được xây bằng mô hình «{manifest['model']}», nhưng cấu hình hiện tại là "
             f"«{settings.embedding_model}». Hãy chạy lại: docbot index --rebuild"
         )
-    passages = [
-        StoredPassage(**json.loads(line))
-        for line in (gen / "passages.jsonl").read_text(encoding="utf-8").splitlines()
-        if line
+    names = manifest.get("parts", [gen.name])
+    have = {p.name: p for p in previous.parts} if previous is not None and previous.model == manifest["model"] else {}
+    parts = [
+        have.get(name) or LoadedPart.read(directory, name)
+        for name, directory in zip(names, _part_dirs(settings.index_dir, gen, manifest), strict=True)
     ]
-    docs = {}
-    for d in json.loads((gen / "docs.json").read_text(encoding="utf-8")):
-        d["meta"] = DocMeta(**d["meta"])
-        docs[d["doc"]] = DocRecord(**d)
-    return LoadedIndex(gen.name, manifest["model"], passages, docs, FaissDenseIndex.open(gen, len(passages)))
+    return LoadedIndex(gen.name, manifest["model"], parts, {(h[0], h[1]) for h in manifest.get("hidden", [])})

@@ -123,7 +123,8 @@ def test_upload_replace_remove_and_refusals(admin_engine, tmp_path):
                     lambda c: c["method"] == "sendMessage" and "Đã xóa" in c["params"].get("text", ""), timeout=60
                 )
                 assert sorted(p.name for p in corpus.iterdir()) == before
-                assert not any(p.doc == "hoithao-v2.txt" for p in admin_engine.index.passages)
+                assert "hoithao-v2.txt" not in admin_engine.index.docs
+                assert not any(p.doc == "hoithao-v2.txt" for p in admin_engine.index.by_pid.values())
                 api.user_message("/nhatky", user_id=ADMIN, chat_id=ADMIN)
                 log = await api.wait_for_async(
                     lambda c: c["method"] == "sendMessage" and "Nhật ký" in c["params"].get("text", ""), timeout=20

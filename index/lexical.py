@@ -1,0 +1,258 @@
+"""BM25 over an index made of a large base part and small parts added since.
+
+The base part is scored by bm25s, whose index bakes each word's IDF into a precomputed matrix:
+fast to query, but it has to be rebuilt whole to take in a new document (a minute at 100× the seed
+corpus). A document added afterwards goes into a small part scored here from its own postings,
+with the IDF of the whole index (base document frequencies plus the added parts'), so its passages
+compete with the base on equal terms. The base keeps its own IDF until the next merge rebuilds it;
+a few added documents move any word's document frequency by a hair.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import bm25s
+import numpy as np
+
+from .text import fold_diacritics, has_diacritics, normalize, tokens
+
+K1 = 1.5  # bm25s defaults, so both kinds of part score alike
+B = 0.75
+
+
+def _bigrams(toks: list[str]) -> list[str]:
+    return [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+
+def corpus_tokens(texts: Iterable[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Each passage's words, accented and folded, from one tokenisation.
+
+    Folding never moves a word boundary, so the folded words are the accented ones folded; each
+    distinct word is folded once and stored once (a corpus repeats a small vocabulary millions of
+    times, and one string object per occurrence is most of the searcher's memory).
+    """
+    vocab: dict[str, str] = {}
+    folds: dict[str, str] = {}
+    accented = [[vocab.setdefault(t, t) for t in tokens(text)] for text in texts]
+    for word in vocab:
+        folds[word] = fold_diacritics(word)
+    interned: dict[str, str] = {}
+    folded = [[interned.setdefault(folds[t], folds[t]) for t in toks] for toks in accented]
+    return accented, folded
+
+
+def with_bigrams(token_lists: list[list[str]]) -> list[list[str]]:
+    """BM25 input: every passage's words followed by its word pairs (one string per distinct pair)."""
+    pairs: dict[str, str] = {}
+    return [toks + [pairs.setdefault(b, b) for b in _bigrams(toks)] for toks in token_lists]
+
+
+def _idf(df: int, n: int) -> float:
+    """Lucene's IDF, as bm25s computes it."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+@dataclass
+class AddedPart:
+    """Postings of a small part: word → (passage numbers in the part, term-frequency component)."""
+
+    size: int
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]
+    lengths: int  # total tokens, for the average passage length
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]], avgdl: float) -> AddedPart:
+        """Postings with the base's average length, so a passage's length is judged as the base's are."""
+        rows: dict[str, tuple[list[int], list[float]]] = {}
+        for i, toks in enumerate(token_lists):
+            norm = K1 * ((1 - B) + B * len(toks) / avgdl)
+            for word, tf in Counter(toks).items():
+                ids, tfc = rows.setdefault(word, ([], []))
+                ids.append(i)
+                tfc.append(tf / (norm + tf))
+        postings = {w: (np.asarray(i, dtype=np.int64), np.asarray(t, dtype=np.float32)) for w, (i, t) in rows.items()}
+        return cls(len(token_lists), postings, sum(len(t) for t in token_lists))
+
+    def df(self, word: str) -> int:
+        """Passages of this part that hold the word."""
+        hit = self.postings.get(word)
+        return 0 if hit is None else len(hit[0])
+
+
+@dataclass
+class PartedBM25:
+    """BM25 scores over the base part and the parts added to it, in passage order."""
+
+    base: bm25s.BM25 | None
+    base_size: int
+    base_avgdl: float
+    added: list[AddedPart] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]]) -> PartedBM25:
+        """Index the base part."""
+        base = None
+        if token_lists:
+            base = bm25s.BM25(k1=K1, b=B)
+            base.index(token_lists, show_progress=False)
+        avgdl = sum(len(t) for t in token_lists) / len(token_lists) if token_lists else 1.0
+        return cls(base, len(token_lists), max(avgdl, 1.0))
+
+    def extended(self, token_lists: list[list[str]]) -> PartedBM25:
+        """A new scorer with one more part; this one is left as it is (questions may be using it)."""
+        part = AddedPart.build(token_lists, self.base_avgdl)
+        return PartedBM25(self.base, self.base_size, self.base_avgdl, [*self.added, part])
+
+    @property
+    def size(self) -> int:
+        """Passages scored."""
+        return self.base_size + sum(p.size for p in self.added)
+
+    def _base_df(self, word: str) -> int:
+        if self.base is None:
+            return 0
+        j = self.base.vocab_dict.get(word)
+        if j is None:
+            return 0
+        indptr = self.base.scores["indptr"]
+        return int(indptr[j + 1] - indptr[j])
+
+    def get_scores(self, query: list[str]) -> np.ndarray:
+        """One score per passage; a word repeated in the query counts each time, as in bm25s."""
+        out = np.zeros(self.size, dtype=np.float32)
+        if not query:
+            return out
+        if self.base is not None:
+            ids = self.base.get_tokens_ids(query)
+            if ids:
+                out[: self.base_size] = self.base.get_scores(ids)
+        if self.added:
+            n = self.size
+            start = self.base_size
+            weights = Counter(query)
+            idf = {w: _idf(self._base_df(w) + sum(p.df(w) for p in self.added), n) for w in weights}
+            for part in self.added:
+                view = out[start : start + part.size]
+                for word, times in weights.items():
+                    hit = part.postings.get(word)
+                    if hit is not None:
+                        view[hit[0]] += times * idf[word] * hit[1]  # a word lists each passage once
+                start += part.size
+        return out
+
+
+class DiacriticRestorer:
+    """Restore diacritics of an unaccented question from the corpus vocabulary.
+
+    Each folded bigram or word maps to its most frequent accented form in the indexed passages;
+    bigrams win over single words because "bao cao" is "báo cáo" while "bao" alone is ambiguous.
+    """
+
+    def __init__(self, token_lists: list[list[str]], under: DiacriticRestorer | None = None):
+        self.under = under  # the restorer of the parts indexed before these passages
+        uni: Counter[str] = Counter()
+        bi: Counter[str] = Counter()
+        for toks in token_lists:
+            uni.update(toks)
+            bi.update(f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
+        # fold each distinct word once, not each occurrence: thousands of documents share a vocabulary
+        self.uni: dict[str, Counter[str]] = {}
+        self.bi: dict[str, Counter[str]] = {}
+        for word, count in uni.items():
+            self.uni.setdefault(fold_diacritics(word), Counter())[word] += count
+        for pair, count in bi.items():
+            self.bi.setdefault(fold_diacritics(pair), Counter())[pair] += count
+
+    def _best(self, table: str, key: str) -> str | None:
+        """The most frequent accented form of a folded key, counted over this part and those under it."""
+        total: Counter[str] = Counter()
+        layer: DiacriticRestorer | None = self
+        while layer is not None:
+            total.update(getattr(layer, table).get(key, {}))
+            layer = layer.under
+        return total.most_common(1)[0][0] if total else None
+
+    def restore(self, question: str) -> str:
+        """Best guess at the accented question; words not in the corpus stay as typed."""
+        words = normalize(question).split()
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            w = words[i]
+            if has_diacritics(w):
+                out.append(w)
+                i += 1
+                continue
+            if i + 1 < len(words):
+                pair = self._best("bi", fold_diacritics(f"{w} {words[i + 1]}"))
+                if pair is not None and not has_diacritics(words[i + 1]):
+                    out.extend(pair.split())
+                    i += 2
+                    continue
+            core = re.sub(r"[^\w/.-]", "", w)
+            best = self._best("uni", core) if core else None
+            out.append(w.replace(core, best) if best else w)
+            i += 1
+        return " ".join(out)
+
+
+@dataclass
+class Lexicon:
+    """Everything search derives from the passages' words, built part by part.
+
+    An index that grows by an added document extends the lexicon with that document's passages
+    instead of re-reading the whole corpus; the new lexicon shares the old one's large tables and
+    leaves it untouched, so questions already running on it finish undisturbed.
+    """
+
+    bm25: PartedBM25  # accented words and word pairs
+    bm25_folded: PartedBM25  # the same, diacritics folded
+    folded_sets: list[set[str]]  # each passage's folded words: which question words it holds
+    df: Counter[str]  # folded word → passages that hold it
+    restorer: DiacriticRestorer
+
+    @classmethod
+    def build(cls, texts: Iterable[str]) -> Lexicon:
+        """The lexicon of a base part."""
+        accented, folded = corpus_tokens(texts)
+        sets = [set(toks) for toks in folded]
+        df: Counter[str] = Counter()
+        for toks in sets:
+            df.update(toks)
+        return cls(
+            PartedBM25.build(with_bigrams(accented)),
+            PartedBM25.build(with_bigrams(folded)),
+            sets,
+            df,
+            DiacriticRestorer(accented),
+        )
+
+    def extended(self, texts: Iterable[str]) -> Lexicon:
+        """A new lexicon with these passages appended as one more part."""
+        accented, folded = corpus_tokens(texts)
+        sets = [set(toks) for toks in folded]
+        df = self.df.copy()
+        for toks in sets:
+            df.update(toks)
+        return Lexicon(
+            self.bm25.extended(with_bigrams(accented)),
+            self.bm25_folded.extended(with_bigrams(folded)),
+            self.folded_sets + sets,
+            df,
+            DiacriticRestorer(accented, under=self.restorer),
+        )
+
+    @property
+    def size(self) -> int:
+        """Passages covered."""
+        return len(self.folded_sets)
+
+    def idf(self) -> tuple[dict[str, float], float]:
+        """IDF of each folded word, and that of a word no passage holds."""
+        n = max(1, self.size)
+        return {w: math.log(1 + n / (c + 0.5)) for w, c in self.df.items()}, math.log(1 + n / 0.5)

@@ -1,0 +1,74 @@
+"""BM25 over a base part plus added parts scores an added passage as if it had been in the base."""
+
+from __future__ import annotations
+
+import bm25s
+import numpy as np
+
+from index.lexical import DiacriticRestorer, Lexicon, PartedBM25
+
+BASE = [
+    "ban dân vận thành ủy chủ trì đánh giá công tác dân vận".split(),
+    "văn phòng thành ủy tổng hợp báo cáo gửi về trước ngày 30/9".split(),
+    "hội nghị tổng kết tổ chức tại hội trường thành ủy".split(),
+    "sở tài chính bố trí kinh phí thực hiện kế hoạch".split(),
+    "các quận huyện thị xã xây dựng kế hoạch triển khai".split(),
+    "ban tuyên giáo thành ủy hướng dẫn tuyên truyền".split(),
+]
+
+
+def test_added_part_scores_as_a_full_rebuild_would() -> None:
+    filler = [[f"từ{i}", f"khác{i}", "chung", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy"] for i in range(200)]
+    added = [BASE[1], "hội thao cán bộ tổ chức tại sân vận động mỹ đình".split()]
+    grown = PartedBM25.build(BASE + filler).extended(added)
+    rebuilt = bm25s.BM25()
+    rebuilt.index(BASE + filler + added, show_progress=False)
+    for query in ("báo cáo gửi về trước ngày".split(), "sân vận động".split(), ["chung", "thành"]):
+        mine, theirs = grown.get_scores(query)[-2:], rebuilt.get_scores(query)[-2:]
+        assert np.allclose(mine, theirs, rtol=0.03), query  # only the average passage length differs
+    assert int(np.argmax(grown.get_scores("sân vận động".split()))) == grown.size - 1
+
+
+def test_base_scores_are_bm25s_scores() -> None:
+    scorer = PartedBM25.build(BASE)
+    reference = bm25s.BM25()
+    reference.index(BASE, show_progress=False)
+    query = ["thành", "ủy", "kế", "hoạch"]
+    assert np.allclose(scorer.get_scores(query), reference.get_scores(query))
+
+
+def test_extending_leaves_the_original_untouched() -> None:
+    scorer = PartedBM25.build(BASE)
+    grown = scorer.extended(["từ mới".split()])
+    assert scorer.size == len(BASE) and grown.size == len(BASE) + 1
+    assert scorer.get_scores(["mới"]).sum() == 0 and grown.get_scores(["mới"])[-1] > 0
+
+
+def test_unknown_and_empty_queries_score_zero() -> None:
+    grown = PartedBM25.build(BASE).extended([["a", "b"]])
+    assert not grown.get_scores([]).any()
+    assert not grown.get_scores(["không-có"]).any()
+
+
+def test_repeated_query_word_counts_each_time_in_both_kinds_of_part() -> None:
+    grown = PartedBM25.build(BASE).extended([BASE[0]])
+    once, twice = grown.get_scores(["dân"]), grown.get_scores(["dân", "dân"])
+    assert np.allclose(twice, 2 * once)
+
+
+def test_lexicon_extension_adds_vocabulary_and_document_frequencies() -> None:
+    base = Lexicon.build(["ban dân vận thành ủy chủ trì", "văn phòng thành ủy tổng hợp"])
+    grown = base.extended(["sân vận động mỹ đình", "thành ủy kết luận"])
+    assert grown.size == 4 and base.size == 2
+    assert grown.df["thanh"] == 3 and base.df["thanh"] == 2
+    assert grown.restorer.restore("san van dong my dinh") == "sân vận động mỹ đình"
+    assert base.restorer.restore("san van dong") == "san vận dong"  # only "vận" is in the base
+    idf, unknown = grown.idf()
+    assert idf["dinh"] > idf["thanh"] and unknown > idf["dinh"]
+
+
+def test_restorer_counts_forms_across_parts() -> None:
+    lower = DiacriticRestorer([["bao"], ["bao"]])
+    upper = DiacriticRestorer([["báo"], ["báo"], ["báo"]], under=lower)
+    assert upper.restore("bao") == "báo"
+    assert DiacriticRestorer([["báo"]], under=lower).restore("bao") == "bao"
