@@ -16,7 +16,7 @@ from .deadlines import Deadline
 from .embedding import Embedder
 from .search import Retrieval, Searcher
 from .settings import Settings
-from .store import BuildReport, LoadedIndex, build_index, current_generation, extends, load_deadlines, load_index
+from .store import BuildReport, LoadedIndex, build_index, current_generation, load_deadlines, load_index, shares_base
 
 
 class Engine:
@@ -40,10 +40,10 @@ class Engine:
             if self._searcher is None or gen != self._generation:
                 old = self._searcher
                 index = load_index(self.settings, previous=old.index if old is not None else None)
-                if old is not None and extends(index, old.index):
-                    # an upload added a part: only its passages are read, the rest is shared (and stays
+                if old is not None and shares_base(index, old.index):
+                    # an upload added a part: only the added parts are read, the base is shared (and stays
                     # frozen: unfreezing it would make the collector walk the whole archive once more)
-                    self._searcher = old.extended(index)
+                    self._searcher = old.over(index)
                 else:
                     gc.unfreeze()
                     self._searcher = old = None  # let the old generation go before the new one is built

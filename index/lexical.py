@@ -215,6 +215,12 @@ class Lexicon:
     folded_sets: list[set[str]]  # each passage's folded words: which question words it holds
     df: Counter[str]  # folded word → passages that hold it
     restorer: DiacriticRestorer
+    base: Lexicon | None = None  # the base part's own lexicon, when this one extends it
+
+    @property
+    def root(self) -> Lexicon:
+        """The base part's lexicon, without the added parts."""
+        return self.base or self
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> Lexicon:
@@ -245,6 +251,7 @@ class Lexicon:
             self.folded_sets + sets,
             df,
             DiacriticRestorer(accented, under=self.restorer),
+            self.root,
         )
 
     @property

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .lexical import DiacriticRestorer, Lexicon, _bigrams
-from .store import LoadedIndex, StoredPassage
+from .store import LoadedIndex, StoredPassage, extends
 from .structure import body_lines
 from .text import fold_diacritics, has_diacritics, normalize, tokens
 from .units import names_unit, strip_numbering
@@ -221,10 +221,11 @@ class Searcher:
         """Puts the diacritics back on a question typed without them."""
         return self.lexicon.restorer
 
-    def extended(self, index: LoadedIndex) -> Searcher:
-        """A searcher for ``index``, which is this one's index with parts added (and maybe documents
-        hidden): only the added passages are read. This searcher stays usable meanwhile."""
-        lexicon = self.lexicon
+    def over(self, index: LoadedIndex) -> Searcher:
+        """A searcher for ``index``, a generation with this one's base part: the base's lexicon is
+        shared, and only the added parts' passages are read (none of them when ``index`` merely adds
+        parts to this one's, or hides documents). This searcher stays usable meanwhile."""
+        lexicon = self.lexicon if extends(index, self.index) else self.lexicon.root
         for lo, hi in index.part_ranges():
             if lo >= lexicon.size:
                 lexicon = lexicon.extended(p.index_text for p in index.passages[lo:hi])

@@ -160,9 +160,9 @@ def embed_cached(
 
 
 # An added document becomes a part of its own; once the added parts (and the passages of removed or
-# replaced documents still stored) reach this share of the index, the next change rebuilds it whole.
+# replaced documents still stored) pass this share of the base, the next change rebuilds it whole.
 MERGE_SHARE = 0.25
-MAX_PARTS = 12
+MAX_PARTS = 8  # beyond, the added parts are folded into one
 
 
 @dataclass
@@ -306,14 +306,22 @@ def _update(settings: Settings, embedder, live: dict, files: list[Path], progres
     )
     added = sum(len(d.passages) for d in parsed.docs) + sum(v["passages"] for v in kept.values() if v["part"] != base)
     stale = sum(h[2] for h in hidden)
-    if added + stale > MERGE_SHARE * max(base_size, 1) or len(live["parts"]) >= MAX_PARTS:
+    if added + stale > MERGE_SHARE * max(base_size, 1):
         return None
     parts = list(live["parts"])
+    new_docs = parsed.docs
+    if new_docs and len(parts) >= MAX_PARTS:
+        # Too many small parts: fold the added ones and the new documents into one (from the caches,
+        # costing the added documents' size, not the archive's); the base stays as it is.
+        folded = [settings.corpus_dir / d for d, v in kept.items() if v["part"] != base]
+        new_docs = _parse_files(settings, folded, None).docs + new_docs
+        parts = [base]
+        hidden = [h for h in hidden if h[0] == base]
     embedded = 0
-    if parsed.docs:
-        part, embedded = _write_part(settings, embedder, parsed.docs, progress, on_progress)
+    if new_docs:
+        part, embedded = _write_part(settings, embedder, new_docs, progress, on_progress)
         parts.append(part)
-        kept.update({d.name: {"part": part, "sha256": d.sha256, "passages": len(d.passages)} for d in parsed.docs})
+        kept.update({d.name: {"part": part, "sha256": d.sha256, "passages": len(d.passages)} for d in new_docs})
     gen = _publish(settings, embedder, {"parts": parts, "hidden": hidden, "docs": kept, "errors": parsed.errors})
     passages = sum(v["passages"] for v in kept.values())
     return BuildReport(gen, len(kept), passages, embedded, 2 * passages - embedded, 0.0, parsed.errors)
@@ -472,6 +480,11 @@ def extends(index: LoadedIndex, previous: LoadedIndex) -> bool:
     """Whether ``index`` is ``previous`` with parts added after its own (documents may be hidden)."""
     k = len(previous.parts)
     return len(index.parts) >= k and all(a is b for a, b in zip(index.parts[:k], previous.parts, strict=True))
+
+
+def shares_base(index: LoadedIndex, previous: LoadedIndex) -> bool:
+    """Whether ``index`` was built on ``previous``'s base part (only added parts differ)."""
+    return bool(index.parts and previous.parts) and index.parts[0] is previous.parts[0]
 
 
 def _read_manifest(settings: Settings) -> tuple[Path, dict]:

@@ -153,3 +153,24 @@ def test_old_parts_are_pruned(setup) -> None:
     gens = [g for g in settings.index_dir.iterdir() if g.name.startswith("gen-")]
     assert len(gens) == 2 and len(on_disk) <= 1 + 4  # the live part, and the previous generation's
     assert {p.name for p in store.live_part_dirs(settings)} <= on_disk
+
+
+def test_many_added_parts_fold_into_one_and_keep_the_base(setup, monkeypatch) -> None:
+    settings, embedder, engine = setup
+    monkeypatch.setattr(store, "MAX_PARTS", 3)
+    base = engine._current()
+    places = ["Cung thể thao Quần Ngựa", "Sân vận động Hàng Đẫy", "Nhà thi đấu Trịnh Hoài Đức", "Cung Mỹ Đình"]
+    for i, place in enumerate(places):
+        text = NEW_DOC.replace("901", str(920 + i)).replace("Sân vận động Mỹ Đình", place)
+        (settings.corpus_dir / f"hoi-thao-{i}.txt").write_text(text, encoding="utf-8")
+        embedder.passages_encoded = 0
+        engine.rebuild(progress=False)
+        assert len(engine.index.parts) <= 3
+    assert embedder.passages_encoded == 4  # the fold re-read the earlier additions from the vector cache
+    searcher = engine._current()
+    assert engine.index.parts[0] is base.index.parts[0] and searcher.lexicon.bm25.base is base.lexicon.bm25.base
+    assert {f"hoi-thao-{i}.txt" for i in range(4)} <= set(engine.index.docs)
+    assert docs_found(engine, "hội thao ở Cung Mỹ Đình")[0] == "hoi-thao-3.txt"
+    cold = Engine(settings, embedder=embedder)
+    q = "hội thao ở Sân vận động Hàng Đẫy"
+    assert [h.passage.pid for h in cold.retrieve(q).hits] == [h.passage.pid for h in engine.retrieve(q).hits]
