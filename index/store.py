@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -200,7 +201,7 @@ def _write_part(settings: Settings, embedder, docs: list[ParsedDoc], progress: b
     vectors, embedded = embed_cached(
         embedder, views, settings.data_dir / "cache" / "vectors.sqlite", progress=progress, on_progress=on_progress
     )
-    name = f"part-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 1000:03d}"
+    name = f"part-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
     parts = settings.index_dir / "parts"
     tmp = parts / (name + ".tmp")
     tmp.mkdir(parents=True)
@@ -220,7 +221,7 @@ def _write_part(settings: Settings, embedder, docs: list[ParsedDoc], progress: b
 def _publish(settings: Settings, embedder, manifest: dict) -> str:
     """Write a generation (a manifest naming its parts) and make it the live one."""
     index_dir = settings.index_dir
-    gen = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 1000:03d}"
+    gen = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
     tmp = index_dir / (gen + ".tmp")
     tmp.mkdir(parents=True)
     docs = manifest["docs"]

@@ -127,6 +127,20 @@ def sweep_table(results: list[dict]) -> list[str]:
     return lines
 
 
+def hnsw_table(results: list[dict]) -> list[str]:
+    """HNSW build time, recall and search time for each efSearch, per size."""
+    lines = ["| corpus | vectors | M | build | efSearch | recall@10 | HNSW ms | exact ms |", "|---" * 8 + "|"]
+    for r in results:
+        ann = r.get("ann") or {}
+        h = ann.get("hnsw")
+        for s in (h or {}).get("sweep", []):
+            lines.append(
+                f"| {r['factor']:g}× | {ann['vectors']:,} | {h['m']} | {h['build_s']} s | {s['ef_search']} "
+                f"| {s['recall@10']} | {s['search_ms']} | {ann['exact_search_ms']} |"
+            )
+    return lines
+
+
 def plot(results: list[dict], path: Path) -> None:
     """Search latency against corpus size (log scale), ours and the tutorial stack."""
     import matplotlib
@@ -228,6 +242,10 @@ def write(results: list[dict], out_dir: Path, command: str, missing: list[float]
         "and 200 pseudo-questions from random passages:",
         "",
         *sweep_table(results),
+        "",
+        "An HNSW graph (M neighbours per node, efConstruction 80) over the same vectors, same questions:",
+        "",
+        *hnsw_table(results),
         "",
     ]
     path = out_dir / "benchmarks.md"
