@@ -28,6 +28,34 @@ def _fmt(v, unit: str = "") -> str:
     return f"{v}{unit}"
 
 
+def _empty_cache(b: dict, vectors: int, embedded_key: str, seconds_key: str) -> None:
+    first = b.get("first_embedding")
+    if b.get(embedded_key):
+        b["empty_cache_s"] = b[seconds_key]
+        b["empty_cache"] = f"{b[seconds_key]:,.1f} s"
+    elif first:
+        b["empty_cache_s"] = vectors / first["vectors_per_s"] + (b.get("cached_seconds") or b[seconds_key])
+        b["empty_cache"] = f"≈ {b['empty_cache_s']:,.0f} s (est.)"
+
+
+def derive(r: dict) -> dict:
+    """Figures the tables show that come from more than one field.
+
+    A corpus whose first embedding ran outside the benchmark (resumable, over several runs: 100×
+    takes well over an hour) has no empty-cache build of its own; its build time is then estimated
+    from the embedding rate measured in that run plus this run's cached build, and marked as such.
+    """
+    b = r.get("build") or {}
+    if b:
+        _empty_cache(b, 2 * b["passages"], "vectors_embedded", "seconds")
+        b["rate"] = b.get("vectors_per_s") or (b.get("first_embedding") or {}).get("vectors_per_s")
+        b.setdefault("cached_seconds", None)
+    t = r.get("tutorial") or {}
+    if t:
+        _empty_cache(t, t["chunks"], "vectors_embedded", "build_s")
+    return r
+
+
 def _ratio(a, b) -> str:
     return f"{a / b:.2f}×" if a is not None and b else "–"
 
@@ -37,9 +65,9 @@ ROWS = [
     ("corpus size (characters)", "corpus_chars", ""),
     ("passages", "build.passages", ""),
     ("FAISS index", "build.index_type", ""),
-    ("index build (empty cache)", "build.seconds", " s"),
-    ("vectors embedded", "build.vectors_embedded", ""),
-    ("vectors embedded per second", "build.vectors_per_s", ""),
+    ("index build (empty cache)", "build.empty_cache", ""),
+    ("index build (vectors cached)", "build.cached_seconds", " s"),
+    ("vectors embedded per second", "build.rate", ""),
     ("index on disk", "build.index_mb", " MB"),
     ("search p50", "search.p50_ms", " ms"),
     ("search p95", "search.p95_ms", " ms"),
@@ -49,6 +77,7 @@ ROWS = [
     ("questions/s, 4 askers", "questions_per_s.4", ""),
     ("questions/s, 16 askers", "questions_per_s.16", ""),
     ("peak RSS", "peak_rss_mb", " MB"),
+    ("load the index at start-up (model loaded)", "load_s", " s"),
     ("add one ~20-page document → answerable", "add_document.seconds", " s"),
     ("… check it (file, số hiệu clash)", "add_document.check_s", " s"),
     ("… index it (parse, embed, write its part)", "add_document.index_s", " s"),
@@ -63,7 +92,7 @@ ROWS = [
 
 TUTORIAL_ROWS = [
     ("chunks", "tutorial.chunks", ""),
-    ("index build (empty cache)", "tutorial.build_s", " s"),
+    ("index build (empty cache)", "tutorial.empty_cache", ""),
     ("search p50", "tutorial.search.p50_ms", " ms"),
     ("search p95", "tutorial.search.p95_ms", " ms"),
     ("questions/s, 1 asker", "tutorial.questions_per_s.1", ""),
@@ -77,7 +106,7 @@ RATIOS = [
     ("search p95, ours / tutorial", "search.p95_ms", "tutorial.search.p95_ms"),
     ("search + answer p95, ours / tutorial search p95", "search_answer.p95_ms", "tutorial.search.p95_ms"),
     ("questions/s at 1 asker, ours / tutorial", "questions_per_s.1", "tutorial.questions_per_s.1"),
-    ("build time, ours / tutorial", "build.seconds", "tutorial.build_s"),
+    ("build time (empty cache), ours / tutorial", "build.empty_cache_s", "tutorial.empty_cache_s"),
     ("hit@5, ours / tutorial", "quality.hit@5", "tutorial.quality.hit@5"),
 ]
 
@@ -191,7 +220,7 @@ def runs(results: list[dict], missing: list[float]) -> list[str]:
 
 def write(results: list[dict], out_dir: Path, command: str, missing: list[float] | None = None) -> Path:
     """docs/benchmarks.md, benchmarks.json and benchmarks-latency.png from the results."""
-    results = sorted(results, key=lambda r: r["factor"])
+    results = [derive(r) for r in sorted(results, key=lambda r: r["factor"])]
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "benchmarks.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     plot(results, out_dir / "benchmarks-latency.png")
