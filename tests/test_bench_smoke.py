@@ -67,9 +67,12 @@ def test_bench_script_runs_and_reports(engine, model_settings, tmp_path: Path) -
     assert result["build"]["passages"] > 568
     assert result["quality"]["hit@5"] == 1.0
     assert result["add_document"]["answered"] is True
+    assert result["add_document"]["parts"] == 2  # added as a part of its own, not a rebuild
+    assert result["load_s"] > 0
     assert 0 < result["search"]["p50_ms"] <= result["search"]["p95_ms"]
     assert result["peak_rss_mb"] > 100
     assert 0 <= result["ann"]["recall@10"] <= 1
+    assert [s["ef_search"] for s in result["ann"]["hnsw"]["sweep"]] == [16, 32, 64, 128, 256]
     report = (out / "benchmarks.md").read_text(encoding="utf-8")
     assert "| search p95 |" in report and "1.1× seed" in report
     assert (out / "benchmarks-latency.png").read_bytes()[:4] == b"\x89PNG"
