@@ -50,3 +50,19 @@ def test_opened_flat_index_scores_from_its_own_storage(tmp_path) -> None:
     found = dense.search(q, 5)
     assert max(found, key=found.get) == 7
     assert abs(dense.score([7], q)[7] - 1.0) < 1e-5
+
+
+def test_exact_search_finds_what_faiss_finds(tmp_path) -> None:
+    from index.dense import FaissDenseIndex, write_faiss
+
+    both_views = np.concatenate([_clustered(400), _clustered(400, seed=2)])
+    write_faiss(tmp_path, both_views)
+    dense = FaissDenseIndex.open(tmp_path, passages=400)
+    for q in _clustered(20, seed=3):
+        scores, ids = dense.index.search(q.reshape(1, -1), 30)
+        expected: dict[int, float] = {}
+        for i, s in zip(ids[0].tolist(), scores[0].tolist(), strict=True):
+            expected[i % 400] = max(expected.get(i % 400, -1.0), s)
+        found = dense.search(q, 15)
+        assert found.keys() == expected.keys()
+        assert all(abs(found[i] - expected[i]) < 1e-5 for i in found)
