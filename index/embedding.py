@@ -44,7 +44,7 @@ def ensure_model(settings: Settings, progress: bool = True) -> Path | str:
 def cpu_has_bf16() -> bool:
     """True where the CPU computes bf16 natively (AMX / AVX512-BF16); elsewhere bf16 is emulated and slower."""
     try:
-        flags = open("/proc/cpuinfo", encoding="utf-8").read()
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8")
     except OSError:
         return False
     return "avx512_bf16" in flags or "amx_bf16" in flags
