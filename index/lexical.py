@@ -63,7 +63,6 @@ class AddedPart:
 
     size: int
     postings: dict[str, tuple[np.ndarray, np.ndarray]]
-    lengths: int  # total tokens, for the average passage length
 
     @classmethod
     def build(cls, token_lists: list[list[str]], avgdl: float) -> AddedPart:
@@ -76,7 +75,7 @@ class AddedPart:
                 ids.append(i)
                 tfc.append(tf / (norm + tf))
         postings = {w: (np.asarray(i, dtype=np.int64), np.asarray(t, dtype=np.float32)) for w, (i, t) in rows.items()}
-        return cls(len(token_lists), postings, sum(len(t) for t in token_lists))
+        return cls(len(token_lists), postings)
 
     def df(self, word: str) -> int:
         """Passages of this part that hold the word."""

@@ -203,11 +203,12 @@ class Searcher:
         self.bm25_weight = bm25_weight
         self.dense_weight = dense_weight
         self.reranker = reranker
+        ranges = index.part_ranges()
         if lexicon is None:
-            parts = index.part_ranges()
-            base_end = parts[0][1] if parts else 0
-            lexicon = Lexicon.build(p.index_text for p in index.passages[:base_end])
-            for lo, hi in parts[1:]:
+            lo, hi = ranges[0] if ranges else (0, 0)
+            lexicon = Lexicon.build(p.index_text for p in index.passages[lo:hi])
+        for lo, hi in ranges:  # the parts the given lexicon does not cover yet
+            if lo >= lexicon.size and hi > lo:
                 lexicon = lexicon.extended(p.index_text for p in index.passages[lo:hi])
         self.lexicon = lexicon
         self._idf, self._idf_unknown = lexicon.idf()
@@ -226,9 +227,6 @@ class Searcher:
         shared, and only the added parts' passages are read (none of them when ``index`` merely adds
         parts to this one's, or hides documents). This searcher stays usable meanwhile."""
         lexicon = self.lexicon if extends(index, self.index) else self.lexicon.root
-        for lo, hi in index.part_ranges():
-            if lo >= lexicon.size:
-                lexicon = lexicon.extended(p.index_text for p in index.passages[lo:hi])
         return Searcher(index, self.embedder, self.bm25_weight, self.dense_weight, self.reranker, lexicon)
 
     @staticmethod

@@ -191,6 +191,11 @@ def _parse_files(settings: Settings, files: list[Path], on_progress: ProgressFn 
     return _Parsed(parsed, errors)
 
 
+def _new_name(prefix: str) -> str:
+    """A directory name no other build can take: time, process and a random suffix."""
+    return f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
 def _write_part(settings: Settings, embedder, docs: list[ParsedDoc], progress: bool, on_progress) -> tuple[str, int]:
     """Embed and store documents as one part; returns its name (relative to the index directory) and
     how many vectors were newly embedded."""
@@ -201,7 +206,7 @@ def _write_part(settings: Settings, embedder, docs: list[ParsedDoc], progress: b
     vectors, embedded = embed_cached(
         embedder, views, settings.data_dir / "cache" / "vectors.sqlite", progress=progress, on_progress=on_progress
     )
-    name = f"part-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+    name = _new_name("part")
     parts = settings.index_dir / "parts"
     tmp = parts / (name + ".tmp")
     tmp.mkdir(parents=True)
@@ -221,7 +226,7 @@ def _write_part(settings: Settings, embedder, docs: list[ParsedDoc], progress: b
 def _publish(settings: Settings, embedder, manifest: dict) -> str:
     """Write a generation (a manifest naming its parts) and make it the live one."""
     index_dir = settings.index_dir
-    gen = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
+    gen = _new_name("gen")
     tmp = index_dir / (gen + ".tmp")
     tmp.mkdir(parents=True)
     docs = manifest["docs"]
@@ -365,7 +370,8 @@ def prune_generations(index_dir: Path, keep: int = 2) -> None:
     used = set()
     for g in kept:
         with contextlib.suppress(OSError, ValueError):
-            used.update(_part_dirs(index_dir, g, json.loads((g / "manifest.json").read_text(encoding="utf-8"))))
+            manifest = json.loads((g / "manifest.json").read_text(encoding="utf-8"))
+            used.update(directory for _, directory in _parts(index_dir, g, manifest))
     parts = index_dir / "parts"
     if parts.is_dir():
         for p in parts.iterdir():
@@ -373,9 +379,17 @@ def prune_generations(index_dir: Path, keep: int = 2) -> None:
                 shutil.rmtree(p, ignore_errors=True)
 
 
-def _part_dirs(index_dir: Path, gen: Path, manifest: dict) -> list[Path]:
-    """The directories a generation reads (an index written before parts existed is its own part)."""
-    return [index_dir / p for p in manifest["parts"]] if "parts" in manifest else [gen]
+def _parts(index_dir: Path, gen: Path, manifest: dict) -> list[tuple[str, Path]]:
+    """Each part a generation reads, by name and directory (an index written before parts existed is
+    its own single part)."""
+    if "parts" not in manifest:
+        return [(gen.name, gen)]
+    return [(name, index_dir / name) for name in manifest["parts"]]
+
+
+def _hidden(manifest: dict) -> set[tuple[str, str]]:
+    """(part, document) pairs of the documents removed or replaced since the part was written."""
+    return {(h[0], h[1]) for h in manifest.get("hidden", [])}
 
 
 @dataclass
@@ -433,8 +447,7 @@ class LoadedIndex:
         self.alive = np.ones(len(self.passages), dtype=bool)
         self.by_section = {}
         self.by_pid = {}
-        start = 0
-        for part in self.parts:
+        for part, (start, _) in zip(self.parts, self.part_ranges(), strict=True):
             gone = {doc for name, doc in self.hidden if name == part.name}
             for i, p in enumerate(part.passages, start):
                 if p.doc in gone:
@@ -442,7 +455,6 @@ class LoadedIndex:
                     continue
                 self.by_section.setdefault(p.section_key, []).append(i)
                 self.by_pid[p.pid] = p
-            start += len(part.passages)
 
     def part_ranges(self) -> list[tuple[int, int]]:
         """Where each part's passages lie in ``passages``."""
@@ -460,11 +472,9 @@ def indexed_docs(settings: Settings) -> dict[str, DocRecord]:
         gen, manifest = _read_manifest(settings)
     except IndexMissingError:
         return {}
-    hidden = {(h[0], h[1]) for h in manifest.get("hidden", [])}
+    hidden = _hidden(manifest)
     out = {}
-    for name, directory in zip(
-        manifest.get("parts", [gen.name]), _part_dirs(settings.index_dir, gen, manifest), strict=True
-    ):
+    for name, directory in _parts(settings.index_dir, gen, manifest):
         for record in _read_docs(directory):
             if (name, record.doc) not in hidden:
                 out[record.doc] = record
@@ -474,7 +484,7 @@ def indexed_docs(settings: Settings) -> dict[str, DocRecord]:
 def live_part_dirs(settings: Settings) -> list[Path]:
     """The directories the live generation reads (to measure its size on disk)."""
     gen, manifest = _read_manifest(settings)
-    return _part_dirs(settings.index_dir, gen, manifest)
+    return [directory for _, directory in _parts(settings.index_dir, gen, manifest)]
 
 
 def extends(index: LoadedIndex, previous: LoadedIndex) -> bool:
@@ -496,11 +506,9 @@ def _read_manifest(settings: Settings) -> tuple[Path, dict]:
 def load_deadlines(settings: Settings) -> list[Deadline]:
     """Deadlines of the live generation's documents (no model needed)."""
     gen, manifest = _read_manifest(settings)
-    hidden = {(h[0], h[1]) for h in manifest.get("hidden", [])}
+    hidden = _hidden(manifest)
     out = []
-    for name, directory in zip(
-        manifest.get("parts", [gen.name]), _part_dirs(settings.index_dir, gen, manifest), strict=True
-    ):
+    for name, directory in _parts(settings.index_dir, gen, manifest):
         path = directory / "deadlines.json"
         if path.exists():
             out.extend(
@@ -521,10 +529,9 @@ def load_index(settings: Settings, previous: LoadedIndex | None = None) -> Loade
             f"Chỉ mục được xây bằng mô hình «{manifest['model']}», nhưng cấu hình hiện tại là "
             f"«{settings.embedding_model}». Hãy chạy lại: docbot index --rebuild"
         )
-    names = manifest.get("parts", [gen.name])
     have = {p.name: p for p in previous.parts} if previous is not None and previous.model == manifest["model"] else {}
     parts = [
         have.get(name) or LoadedPart.read(directory, name)
-        for name, directory in zip(names, _part_dirs(settings.index_dir, gen, manifest), strict=True)
+        for name, directory in _parts(settings.index_dir, gen, manifest)
     ]
-    return LoadedIndex(gen.name, manifest["model"], parts, {(h[0], h[1]) for h in manifest.get("hidden", [])})
+    return LoadedIndex(gen.name, manifest["model"], parts, _hidden(manifest))

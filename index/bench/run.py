@@ -123,6 +123,11 @@ def quality(ranked: list[list[tuple[str, str]]], rows: list[dict], seeds: set[st
     }
 
 
+def _recall(found: np.ndarray, truth: np.ndarray, k: int) -> float:
+    """Share of the exact top k that an approximate search also returned, averaged over the queries."""
+    return float(np.mean([len(set(f) & set(t)) / k for f, t in zip(found, truth, strict=True)]))
+
+
 def ann_recall(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> dict:
     """recall@k of the IVF index against exact search over the same vectors, for several probe counts."""
     exact = make_faiss(vectors, flat_max=len(vectors))
@@ -138,7 +143,7 @@ def ann_recall(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> dict:
         t = time.perf_counter()
         _, found = approx.search(queries, k)
         ms = (time.perf_counter() - t) * 1000 / len(queries)
-        recall = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
+        recall = _recall(found, truth, k)
         sweep.append(
             {
                 "probe_share": share,
@@ -149,7 +154,7 @@ def ann_recall(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> dict:
         )
     ivf.nprobe = max(1, round(ivf.nlist * IVF_PROBE_SHARE))
     _, found = approx.search(queries, k)
-    default = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
+    default = _recall(found, truth, k)
     lists = int(ivf.nlist)
     del approx, ivf, exact  # each holds a copy of the vectors: free them before the graph is built
     return {
@@ -177,7 +182,7 @@ def hnsw_recall(vectors: np.ndarray, queries: np.ndarray, truth: np.ndarray, k: 
         t = time.perf_counter()
         _, found = index.search(queries, k)
         ms = (time.perf_counter() - t) * 1000 / len(queries)
-        recall = np.mean([len(set(found[i]) & set(truth[i])) / k for i in range(len(queries))])
+        recall = _recall(found, truth, k)
         sweep.append({"ef_search": ef, "recall@10": round(float(recall), 4), "search_ms": round(ms, 2)})
     return {"m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "build_s": round(build_s, 1), "sweep": sweep}
 
