@@ -32,6 +32,31 @@ def doc_citation(doc: DocRecord | None, fallback: str) -> str:
     return title + (f" ({', '.join(extra)})" if extra else "")
 
 
+def _short_name(doc: DocRecord | None, fallback: str) -> str:
+    """A document as a reader would ask for it: its số hiệu, else its title, shortened."""
+    if doc is not None and doc.meta.number:
+        return doc.meta.number
+    title = doc.meta.title if doc is not None else fallback
+    return title if len(title) <= 60 else title[:59].rsplit(" ", 1)[0] + "…"
+
+
+def variant_note(answer: Answer, docs: dict[str, DocRecord], shown: int = 3) -> str | None:
+    """A warning when the quoted passage has near copies in other documents that differ in details
+    (next year's plan with another unit or date) and the question did not say which document it
+    meant: the answer may be the wrong document's, and naming the số hiệu settles it."""
+    if not answer.found or answer.scoped or not answer.hits or not answer.hits[0].variants:
+        return None
+    others = answer.hits[0].variants
+    names = ", ".join(_short_name(docs.get(d), d) for d in others[:shown])
+    more = f" và {len(others) - shown} văn bản khác" if len(others) > shown else ""
+    top = answer.hits[0].passage.doc
+    example = _short_name(docs.get(top), top)
+    return (
+        f"Lưu ý: {names}{more} có đoạn gần giống nhưng khác chi tiết. Câu trả lời trên theo [1]; "
+        f"hãy nêu văn bản trong câu hỏi (ví dụ: “… theo {example}”) để hỏi đúng văn bản."
+    )
+
+
 def result_json(hit: Hit, docs: dict[str, DocRecord]) -> dict:
     """One search result in the CLI's JSON contract."""
     doc = docs.get(hit.passage.doc)
@@ -43,12 +68,15 @@ def result_json(hit: Hit, docs: dict[str, DocRecord]) -> dict:
         "score": round(hit.score, 4),
         "pid": hit.passage.pid,
         "also_in": hit.also_in,
+        "variants": hit.variants,
     }
 
 
 def render_text(answer: Answer, docs: dict[str, DocRecord], max_citations: int = 3) -> str:
     """Console rendering: answer line, then numbered citations."""
     out = [("➤ " if answer.found else "✗ ") + answer.text]
+    if note := variant_note(answer, docs):
+        out.append("⚠ " + note)
     if answer.hits:
         out.append("" if answer.found else "Các đoạn có thể liên quan:")
         for n, hit in enumerate(answer.hits[:max_citations], 1):
@@ -56,6 +84,8 @@ def render_text(answer: Answer, docs: dict[str, DocRecord], max_citations: int =
             out.append(f"    Mục: {hit.passage.section}")
             if hit.also_in:
                 out.append(f"    (cũng có trong {len(hit.also_in)} tài liệu khác)")
+            if hit.variants:
+                out.append(f"    ({len(hit.variants)} tài liệu khác có đoạn gần giống, khác chi tiết)")
             for line in hit.passage.text.split("\n"):
                 out.append(f"    │ {line}")
     return "\n".join(out)
@@ -87,12 +117,16 @@ def render_html(
         if answer.found
         else (f"<b>{html.escape(answer.text, quote=False)}</b>\n<i>Các đoạn có thể liên quan:</i>")
     )
+    if start == 0 and (note := variant_note(answer, docs)):
+        head += f"\n<i>⚠ {html.escape(note, quote=False)}</i>"
     blocks = []
     for n, hit in enumerate(answer.hits[start : start + max_citations], start + 1):
         cite = html.escape(doc_citation(docs.get(hit.passage.doc), hit.passage.doc), quote=False)
         sec = html.escape(hit.passage.section, quote=False)
         if hit.also_in:
             sec += f" · cũng có trong {len(hit.also_in)} tài liệu khác"
+        if hit.variants:
+            sec += f" · {len(hit.variants)} tài liệu khác có đoạn gần giống, khác chi tiết"
         quote = _highlight(hit.passage.text, answer.text if answer.found else "")
         blocks.append((f"<b>[{n}] {cite}</b>\n<i>{sec}</i>\n", quote))
     return fit_message(head, blocks, limit)

@@ -81,6 +81,7 @@ class Answer:
     text: str
     qtype: str
     hits: list[Hit] = field(default_factory=list)
+    scoped: bool = False  # the question named its document, so copies elsewhere do not compete
 
 
 def question_type(question: str) -> str:
@@ -335,7 +336,7 @@ def make_answer(retrieval: Retrieval) -> Answer:
     if not hits:
         return Answer(False, NOT_FOUND, qtype, [])
     if is_off_topic(retrieval) or lacks_asked_entity(retrieval.question, hits):
-        return Answer(False, NOT_FOUND, qtype, hits)
+        return Answer(False, NOT_FOUND, qtype, hits, bool(retrieval.scope))
     q = retrieval.query_text
     _IDF.set(retrieval.idf)
     line: str | None
@@ -354,4 +355,4 @@ def make_answer(retrieval: Retrieval) -> Answer:
     if not line:
         sent, _ = _best_sentence(q, hits[0].passage.text, section=hits[0].passage.section)
         line = _trim(sent) if sent else _trim(hits[0].passage.text.split("\n")[-1])
-    return Answer(True, line, qtype, hits)
+    return Answer(True, line, qtype, hits, bool(retrieval.scope))

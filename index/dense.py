@@ -117,9 +117,15 @@ class FaissDenseIndex:
         return best
 
     def score(self, ids: Iterable[int], query: np.ndarray) -> dict[int, float]:
-        """Best view similarity of each given passage."""
+        """Best view similarity of each given passage (one gather and product per view: a scoped
+        question scores a whole document's passages)."""
+        idx = np.fromiter(ids, dtype=np.int64)
+        if not idx.size:
+            return {}
         n = self.passages
-        return {i: max(float(self.vectors[i + v * n] @ query) for v in range(self.views)) for i in ids}
+        q = np.asarray(query, dtype=np.float32)
+        sims = np.max([np.asarray(self.vectors[idx + v * n], dtype=np.float32) @ q for v in range(self.views)], axis=0)
+        return dict(zip(idx.tolist(), sims.tolist(), strict=True))
 
 
 class PartedDenseIndex:

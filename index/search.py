@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .lexical import DiacriticRestorer, Lexicon, _bigrams
+from .scope import doc_name, named_documents, without_names
 from .store import LoadedIndex, StoredPassage, extends
 from .structure import body_lines
 from .text import fold_diacritics, has_diacritics, normalize, tokens
@@ -146,8 +147,10 @@ class Hit:
     dense: float
     index: int
     also_in: list[str] = field(default_factory=list)  # other documents that hold the same passage
+    variants: list[str] = field(default_factory=list)  # other documents with a near copy that differs in details
 
 
+SCOPE_DENSE_MAX = 2000  # named documents with up to this many passages are scored whole
 DUPLICATE_RATIO = 90  # rapidfuzz ratio above which two passages say the same thing
 
 
@@ -156,17 +159,20 @@ def collapse_duplicates(hits: list[Hit], top_k: int) -> list[Hit]:
 
     Archives repeat themselves: a plan's paragraph comes back, with another year or unit, in next
     year's plan. Five copies of one paragraph would fill the answer with one fact; the copy ranked
-    highest stays and names the documents of the others.
+    highest stays and names the documents of the others: those with the same words (``also_in``)
+    apart from those whose copy differs in a unit, date or figure (``variants``), which the reader
+    must not take for agreement.
     """
     from rapidfuzz import fuzz
 
     kept: list[tuple[Hit, str]] = []
     for h in hits:
         text = " ".join(fold_diacritics(h.passage.text.lower()).split())  # cheap: copies differ in few words
-        twin = next((k for k, t in kept if fuzz.ratio(text, t) >= DUPLICATE_RATIO), None)
+        twin, twin_text = next(((k, t) for k, t in kept if fuzz.ratio(text, t) >= DUPLICATE_RATIO), (None, ""))
         if twin is not None:
-            if h.passage.doc != twin.passage.doc and h.passage.doc not in twin.also_in:
-                twin.also_in.append(h.passage.doc)
+            docs = twin.also_in if text == twin_text else twin.variants
+            if h.passage.doc != twin.passage.doc and h.passage.doc not in twin.also_in + twin.variants:
+                docs.append(h.passage.doc)
             continue
         if len(kept) == top_k:
             break
@@ -184,6 +190,7 @@ class Retrieval:
     max_dense: float
     term_coverage: float  # IDF-weighted share of the question's words found in a top passage
     idf: dict[str, float] = field(default_factory=dict)  # folded word → IDF, to weigh answer sentences
+    scope: set[str] = field(default_factory=set)  # the documents the question names, answered from first
 
 
 class Searcher:
@@ -212,6 +219,7 @@ class Searcher:
                 lexicon = lexicon.extended(p.index_text for p in index.passages[lo:hi])
         self.lexicon = lexicon
         self._idf, self._idf_unknown = lexicon.idf()
+        self._doc_names = [doc_name(name, rec.meta) for name, rec in index.docs.items()]
         self._doc_label_tokens = {}
         for name, rec in index.docs.items():
             label = fold_diacritics(normalize(f"{rec.meta.number or ''} {rec.meta.title} {rec.meta.date or ''}"))
@@ -253,6 +261,23 @@ class Searcher:
             return {}
         return {k: v / top for k, v in scores.items()}
 
+    def scope(self, question: str) -> set[str]:
+        """The documents a question names ("theo CV 1021", "chương trình 01 năm 2011"); empty when it
+        names none, or names every indexed document."""
+        named = named_documents(question, self._doc_names)
+        return set() if len(named) == len(self._doc_names) else named
+
+    def _scoped_candidates(self, scope: set[str], bm: np.ndarray, k: int) -> set[int]:
+        """The best passages of the named documents by BM25, and all of them by the dense score
+        when they are few enough to score directly."""
+        ids = np.array([i for doc in sorted(scope) for i in self.index.by_doc.get(doc, [])], dtype=np.int64)
+        if not ids.size:
+            return set()
+        if ids.size <= SCOPE_DENSE_MAX:
+            return set(ids.tolist())
+        top = ids[np.argsort(-bm[ids])[:k]]
+        return {int(i) for i in top if bm[i] > 0}
+
     def _bm25_scores(self, question: str) -> np.ndarray:
         n = len(self.index.passages)
         if not n:
@@ -270,10 +295,16 @@ class Searcher:
     def search(self, question: str, top_k: int = 5, candidates: int = 60) -> Retrieval:
         """Best passages for a question, highest fused score first."""
         passages = self.index.passages
-        expanded = expand_intent(expand_abbreviations(question))
+        scope = self.scope(question)
+        asked = question
+        if scope:  # the words naming the document chose it; what is left says what is asked of it
+            rest = without_names(question, self._doc_names)
+            if query_tokens(fold_diacritics(normalize(rest)), folded=True):
+                asked = rest
+        expanded = expand_intent(expand_abbreviations(asked))
         query_text = expanded if has_diacritics(expanded) else self.restorer.restore(expanded)
         if not passages:
-            return Retrieval(question, query_text, [], 0.0, 0.0, self._idf)
+            return Retrieval(question, query_text, [], 0.0, 0.0, self._idf, scope)
         bm = self._bm25_scores(expanded)
         qv = self.embedder.encode_query(query_text)
         n = len(passages)
@@ -282,6 +313,9 @@ class Searcher:
         dense = {i: v for i, v in self.index.dense.search(qv, k).items() if alive[i]}
         bm_top = np.argpartition(-bm, k - 1)[:k] if k < n else np.arange(n)  # top k, unordered
         cand = set(dense) | {int(i) for i in bm_top if bm[i] > 0}
+        if scope:
+            # the named documents' own best passages, however many copies elsewhere outrank them
+            cand |= self._scoped_candidates(scope, bm, k)
         dense.update(self.index.dense.score(cand - dense.keys(), qv))  # BM25 candidates dense search missed
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
         d_vals = np.array(list(dense.values()))
@@ -299,7 +333,7 @@ class Searcher:
         # questions about who signed / when issued are answered by the document's frame
         signed = bool(_SIGN_Q.search(folded_q))
         issued = bool(_ISSUED_Q.search(folded_q))
-        doc_prior = self._doc_prior(expanded)
+        doc_prior = self._doc_prior(expand_abbreviations(question))
         for h in hits:
             h.score += 0.15 * doc_prior.get(h.passage.doc, 0.0)
             if ordinal is not None and starts_with_item(h.passage.text, ordinal, h.passage.section):
@@ -321,8 +355,10 @@ class Searcher:
             for h, s in zip(head, scores, strict=True):
                 h.score = float(s)
             hits = sorted(head, key=lambda h: -h.score) + hits[len(head) :]
+        if scope:  # a document the question names is answered from first, however its copies rank
+            hits.sort(key=lambda h: h.passage.doc not in scope)
         hits = collapse_duplicates(hits, top_k)
-        return Retrieval(question, query_text, hits, d_hi, self.coverage(question, hits[:3]), self._idf)
+        return Retrieval(question, query_text, hits, d_hi, self.coverage(question, hits[:3]), self._idf, scope)
 
     def coverage(self, question: str, hits: list[Hit]) -> float:
         """IDF-weighted share of the question's content words found in one of the given passages.

@@ -437,6 +437,7 @@ class LoadedIndex:
     dense: DenseIndex = field(init=False)
     alive: np.ndarray = field(init=False)  # passage number → not hidden
     by_section: dict[str, list[int]] = field(init=False)
+    by_doc: dict[str, list[int]] = field(init=False)  # live document → its passage numbers
     by_pid: dict[str, StoredPassage] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -446,6 +447,7 @@ class LoadedIndex:
         self.docs = {d.doc: d for part in self.parts for d in part.docs if (part.name, d.doc) not in self.hidden}
         self.alive = np.ones(len(self.passages), dtype=bool)
         self.by_section = {}
+        self.by_doc = {}
         self.by_pid = {}
         for part, (start, _) in zip(self.parts, self.part_ranges(), strict=True):
             gone = {doc for name, doc in self.hidden if name == part.name}
@@ -454,6 +456,7 @@ class LoadedIndex:
                     self.alive[i] = False
                     continue
                 self.by_section.setdefault(p.section_key, []).append(i)
+                self.by_doc.setdefault(p.doc, []).append(i)
                 self.by_pid[p.pid] = p
 
     def part_ranges(self) -> list[tuple[int, int]]:

@@ -2,7 +2,7 @@
 
 import re
 
-from bot.render import TELEGRAM_LIMIT, _strip_tags_len, render_html, render_text
+from bot.render import TELEGRAM_LIMIT, _strip_tags_len, render_html, render_text, variant_note
 from index.answer import Answer
 from index.metadata import DocMeta
 from index.search import Hit
@@ -39,13 +39,34 @@ def test_console_rendering_lists_citations():
     assert "│ đoạn gần nhất" in out
 
 
+def _other_doc(hit: Hit, doc: str, index: int) -> Hit:
+    return Hit(StoredPassage(f"{doc}#1", doc, "s", hit.passage.text, "body", "k", ""), 0.9, 0, 0, index)
+
+
 def test_duplicates_collapse_into_one_citation_naming_the_other_documents():
     from index.search import collapse_duplicates
 
     para = "- Chủ trì tham mưu xây dựng báo cáo tổng kết, trình Thường trực Ban Chỉ đạo trước ngày 30/9/2024."
-    hits = [make_hit(para, 0), make_hit(para.replace("2024", "2025"), 1), make_hit("Một đoạn khác hẳn.", 2)]
-    hits[1] = Hit(StoredPassage("e.txt#1", "e.txt", "s", hits[1].passage.text, "body", "k", ""), 0.9, 0, 0, 1)
+    hits = [make_hit(para, 0), _other_doc(make_hit(para), "e.txt", 1), make_hit("Một đoạn khác hẳn.", 2)]
     kept = collapse_duplicates(hits, top_k=5)
     assert [h.index for h in kept] == [0, 2]
-    assert kept[0].also_in == ["e.txt"]
+    assert kept[0].also_in == ["e.txt"] and kept[0].variants == []
     assert "cũng có trong 1 tài liệu khác" in render_html(Answer(True, "x", "who", kept), DOCS)
+    assert variant_note(Answer(True, "x", "who", kept), DOCS) is None  # the same words: nothing to warn of
+
+
+def test_a_near_copy_with_other_details_is_a_variant_and_the_answer_warns():
+    """Next year's plan, with another date: folded into one citation, but not called the same."""
+    from index.search import collapse_duplicates
+
+    para = "- Chủ trì tham mưu xây dựng báo cáo tổng kết, trình Thường trực Ban Chỉ đạo trước ngày 30/9/2024."
+    hits = [make_hit(para, 0), _other_doc(make_hit(para.replace("2024", "2025")), "e.txt", 1)]
+    kept = collapse_duplicates(hits, top_k=5)
+    assert len(kept) == 1 and kept[0].variants == ["e.txt"] and kept[0].also_in == []
+    answer = Answer(True, "trước ngày 30/9/2024", "when", kept)
+    html_msg = render_html(answer, DOCS)
+    assert "1 tài liệu khác có đoạn gần giống, khác chi tiết" in html_msg
+    assert "Lưu ý: e.txt có đoạn gần giống" in html_msg and "hãy nêu văn bản trong câu hỏi" in html_msg
+    assert "⚠ Lưu ý" in render_text(answer, DOCS)
+    # a question that named its document has no doubt to warn of
+    assert variant_note(Answer(True, "x", "when", kept, scoped=True), DOCS) is None

@@ -87,6 +87,10 @@ ROWS = [
     ("hit@5 (right document only)", "quality.hit@5", ""),
     ("MRR@5 (right document only)", "quality.mrr@5", ""),
     ("hit@5 (evidence text, any document: score.py's count)", "quality.hit@5_text", ""),
+    ("… questions that name their document", "quality.questions_named", ""),
+    ("… their hit@5 (right document only)", "quality.hit@5_named", ""),
+    ("… questions that name none", "quality.questions_unnamed", ""),
+    ("… their hit@5 (right document only)", "quality.hit@5_unnamed", ""),
     ("IVF recall@10 vs exact (probe share)", "ann.recall@10", ""),
 ]
 
@@ -132,6 +136,11 @@ def goals(results: list[dict]) -> list[str]:
             "hit@5 within 0.05 of the seed corpus",
             _get(top, "quality.hit@5"),
             lambda v: v >= (_get(seed, "quality.hit@5") or 0) - 0.05,
+        ),
+        (
+            "… for questions that name their document, hit@5 within 0.05 of the seed corpus",
+            _get(top, "quality.hit@5_named"),
+            lambda v: v >= (_get(seed, "quality.hit@5_named") or 0) - 0.05,
         ),
         ("IVF recall@10 ≥ 0.98", _get(top, "ann.recall@10"), lambda v: v >= 0.98),
     ]

@@ -1,0 +1,82 @@
+"""A question that names its document is answered from that document first."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from index.engine import Engine
+from index.metadata import DocMeta
+from index.scope import doc_name, mentions, named_documents, without_names
+from index.settings import Settings
+from tests.conftest import CORPUS, seed
+from tests.test_incremental_index import StandInEmbedder
+
+PLAN_TITLE = "Kế hoạch Tổng kết Chương trình số 05-CTr/TU giai đoạn 2016-2020"
+NAMES = [
+    doc_name("kh", DocMeta(PLAN_TITLE, "12-KH/BCĐ", None, "2020-10-01")),
+    doc_name(
+        "ctr-2011", DocMeta("Chương trình Phát triển du lịch giai đoạn 2011 - 2015", "05-CTr/TU", None, "2011-05-02")
+    ),
+    doc_name("ctr-hd", DocMeta("Chương trình hành động thực hiện Nghị quyết Đại hội, nhiệm kỳ 2020 - 2025")),
+    doc_name("cv", DocMeta("Công văn V/v sơ kết công tác", "877-CV/TU", None, "2023-04-11")),
+    doc_name("bc", DocMeta("Báo cáo Sơ kết giữa nhiệm kỳ 2020-2025")),
+]
+
+
+def test_doc_name_reads_own_number_cited_documents_and_years() -> None:
+    kh = NAMES[0]
+    assert kh.kinds == {"kh"} and kh.numbers == {("kh", 12)}
+    assert kh.cites == {("ctr", 5)}  # the programme its title sums up is not its own number
+    assert {2016, 2020} <= kh.years
+    assert NAMES[2].kinds == {"ctr"} and not NAMES[2].numbers  # typed by its title's first words
+
+
+def test_mentions_need_a_number_or_a_year() -> None:
+    assert mentions("kế hoạch nào giao việc này?") == []
+    assert [(m.kind, m.number, m.year) for m in mentions("theo CV 877 thì ai làm?")] == [("cv", 877, None)]
+    assert [(m.kind, m.number, m.year) for m in mentions("chuong trinh 05 (2011) lam gi")] == [("ctr", 5, 2011)]
+    assert [(m.kind, m.number, m.year) for m in mentions("chương trình 2011-2015 giao ai")] == [("ctr", None, 2011)]
+    assert [(m.kind, m.number) for m in mentions("văn bản số 877-CV/TU")] == [("cv", 877)]  # a bare số hiệu
+    assert [(m.kind, m.number) for m in mentions("cong van so 877-CV/TU")] == [("cv", 877)]
+
+
+def test_named_documents_only_without_doubt() -> None:
+    assert named_documents("kế hoạch 12 họp ở đâu", NAMES) == {"kh"}
+    assert named_documents("CV 877 giao ai", NAMES) == {"cv"}
+    assert named_documents("chương trình 05 năm 2011 đặt chỉ tiêu gì", NAMES) == {"ctr-2011"}
+    assert named_documents("chương trình năm 2011 giao ai", NAMES) == {"ctr-2011"}
+    # "chương trình 05" alone: the 2011 programme, or the 2016-2020 one that the plan sums up
+    assert named_documents("tổng kết chương trình 05 thế nào", NAMES) == set()
+    assert named_documents("chương trình 05 năm 2018", NAMES) == set()  # only cited: not indexed itself
+    assert named_documents("kế hoạch 99 giao ai", NAMES) == set()  # no such document
+    assert named_documents("kết nạp bao nhiêu đảng viên năm 2022", NAMES) == set()
+
+
+def test_without_names_keeps_what_is_asked() -> None:
+    assert without_names("chương trình 05 năm 2011 tổng kết vào năm nào?", NAMES) == "tổng kết vào năm nào?"
+    assert without_names("ctr 05 (2011) giao ai?", NAMES) == "giao ai?"
+    assert without_names("tổng kết chương trình 05 thế nào", NAMES) == "tổng kết chương trình 05 thế nào"
+
+
+def test_search_answers_from_the_named_document_before_its_copy(tmp_path: Path) -> None:
+    """Next year's plan copies this year's with another number and place: the number decides."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    plan = seed("ke-hoach-34")
+    copy = plan.replace("Số 34 -KH/BCĐ", "Số 77-KH/BCĐ").replace(
+        "Hội trường Thành ủy, số 9 Ngô quyền", "Cung Văn hóa Hữu nghị, số 91 Trần Hưng Đạo"
+    )
+    assert copy != plan
+    (corpus / "ke-hoach-77-ban-sao.txt").write_text(copy, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "data")
+    engine = Engine(settings, embedder=StandInEmbedder(settings.embedding_model))
+    engine.rebuild(progress=False)
+
+    for number, doc, place in [
+        ("77", "ke-hoach-77-ban-sao.txt", "Cung Văn hóa"),
+        ("34", "ke-hoach-34-KH-BCD-2024-tong-ket-chuong-trinh-01.txt", "Hội trường Thành ủy"),
+    ]:
+        hits = engine.retrieve(f"kế hoạch {number} hội nghị tổng kết tổ chức ở địa điểm nào", top_k=5).hits
+        assert {h.passage.doc for h in hits} == {doc}
+        assert any(place in h.passage.text for h in hits)
