@@ -180,6 +180,19 @@ def collapse_duplicates(hits: list[Hit], top_k: int) -> list[Hit]:
     return [h for h, _ in kept]
 
 
+def named_first(hits: list[Hit], scope: set[str], top_k: int) -> list[Hit]:
+    """Hits (best first) with the named documents' passages ahead of all but one seat of ``top_k``.
+
+    A question that names its document is answered from it, however many copies elsewhere outrank
+    it; the last seat still goes to the best passage overall, so a report that discusses the named
+    plan ("kết quả thực hiện Kế hoạch 34") is not shut out.
+    """
+    seats = max(1, top_k - 1)
+    inside = [h for h in hits if h.passage.doc in scope]
+    rest = sorted(inside[seats:] + [h for h in hits if h.passage.doc not in scope], key=lambda h: -h.score)
+    return inside[:seats] + rest
+
+
 @dataclass
 class Retrieval:
     """What search found, with the signals the answer layer uses to decide whether to abstain."""
@@ -355,8 +368,8 @@ class Searcher:
             for h, s in zip(head, scores, strict=True):
                 h.score = float(s)
             hits = sorted(head, key=lambda h: -h.score) + hits[len(head) :]
-        if scope:  # a document the question names is answered from first, however its copies rank
-            hits.sort(key=lambda h: h.passage.doc not in scope)
+        if scope:
+            hits = named_first(hits, scope, top_k)
         hits = collapse_duplicates(hits, top_k)
         return Retrieval(question, query_text, hits, d_hi, self.coverage(question, hits[:3]), self._idf, scope)
 

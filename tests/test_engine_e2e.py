@@ -35,6 +35,16 @@ def test_unseen_questions_find_their_passage(engine, question, needle):
     assert any(needle in t for t in top_texts(engine, question))
 
 
+def test_a_named_document_answers_first(engine):
+    """The 2011 programme, named by number and year; and the công văn, named by its số hiệu alone."""
+    hits = engine.ask("chương trình 01-CTr/TU năm 2011 giao mặt trận tổ quốc và đoàn thể việc gì?")[0].hits
+    assert all(h.passage.doc.startswith("chuong-trinh-01") for h in hits[:3])
+    assert "Mặt trận Tổ quốc" in hits[0].passage.text
+    answer, _ = engine.ask("theo 1021-CV/TU văn phòng thành ủy được giao gì?")
+    assert all(h.passage.doc.startswith("cong-van-1021") for h in answer.hits[:3])
+    assert answer.text.startswith("Giao Văn phòng Thành ủy")
+
+
 def test_answer_line_names_the_unit_from_the_heading(engine):
     answer, _ = engine.ask("đơn vị nào đánh giá công tác nội chính, phòng chống tham nhũng khi tổng kết?")
     assert answer.found and "Ban Nội chính Thành ủy" in answer.text
