@@ -127,25 +127,28 @@ class Mention:
         return hit and (self.year is None or self.year in doc.years)
 
 
+def _year_after(folded: str, end: int) -> tuple[int | None, int]:
+    """The year written just after a mention ("… năm 2011", "… (2011)"), and where the mention ends."""
+    if y := _YEAR_AFTER.match(folded[end:]):
+        return int(y.group(1)), end + y.end()
+    return None, end
+
+
 def _mentions(folded: str) -> list[tuple[Mention, int, int]]:
     """Documents named in folded text, with where each is written."""
     out = []
     for m in _MENTION.finditer(folded):
-        kind = _type_code(m.group("type"))
+        kind = m.group("code") if m.group("code") in _CODES else _type_code(m.group("type"))
         num, year, end = m.group("num"), None, m.end()
         if num and _is_year(num):
             num, year = None, int(num)
-        if m.group("code") in _CODES:
-            kind = m.group("code")
-        if year is None and (y := _YEAR_AFTER.match(folded[end:])):
-            year, end = int(y.group(1)), end + y.end()
+        if year is None:
+            year, end = _year_after(folded, end)
         if num is not None or year is not None:
             out.append((Mention(kind, int(num) if num is not None else None, year), m.start(), end))
     for m in _BARE.finditer(folded):
         if not any(lo <= m.start() < hi for _, lo, hi in out):
-            end, year = m.end() + len(_SUFFIX.match(folded, m.end()).group()), None
-            if y := _YEAR_AFTER.match(folded[end:]):
-                year, end = int(y.group(1)), end + y.end()
+            year, end = _year_after(folded, m.end() + len(_SUFFIX.match(folded, m.end()).group()))
             out.append((Mention(m.group(2), int(m.group(1)), year), m.start(), end))
     return out
 
