@@ -79,15 +79,11 @@ def doc_name(doc: str, meta: DocMeta) -> DocName:
         kinds.add(m.group(2))
         numbers.add((m.group(2), int(m.group(1))))
     for m in _MENTION.finditer(title):
-        kind = _type_code(m.group("type"))
-        if m.start() == 0 and not numbers:
-            kinds.add(kind)  # the title opens with the document's own type: "Chương trình hành động …"
+        if m.start() == 0 and not numbers:  # the title opens with the document's own type: "Chương trình …"
+            kinds.add(_type_code(m.group("type")))
         num = m.group("num")
-        if num and not _is_year(num):
-            code = m.group("code")
-            ref = (code if code in _CODES else kind, int(num))
-            if ref not in numbers:
-                cites.add(ref)
+        if num and not _is_year(num) and (ref := (_kind(m), int(num))) not in numbers:
+            cites.add(ref)
     years = {int(y) for y in _YEAR.findall(title)}
     for a, b in _RANGE.findall(title):
         years.update(range(int(a), int(b) + 1))
@@ -98,6 +94,11 @@ def doc_name(doc: str, meta: DocMeta) -> DocName:
 
 def _type_code(word: str) -> str:
     return _TYPE_WORDS.get(word, word)
+
+
+def _kind(m: re.Match[str]) -> str:
+    """A mention's document type: the code of its số hiệu ("chương trình số 01-CTr/TU"), else its type word."""
+    return m.group("code") if m.group("code") in _CODES else _type_code(m.group("type"))
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def _mentions(folded: str) -> list[tuple[Mention, int, int]]:
     """Documents named in folded text, with where each is written."""
     out = []
     for m in _MENTION.finditer(folded):
-        kind = m.group("code") if m.group("code") in _CODES else _type_code(m.group("type"))
+        kind = _kind(m)
         num, year, end = m.group("num"), None, m.end()
         if num and _is_year(num):
             num, year = None, int(num)
@@ -168,15 +169,10 @@ def _resolved(mention: Mention, names: list[DocName]) -> set[str]:
     return itself
 
 
-def named_documents(question: str, names: Iterable[DocName]) -> set[str]:
-    """The documents the question names; empty when it names none, or none without doubt."""
-    names = list(names)
-    return {doc for m in mentions(question) for doc in _resolved(m, names)}
-
-
-def without_names(question: str, names: Iterable[DocName]) -> str:
-    """The question less the words that name an indexed document: once "chương trình 01 năm 2011"
-    has chosen the document, its "2011" must not also pull up that document's passages about 2011."""
+def read_names(question: str, names: Iterable[DocName]) -> tuple[set[str], str]:
+    """The documents a question names without doubt, and the question less the words naming them:
+    once "chương trình 01 năm 2011" has chosen the document, its "2011" must not also pull up that
+    document's passages about 2011. One reading serves both (search asks for them together)."""
     words = question.split()
     folded = [_fold(w) for w in words]
     starts, pos = [], 0
@@ -184,8 +180,10 @@ def without_names(question: str, names: Iterable[DocName]) -> str:
         starts.append(pos)
         pos += len(f) + 1
     names = list(names)
+    docs: set[str] = set()
     drop: set[int] = set()
     for mention, lo, hi in _mentions(" ".join(folded)):
-        if _resolved(mention, names):
+        if found := _resolved(mention, names):
+            docs |= found
             drop.update(i for i, s in enumerate(starts) if s < hi and s + len(folded[i]) > lo)
-    return " ".join(w for i, w in enumerate(words) if i not in drop)
+    return docs, " ".join(w for i, w in enumerate(words) if i not in drop)

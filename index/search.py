@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .lexical import DiacriticRestorer, Lexicon, _bigrams
-from .scope import doc_name, named_documents, without_names
+from .scope import doc_name, read_names
 from .store import LoadedIndex, StoredPassage, extends
 from .structure import body_lines
 from .text import fold_diacritics, has_diacritics, normalize, tokens
@@ -274,11 +274,14 @@ class Searcher:
             return {}
         return {k: v / top for k, v in scores.items()}
 
-    def scope(self, question: str) -> set[str]:
-        """The documents a question names ("theo CV 1021", "chương trình 01 năm 2011"); empty when it
-        names none, or names every indexed document."""
-        named = named_documents(question, self._doc_names)
-        return set() if len(named) == len(self._doc_names) else named
+    def _scope(self, question: str) -> tuple[set[str], str]:
+        """The documents a question names ("theo CV 1021", "chương trình 01 năm 2011"), and what it asks
+        of them: the question less the naming words, unless nothing else is left. No documents, and the
+        question as asked, when it names none or every indexed document."""
+        named, rest = read_names(question, self._doc_names)
+        if not named or len(named) == len(self._doc_names):
+            return set(), question
+        return named, rest if query_tokens(fold_diacritics(normalize(rest)), folded=True) else question
 
     def _scoped_candidates(self, scope: set[str], bm: np.ndarray, k: int) -> set[int]:
         """The best passages of the named documents by BM25, and all of them by the dense score
@@ -308,12 +311,7 @@ class Searcher:
     def search(self, question: str, top_k: int = 5, candidates: int = 60) -> Retrieval:
         """Best passages for a question, highest fused score first."""
         passages = self.index.passages
-        scope = self.scope(question)
-        asked = question
-        if scope:  # the words naming the document chose it; what is left says what is asked of it
-            rest = without_names(question, self._doc_names)
-            if query_tokens(fold_diacritics(normalize(rest)), folded=True):
-                asked = rest
+        scope, asked = self._scope(question)  # the naming words chose the document: the rest is the question
         expanded = expand_intent(expand_abbreviations(asked))
         query_text = expanded if has_diacritics(expanded) else self.restorer.restore(expanded)
         if not passages:
