@@ -28,16 +28,29 @@ def doc_citation(doc: DocRecord | None, fallback: str) -> str:
     if meta.date:
         y, m, d = meta.date.split("-")
         extra.append(f"ngày {int(d)}/{int(m)}/{y}")
-    title = meta.title if len(meta.title) <= 140 else meta.title[:139].rsplit(" ", 1)[0] + "…"
-    return title + (f" ({', '.join(extra)})" if extra else "")
+    return _shorten(meta.title, 140) + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _short_name(doc: DocRecord | None, fallback: str) -> str:
     """A document as a reader would ask for it: its số hiệu, else its title, shortened."""
     if doc is not None and doc.meta.number:
         return doc.meta.number
-    title = doc.meta.title if doc is not None else fallback
-    return title if len(title) <= 60 else title[:59].rsplit(" ", 1)[0] + "…"
+    return _shorten(doc.meta.title if doc is not None else fallback, 60)
+
+
+def _copies(hit: Hit) -> list[str]:
+    """What the citation says of the other documents holding this passage, the same or nearly."""
+    out = []
+    if hit.also_in:
+        out.append(f"cũng có trong {len(hit.also_in)} tài liệu khác")
+    if hit.variants:
+        out.append(f"{len(hit.variants)} tài liệu khác có đoạn gần giống, khác chi tiết")
+    return out
 
 
 def variant_note(answer: Answer, docs: dict[str, DocRecord], shown: int = 3) -> str | None:
@@ -82,10 +95,7 @@ def render_text(answer: Answer, docs: dict[str, DocRecord], max_citations: int =
         for n, hit in enumerate(answer.hits[:max_citations], 1):
             out.append(f"[{n}] {doc_citation(docs.get(hit.passage.doc), hit.passage.doc)}")
             out.append(f"    Mục: {hit.passage.section}")
-            if hit.also_in:
-                out.append(f"    (cũng có trong {len(hit.also_in)} tài liệu khác)")
-            if hit.variants:
-                out.append(f"    ({len(hit.variants)} tài liệu khác có đoạn gần giống, khác chi tiết)")
+            out.extend(f"    ({note})" for note in _copies(hit))
             for line in hit.passage.text.split("\n"):
                 out.append(f"    │ {line}")
     return "\n".join(out)
@@ -122,11 +132,7 @@ def render_html(
     blocks = []
     for n, hit in enumerate(answer.hits[start : start + max_citations], start + 1):
         cite = html.escape(doc_citation(docs.get(hit.passage.doc), hit.passage.doc), quote=False)
-        sec = html.escape(hit.passage.section, quote=False)
-        if hit.also_in:
-            sec += f" · cũng có trong {len(hit.also_in)} tài liệu khác"
-        if hit.variants:
-            sec += f" · {len(hit.variants)} tài liệu khác có đoạn gần giống, khác chi tiết"
+        sec = " · ".join([html.escape(hit.passage.section, quote=False)] + _copies(hit))
         quote = _highlight(hit.passage.text, answer.text if answer.found else "")
         blocks.append((f"<b>[{n}] {cite}</b>\n<i>{sec}</i>\n", quote))
     return fit_message(head, blocks, limit)

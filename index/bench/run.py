@@ -136,9 +136,9 @@ def quality(
 
 def our_quality(engine: Engine, rows: list[dict], seeds: set[str], holds) -> dict[str, float]:
     """``quality`` of the engine's answers, with the questions that name their document apart."""
-    ranked = [[(h.passage.doc, h.passage.text) for h in engine.ask(r["question"])[0].hits[:5]] for r in rows]
-    named = [bool(engine.retrieve(r["question"]).scope) for r in rows]
-    return quality(ranked, rows, seeds, holds, named)
+    answers = [engine.ask(r["question"])[0] for r in rows]
+    ranked = [[(h.passage.doc, h.passage.text) for h in a.hits[:5]] for a in answers]
+    return quality(ranked, rows, seeds, holds, [a.scoped for a in answers])
 
 
 def _recall(found: np.ndarray, truth: np.ndarray, k: int) -> float:
