@@ -148,36 +148,59 @@ class Hit:
     index: int
     also_in: list[str] = field(default_factory=list)  # other documents that hold the same passage
     variants: list[str] = field(default_factory=list)  # other documents with a near copy that differs in details
+    context: float = 0.0  # how much the passage's document is about the question (title and content)
 
 
 SCOPE_DENSE_MAX = 2000  # named documents with up to this many passages are scored whole
+# Document-level evidence. An archive holds one paragraph in many documents; the copy in the document
+# a question is about is told apart by that document, not by the paragraph.
+LIKELY_DOCS = 3  # documents most about the question (by title, by content) whose passages are candidates
+LIKELY_PASSAGES = 300  # ... those that share a word with it, at most this many (the best by BM25)
+TITLE_WEIGHT = 0.2  # lift for a passage whose document's title the question echoes
+TOPIC_WEIGHT = 0.2  # lift for a passage whose document is, on average, about the question's words
+COPY_MARGIN = 0.2  # near copies scored this close to the best are equals: the likeliest document's is cited
 DUPLICATE_RATIO = 90  # rapidfuzz ratio above which two passages say the same thing
 
 
-def collapse_duplicates(hits: list[Hit], top_k: int) -> list[Hit]:
-    """The best ``top_k`` hits with near-identical passages folded into the best-scored copy.
+def collapse_duplicates(hits: list[Hit], top_k: int, margin: float = 0.0) -> list[Hit]:
+    """The best ``top_k`` hits with near-identical passages folded into one copy.
 
     Archives repeat themselves: a plan's paragraph comes back, with another year or unit, in next
-    year's plan. Five copies of one paragraph would fill the answer with one fact; the copy ranked
-    highest stays and names the documents of the others: those with the same words (``also_in``)
-    apart from those whose copy differs in a unit, date or figure (``variants``), which the reader
-    must not take for agreement.
+    year's plan or a compilation. Five copies of one paragraph would fill the answer with one fact.
+    Copies scored within ``margin`` of the best say the same thing as far as the question goes; of
+    those, the one in the document most about the question (``Hit.context``) is cited, and names the
+    documents of the others: those with the same words (``also_in``) apart from those whose copy
+    differs in a unit, date or figure (``variants``), which the reader must not take for agreement.
     """
     from rapidfuzz import fuzz
 
-    kept: list[tuple[Hit, str]] = []
+    groups: list[list[tuple[Hit, str]]] = []
+    floor, most_context = -np.inf, -np.inf
     for h in hits:
-        text = " ".join(fold_diacritics(h.passage.text.lower()).split())  # cheap: copies differ in few words
-        twin, twin_text = next(((k, t) for k, t in kept if fuzz.ratio(text, t) >= DUPLICATE_RATIO), (None, ""))
-        if twin is not None:
-            docs = twin.also_in if text == twin_text else twin.variants
-            if h.passage.doc != twin.passage.doc and h.passage.doc not in twin.also_in + twin.variants:
-                docs.append(h.passage.doc)
-            continue
-        if len(kept) == top_k:
-            break
-        kept.append((h, text))
-    return [h for h, _ in kept]
+        if len(groups) == top_k:
+            if h.score < floor:
+                break  # hits are best first: nothing further is close enough to stand in for a kept copy
+            if h.context <= most_context:
+                continue  # could only name one more document, never be the copy cited
+        text = " ".join(h.passage.text.split())
+        group = next((g for g in groups if fuzz.ratio(text, g[0][1], score_cutoff=DUPLICATE_RATIO)), None)
+        if group is not None:
+            group.append((h, text))
+        elif len(groups) < top_k:
+            groups.append([(h, text)])
+            if len(groups) == top_k:
+                floor = min(g[0][0].score for g in groups) - margin
+                most_context = max(m.context for g in groups for m, _ in g)
+    out = []
+    for group in groups:
+        best = group[0][0].score
+        lead, lead_text = max((m for m in group if m[0].score >= best - margin), key=lambda m: m[0].context)
+        for h, text in group:
+            if h.passage.doc != lead.passage.doc and h.passage.doc not in lead.also_in + lead.variants:
+                (lead.also_in if text == lead_text else lead.variants).append(h.passage.doc)
+        lead.score = max(lead.score, best)
+        out.append(lead)
+    return out
 
 
 def named_first(hits: list[Hit], scope: set[str], top_k: int) -> list[Hit]:
@@ -233,6 +256,14 @@ class Searcher:
         self.lexicon = lexicon
         self._idf, self._idf_unknown = lexicon.idf()
         self._doc_names = [doc_name(name, rec.meta) for name, rec in index.docs.items()]
+        # live documents in a fixed order, and their passage numbers in one array, for per-document sums
+        self._doc_order = sorted(index.by_doc)
+        sizes = [len(index.by_doc[d]) for d in self._doc_order]
+        self._doc_passages = np.fromiter(
+            (i for d in self._doc_order for i in index.by_doc[d]), dtype=np.int64, count=sum(sizes)
+        )
+        self._doc_of_passage = np.repeat(np.arange(len(sizes)), sizes)
+        self._doc_sizes = np.array(sizes, dtype=np.float64)
         self._doc_label_tokens = {}
         for name, rec in index.docs.items():
             label = fold_diacritics(normalize(f"{rec.meta.number or ''} {rec.meta.title} {rec.meta.date or ''}"))
@@ -283,6 +314,46 @@ class Searcher:
             return set(), question
         return named, rest if query_tokens(fold_diacritics(normalize(rest)), folded=True) else question
 
+    def _topic(self, bm: np.ndarray) -> dict[str, float]:
+        """How much of each document is about the question's words: its passages' mean BM25, 0-1.
+
+        A paragraph copied into a compilation sits among unrelated ones; in the plan it comes from,
+        its neighbours speak of the same thing ("báo cáo tổng kết", "hội nghị"), and the mean shows it.
+        """
+        if not self._doc_order:
+            return {}
+        sums = np.bincount(self._doc_of_passage, weights=bm[self._doc_passages], minlength=len(self._doc_order))
+        mean = sums / self._doc_sizes
+        top = float(mean.max())
+        if top <= 0:
+            return {}
+        return dict(zip(self._doc_order, (mean / top).tolist(), strict=True))
+
+    @staticmethod
+    def _likely_docs(title: dict[str, float], topic: dict[str, float]) -> set[str]:
+        """The few documents most about the question: the best by content, and those whose title the
+        question echoes clearly better than the rest (none when many titles tie, as "báo cáo" does)."""
+        docs = set(sorted((d for d, v in topic.items() if v > 0), key=lambda d: -topic[d])[:LIKELY_DOCS])
+        ranked = sorted(title.values(), reverse=True)
+        floor = max(0.5, ranked[LIKELY_DOCS] if len(ranked) > LIKELY_DOCS else 0.0)
+        return docs | {d for d, v in title.items() if v > floor}
+
+    def _likely_candidates(self, docs: set[str], bm: np.ndarray) -> set[int]:
+        """The passages of the given documents that share a word with the question (of a long
+        document, the best ``LIKELY_PASSAGES`` by BM25).
+
+        The copy of a paragraph in the document a question is about may rank 80th among near ties,
+        below the cut-off for candidates, and never meet the document scores that would lift it.
+        """
+        out: set[int] = set()
+        for doc in sorted(docs):
+            ids = np.array(self.index.by_doc.get(doc, []), dtype=np.int64)
+            ids = ids[bm[ids] > 0] if ids.size else ids
+            if ids.size > LIKELY_PASSAGES:
+                ids = ids[np.argpartition(-bm[ids], LIKELY_PASSAGES - 1)[:LIKELY_PASSAGES]]
+            out.update(ids.tolist())
+        return out
+
     def _scoped_candidates(self, scope: set[str], bm: np.ndarray, k: int) -> set[int]:
         """The best passages of the named documents by BM25, and all of them by the dense score
         when they are few enough to score directly."""
@@ -327,6 +398,10 @@ class Searcher:
         if scope:
             # the named documents' own best passages, however many copies elsewhere outrank them
             cand |= self._scoped_candidates(scope, bm, k)
+        # the documents most about the question bring their passages that share a word with it
+        title = self._doc_prior(expand_abbreviations(question))
+        topic = self._topic(bm)
+        cand |= self._likely_candidates(self._likely_docs(title, topic), bm)
         dense.update(self.index.dense.score(cand - dense.keys(), qv))  # BM25 candidates dense search missed
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
         d_vals = np.array(list(dense.values()))
@@ -344,9 +419,12 @@ class Searcher:
         # questions about who signed / when issued are answered by the document's frame
         signed = bool(_SIGN_Q.search(folded_q))
         issued = bool(_ISSUED_Q.search(folded_q))
-        doc_prior = self._doc_prior(expand_abbreviations(question))
         for h in hits:
-            h.score += 0.15 * doc_prior.get(h.passage.doc, 0.0)
+            # which copy of a repeated paragraph to cite: a named document's, else the likeliest document's
+            h.context = (
+                (2.0 if h.passage.doc in scope else 0.0) + title.get(h.passage.doc, 0.0) + topic.get(h.passage.doc, 0.0)
+            )
+            h.score += TITLE_WEIGHT * title.get(h.passage.doc, 0.0) + TOPIC_WEIGHT * topic.get(h.passage.doc, 0.0)
             if ordinal is not None and starts_with_item(h.passage.text, ordinal, h.passage.section):
                 h.score += 0.3
             if who and names_unit(h.passage.section):
@@ -368,7 +446,7 @@ class Searcher:
             hits = sorted(head, key=lambda h: -h.score) + hits[len(head) :]
         if scope:
             hits = named_first(hits, scope, top_k)
-        hits = collapse_duplicates(hits, top_k)
+        hits = collapse_duplicates(hits, top_k, COPY_MARGIN)
         return Retrieval(question, query_text, hits, d_hi, self.coverage(question, hits[:3]), self._idf, scope)
 
     def coverage(self, question: str, hits: list[Hit]) -> float:
