@@ -133,12 +133,17 @@ def goals(results: list[dict]) -> list[str]:
         ("peak RSS ≤ 3 GB", _get(top, "peak_rss_mb"), lambda v: v <= GOALS_AT_100["peak_rss_mb"]),
         ("add one document ≤ 10 s", _get(top, "add_document.seconds"), lambda v: v <= GOALS_AT_100["add_document_s"]),
         (
-            "hit@5 within 0.05 of the seed corpus",
+            "dev hit@5 as score.py counts it (the evidence in a result), within 0.05 of the seed corpus",
+            _get(top, "quality.hit@5_text"),
+            lambda v: v >= (_get(seed, "quality.hit@5_text") or 0) - 0.05,
+        ),
+        (
+            "… stricter than the goal: the evidence in the question's own (seed) document, within 0.05",
             _get(top, "quality.hit@5"),
             lambda v: v >= (_get(seed, "quality.hit@5") or 0) - 0.05,
         ),
         (
-            "… for questions that name their document, hit@5 within 0.05 of the seed corpus",
+            "… the same, for questions that name their document",
             _get(top, "quality.hit@5_named"),
             lambda v: v >= (_get(seed, "quality.hit@5_named") or 0) - 0.05,
         ),
