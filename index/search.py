@@ -175,12 +175,12 @@ def collapse_duplicates(hits: list[Hit], top_k: int, margin: float = 0.0) -> lis
     from rapidfuzz import fuzz
 
     groups: list[list[tuple[Hit, str]]] = []
-    floor, most_context = -np.inf, -np.inf
+    floor, least_context = -np.inf, -np.inf
     for h in hits:
         if len(groups) == top_k:
             if h.score < floor:
                 break  # hits are best first: nothing further is close enough to stand in for a kept copy
-            if h.context <= most_context:
+            if h.context <= least_context:
                 continue  # could only name one more document, never be the copy cited
         text = " ".join(h.passage.text.split())
         group = next((g for g in groups if fuzz.ratio(text, g[0][1], score_cutoff=DUPLICATE_RATIO)), None)
@@ -190,7 +190,8 @@ def collapse_duplicates(hits: list[Hit], top_k: int, margin: float = 0.0) -> lis
             groups.append([(h, text)])
             if len(groups) == top_k:
                 floor = min(g[0][0].score for g in groups) - margin
-                most_context = max(m.context for g in groups for m, _ in g)
+                # a later hit must beat some group's best context to be cited instead (the bound only grows)
+                least_context = min(max(m.context for m, _ in g) for g in groups)
     out = []
     for group in groups:
         best = group[0][0].score
