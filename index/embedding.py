@@ -86,6 +86,7 @@ class Embedder:
             self.model = SentenceTransformer(str(path), device="cpu", **kwargs)
         except Exception as exc:  # noqa: BLE001 - hub/IO/config errors all mean "cannot load"
             raise ModelError(f"Không tải được mô hình nhúng «{self.name}»: {exc}") from exc
+        self.model.eval()  # once: encode_query calls the modules directly
         prompts = getattr(self.model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
@@ -113,9 +114,17 @@ class Embedder:
         return np.asarray(vecs, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
-        """Unit-length question vector (float32)."""
-        with self._lock:
-            vec = self.model.encode(
-                [text], prompt_name=self._query_prompt, normalize_embeddings=True, convert_to_numpy=True
-            )
-        return np.asarray(vec[0], dtype=np.float32)
+        """Unit-length question vector (float32).
+
+        One question goes straight through the model's modules: ``SentenceTransformer.encode`` spends
+        ~6 ms per call on its own bookkeeping (switching every submodule to eval mode, sorting and
+        batching one text), a sixth of a question's budget. The vector is the same as ``encode``'s.
+        """
+        import torch
+        from sentence_transformers.util import batch_to_device
+
+        prompt = self.model.prompts.get(self._query_prompt) if self._query_prompt else None
+        with self._lock, torch.inference_mode():
+            features = batch_to_device(self.model.preprocess([text], prompt=prompt), self.model.device)
+            vec = torch.nn.functional.normalize(self.model(features)["sentence_embedding"].float(), p=2, dim=1)
+        return vec[0].numpy().astype(np.float32, copy=False)

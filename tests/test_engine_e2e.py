@@ -45,6 +45,20 @@ def test_a_named_document_answers_first(engine):
     assert answer.text.startswith("Giao Văn phòng Thành ủy")
 
 
+def test_question_vectors_are_the_models_own(engine):
+    """encode_query bypasses SentenceTransformer.encode for speed: the vectors must not change."""
+    import numpy as np
+
+    embedder = engine.embedder
+    questions = ["hạn nộp báo cáo tổng kết?", "han nop bao cao", "", "<b>hội nghị</b> " * 300]
+    ours = np.stack([embedder.encode_query(q) for q in questions])
+    theirs = embedder.model.encode(
+        questions, prompt_name="query", normalize_embeddings=True, convert_to_numpy=True, batch_size=1
+    )
+    assert ours.dtype == np.float32 and ours.shape == (4, embedder.dim)
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
+
+
 def test_answer_line_names_the_unit_from_the_heading(engine):
     answer, _ = engine.ask("đơn vị nào đánh giá công tác nội chính, phòng chống tham nhũng khi tổng kết?")
     assert answer.found and "Ban Nội chính Thành ủy" in answer.text
