@@ -127,4 +127,4 @@ class Embedder:
         with self._lock, torch.inference_mode():
             features = batch_to_device(self.model.preprocess([text], prompt=prompt), self.model.device)
             vec = torch.nn.functional.normalize(self.model(features)["sentence_embedding"].float(), p=2, dim=1)
-        return vec[0].numpy().astype(np.float32, copy=False)
+        return vec[0].numpy()  # float32: the output was cast with .float()

@@ -217,6 +217,14 @@ def named_first(hits: list[Hit], scope: set[str], top_k: int) -> list[Hit]:
     return inside[:seats] + rest
 
 
+def _best_by_bm25(ids: np.ndarray, bm: np.ndarray, limit: int) -> set[int]:
+    """Of the given passages, those that share a word with the question, at most ``limit`` (the best)."""
+    ids = ids[bm[ids] > 0] if ids.size else ids
+    if ids.size > limit:
+        ids = ids[np.argpartition(-bm[ids], limit - 1)[:limit]]
+    return set(ids.tolist())
+
+
 @dataclass
 class Retrieval:
     """What search found, with the signals the answer layer uses to decide whether to abstain."""
@@ -256,7 +264,6 @@ class Searcher:
                 lexicon = lexicon.extended(p.index_text for p in index.passages[lo:hi])
         self.lexicon = lexicon
         self._idf, self._idf_unknown = lexicon.idf()
-        self._doc_names = [doc_name(name, rec.meta) for name, rec in index.docs.items()]
         # live documents in a fixed order, and their passage numbers in one array, for per-document sums
         self._doc_order = sorted(index.by_doc)
         sizes = [len(index.by_doc[d]) for d in self._doc_order]
@@ -265,8 +272,10 @@ class Searcher:
         )
         self._doc_of_passage = np.repeat(np.arange(len(sizes)), sizes)
         self._doc_sizes = np.array(sizes, dtype=np.float64)
+        self._doc_names = []
         self._doc_label_tokens = {}
         for name, rec in index.docs.items():
+            self._doc_names.append(doc_name(name, rec.meta))
             label = fold_diacritics(normalize(f"{rec.meta.number or ''} {rec.meta.title} {rec.meta.date or ''}"))
             self._doc_label_tokens[name] = set(tokens(label)) | set(_bigrams(tokens(label)))
 
@@ -348,23 +357,14 @@ class Searcher:
         """
         out: set[int] = set()
         for doc in sorted(docs):
-            ids = np.array(self.index.by_doc.get(doc, []), dtype=np.int64)
-            ids = ids[bm[ids] > 0] if ids.size else ids
-            if ids.size > LIKELY_PASSAGES:
-                ids = ids[np.argpartition(-bm[ids], LIKELY_PASSAGES - 1)[:LIKELY_PASSAGES]]
-            out.update(ids.tolist())
+            out |= _best_by_bm25(np.array(self.index.by_doc.get(doc, []), dtype=np.int64), bm, LIKELY_PASSAGES)
         return out
 
     def _scoped_candidates(self, scope: set[str], bm: np.ndarray, k: int) -> set[int]:
         """The best passages of the named documents by BM25, and all of them by the dense score
         when they are few enough to score directly."""
         ids = np.array([i for doc in sorted(scope) for i in self.index.by_doc.get(doc, [])], dtype=np.int64)
-        if not ids.size:
-            return set()
-        if ids.size <= SCOPE_DENSE_MAX:
-            return set(ids.tolist())
-        top = ids[np.argsort(-bm[ids])[:k]]
-        return {int(i) for i in top if bm[i] > 0}
+        return set(ids.tolist()) if ids.size <= SCOPE_DENSE_MAX else _best_by_bm25(ids, bm, k)
 
     def _bm25_scores(self, question: str) -> np.ndarray:
         n = len(self.index.passages)
@@ -422,10 +422,9 @@ class Searcher:
         issued = bool(_ISSUED_Q.search(folded_q))
         for h in hits:
             # which copy of a repeated paragraph to cite: a named document's, else the likeliest document's
-            h.context = (
-                (2.0 if h.passage.doc in scope else 0.0) + title.get(h.passage.doc, 0.0) + topic.get(h.passage.doc, 0.0)
-            )
-            h.score += TITLE_WEIGHT * title.get(h.passage.doc, 0.0) + TOPIC_WEIGHT * topic.get(h.passage.doc, 0.0)
+            in_title, in_topic = title.get(h.passage.doc, 0.0), topic.get(h.passage.doc, 0.0)
+            h.context = (2.0 if h.passage.doc in scope else 0.0) + in_title + in_topic
+            h.score += TITLE_WEIGHT * in_title + TOPIC_WEIGHT * in_topic
             if ordinal is not None and starts_with_item(h.passage.text, ordinal, h.passage.section):
                 h.score += 0.3
             if who and names_unit(h.passage.section):
