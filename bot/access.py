@@ -6,7 +6,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from .settings import BotSettings
+from bot.settings import BotSettings
 
 
 @dataclass(frozen=True)

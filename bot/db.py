@@ -154,7 +154,7 @@ class BotDB:
 
     def active_deadlines(self) -> list:
         """Deadlines currently in the documents."""
-        from index.deadlines import Deadline
+        from index.ingest.deadlines import Deadline
 
         with self._lock:
             rows = self.conn.execute(

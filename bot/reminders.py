@@ -11,9 +11,8 @@ import html
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from index.deadlines import Deadline, match_unit
-
-from .db import Subscription
+from bot.db import Subscription
+from index.ingest.deadlines import Deadline, match_unit
 
 DEFAULT_STAGES = (7, 3, 1, 0)
 GRACE_DAYS = 1

@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 import re
 
-from index.answer import Answer
-from index.search import Hit
-from index.store import DocRecord
+from index.answer.lines import Answer
+from index.retrieval.search import Hit
+from index.store.generations import DocRecord
 from index.text import fold_diacritics, normalize, tokens
 
 TELEGRAM_LIMIT = 4096

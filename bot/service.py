@@ -9,10 +9,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from index.answer import Answer
-
-from .db import BotDB
-from .render import TELEGRAM_LIMIT, doc_citation, fit_message, render_html
+from bot.db import BotDB
+from bot.render import TELEGRAM_LIMIT, doc_citation, fit_message, render_html
+from index.answer.lines import Answer
 
 CITATIONS_PER_PAGE = 3
 MAX_HITS = 9
@@ -87,9 +86,8 @@ class BotService:
         """/hanchot [đơn vị | số ngày]: upcoming and overdue (last 30 days), soonest first."""
         from datetime import date, timedelta
 
-        from index.deadlines import match_unit
-
-        from .reminders import deadline_html
+        from bot.reminders import deadline_html
+        from index.ingest.deadlines import match_unit
 
         items = self.db.active_deadlines()
         arg = arg.strip()
@@ -129,7 +127,7 @@ class BotService:
         stored = self.db.answer(answer_id)
         if stored is None:
             return None
-        from index.search import Hit
+        from index.retrieval.search import Hit
 
         hits = []
         for rank, pid in enumerate(stored.pids):

@@ -11,12 +11,20 @@ import gc
 import threading
 import time
 
-from .answer import Answer, make_answer
-from .deadlines import Deadline
-from .embedding import Embedder
-from .search import Retrieval, Searcher
-from .settings import Settings
-from .store import BuildReport, LoadedIndex, build_index, current_generation, load_deadlines, load_index, shares_base
+from index.answer.lines import Answer, make_answer
+from index.ingest.deadlines import Deadline
+from index.model.embedding import Embedder
+from index.retrieval.search import Retrieval, Searcher
+from index.settings import Settings
+from index.store.generations import (
+    BuildReport,
+    LoadedIndex,
+    build_index,
+    current_generation,
+    load_deadlines,
+    load_index,
+    shares_base,
+)
 
 
 class Engine:

@@ -4,7 +4,7 @@
     .venv/bin/python scripts/bench.py --sizes 1,10         # a subset
     .venv/bin/python scripts/bench.py --report-only        # rewrite docs/ from var/bench/*.json
 
-Each size runs in its own process (`python -m index.bench.run`), writes var/bench/x<N>.json, and the
+Each size runs in its own process (`python -m benchkit.run`), writes var/bench/x<N>.json, and the
 report goes to docs/benchmarks.md, docs/benchmarks.json and docs/benchmarks-latency.png. Synthetic
 corpora, indexes and vector caches stay under var/bench/, so a re-run skips the embedding (the first
 run's build figures are kept). Needs the evaluation questions (default ../shared/eval/dev.jsonl).
@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))  # the benchmark harness (benchkit) lives beside this script
 
-from index.bench.report import write  # noqa: E402
+from benchkit.report import write  # noqa: E402
+
 from index.settings import Settings  # noqa: E402
 
 
@@ -42,13 +45,14 @@ def main() -> None:
     for size in sizes:
         out = results_dir / f"x{size:g}.json"
         if not args.report_only:
-            cmd = [sys.executable, "-m", "index.bench.run", "--factor", str(size), "--questions", str(args.questions)]
+            cmd = [sys.executable, "-m", "benchkit.run", "--factor", str(size), "--questions", str(args.questions)]
             cmd += ["--out", str(out)]
             cmd += ["--fresh"] if args.fresh else []
             cmd += ["--skip-tutorial"] if args.skip_tutorial else []
             cmd += ["--seed-cache"] if args.seed_cache else []
             print(f"== {size:g}× seed corpus", flush=True)
-            subprocess.run(cmd, check=True, cwd=ROOT)
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "scripts")])}
+            subprocess.run(cmd, check=True, cwd=ROOT, env=env)
         if out.exists():
             results.append(json.loads(out.read_text(encoding="utf-8")))
         else:

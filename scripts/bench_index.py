@@ -19,12 +19,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from index import library  # noqa: E402
-from index.bench.synthetic import added_document  # noqa: E402
-from index.embedding import ensure_model  # noqa: E402
+from benchkit.synthetic import added_document  # noqa: E402
+
 from index.engine import Engine  # noqa: E402
+from index.model.embedding import ensure_model  # noqa: E402
 from index.settings import Settings  # noqa: E402
+from index.store import library  # noqa: E402
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ def seed(name_part: str) -> str:
 @pytest.fixture(scope="session")
 def model_settings(tmp_path_factory):
     """Settings whose models_dir holds the converted offline model (shared with the dev data dir)."""
-    from index.embedding import ensure_model
+    from index.model.embedding import ensure_model
     from index.settings import Settings
 
     data = tmp_path_factory.mktemp("data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer import asks_money
+from index.answer.lines import asks_money
 
 
 @pytest.mark.parametrize(

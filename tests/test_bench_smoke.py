@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from index.bench.synthetic import MARK, generate, sections, write_corpus
+from benchkit.synthetic import MARK, generate, sections, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = [(p.name, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "corpus").glob("*.txt"))]

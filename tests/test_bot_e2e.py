@@ -14,8 +14,8 @@ from bot.app import build_application
 from bot.db import BotDB
 from bot.service import BotService
 from bot.settings import BotSettings
-from index.answer import Answer
-from index.search import Hit
+from index.answer.lines import Answer
+from index.retrieval.search import Hit
 from tests.fakebotapi import FakeBotAPI
 from tests.test_fakebotapi import polling as running
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from index.deadlines import DATE_EXPR, extract_deadlines, is_upcoming, match_unit, parse_due
+from index.ingest.deadlines import DATE_EXPR, extract_deadlines, is_upcoming, match_unit, parse_due
 from tests.conftest import seed
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import index.search as search
+import index.retrieval.search as search
 from index.engine import Engine
-from index.search import Hit, Searcher, collapse_duplicates
+from index.retrieval.search import Hit, Searcher, collapse_duplicates
 from index.settings import Settings
-from index.store import StoredPassage
+from index.store.generations import StoredPassage
 from tests.conftest import seed
 from tests.test_incremental_index import StandInEmbedder
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from index.store import IndexModelMismatch, load_index
+from index.store.generations import IndexModelMismatch, load_index
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

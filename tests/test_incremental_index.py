@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import store
 from index.engine import Engine
 from index.settings import Settings
+from index.store import generations as store
 from tests.conftest import CORPUS
 
 NEW_DOC = """KẾ HOẠCH

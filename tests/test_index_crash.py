@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from index.store import current_generation
+from index.store.generations import current_generation
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bm25s
 import numpy as np
 
-from index.lexical import DiacriticRestorer, Lexicon, PartedBM25
+from index.retrieval.lexical import DiacriticRestorer, Lexicon, PartedBM25
 
 BASE = [
     "ban dân vận thành ủy chủ trì đánh giá công tác dân vận".split(),

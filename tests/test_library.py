@@ -2,9 +2,9 @@
 
 import pytest
 
-from index import library
-from index.loaders import LoaderError, ScannedPdfError
+from index.ingest.loaders import LoaderError, ScannedPdfError
 from index.settings import Settings
+from index.store import library
 from tests.test_loaders import blank_pdf, make_docx
 
 

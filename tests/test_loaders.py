@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from index.loaders import LoaderError, ScannedPdfError, load_bytes
+from index.ingest.loaders import LoaderError, ScannedPdfError, load_bytes
 
 
 def text_pdf(lines: list[str]) -> bytes:

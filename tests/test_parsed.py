@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import index.parsed as parsed_mod
-from index.parsed import ParseCache, parse_document
+import index.ingest.parsed as parsed_mod
+from index.ingest.parsed import ParseCache, parse_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "cong-van-1021-CV-TU-2024.txt"

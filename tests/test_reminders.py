@@ -11,7 +11,7 @@ from bot.app import build_application
 from bot.db import BotDB, Subscription
 from bot.reminders import due_reminders, period_label
 from bot.service import BotService
-from index.deadlines import Deadline
+from index.ingest.deadlines import Deadline
 from tests.fakebotapi import FakeBotAPI
 from tests.test_bot_e2e import ALLOWED, running, settings_for
 

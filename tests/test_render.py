@@ -3,10 +3,10 @@
 import re
 
 from bot.render import TELEGRAM_LIMIT, _strip_tags_len, render_html, render_text, variant_note
-from index.answer import Answer
-from index.metadata import DocMeta
-from index.search import Hit
-from index.store import DocRecord, StoredPassage
+from index.answer.lines import Answer
+from index.ingest.metadata import DocMeta
+from index.retrieval.search import Hit
+from index.store.generations import DocRecord, StoredPassage
 
 
 def make_hit(text: str, n: int = 0) -> Hit:
@@ -44,7 +44,7 @@ def _other_doc(hit: Hit, doc: str, index: int) -> Hit:
 
 
 def test_duplicates_collapse_into_one_citation_naming_the_other_documents():
-    from index.search import collapse_duplicates
+    from index.retrieval.search import collapse_duplicates
 
     para = "- Chủ trì tham mưu xây dựng báo cáo tổng kết, trình Thường trực Ban Chỉ đạo trước ngày 30/9/2024."
     hits = [make_hit(para, 0), _other_doc(make_hit(para), "e.txt", 1), make_hit("Một đoạn khác hẳn.", 2)]
@@ -57,7 +57,7 @@ def test_duplicates_collapse_into_one_citation_naming_the_other_documents():
 
 def test_a_near_copy_with_other_details_is_a_variant_and_the_answer_warns():
     """Next year's plan, with another date: folded into one citation, but not called the same."""
-    from index.search import collapse_duplicates
+    from index.retrieval.search import collapse_duplicates
 
     para = "- Chủ trì tham mưu xây dựng báo cáo tổng kết, trình Thường trực Ban Chỉ đạo trước ngày 30/9/2024."
     hits = [make_hit(para, 0), _other_doc(make_hit(para.replace("2024", "2025")), "e.txt", 1)]

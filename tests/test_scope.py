@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 from index.engine import Engine
-from index.metadata import DocMeta
-from index.scope import doc_name, mentions, read_names
-from index.search import Hit, named_first
+from index.ingest.metadata import DocMeta
+from index.retrieval.scope import doc_name, mentions, read_names
+from index.retrieval.search import Hit, named_first
 from index.settings import Settings
-from index.store import StoredPassage
+from index.store.generations import StoredPassage
 from tests.conftest import CORPUS, seed
 from tests.test_incremental_index import StandInEmbedder
 

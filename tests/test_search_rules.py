@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.search import asked_ordinal, starts_with_item
+from index.retrieval.search import asked_ordinal, starts_with_item
 
 
 def test_asked_ordinal_reads_words_and_digits() -> None:
@@ -22,7 +22,7 @@ def test_item_number_is_not_the_section_number() -> None:
 
 
 def test_corpus_tokens_fold_each_word_once_and_share_strings() -> None:
-    from index.lexical import corpus_tokens, with_bigrams
+    from index.retrieval.lexical import corpus_tokens, with_bigrams
     from index.text import fold_diacritics, tokens
 
     texts = ["Ban Dân vận Thành ủy chủ trì", "Thành ủy giao Ban Dân vận 30/9/2024"]

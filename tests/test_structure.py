@@ -4,7 +4,7 @@ import statistics
 
 import pytest
 
-from index.structure import chunk
+from index.ingest.structure import chunk
 from tests.conftest import CORPUS, seed
 
 

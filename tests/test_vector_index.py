@@ -5,7 +5,7 @@ from __future__ import annotations
 import faiss
 import numpy as np
 
-from index.dense import make_faiss
+from index.store.dense import make_faiss
 
 
 def _clustered(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
@@ -38,7 +38,7 @@ def test_empty_corpus() -> None:
 
 
 def test_opened_flat_index_scores_from_its_own_storage(tmp_path) -> None:
-    from index.dense import FaissDenseIndex, write_faiss
+    from index.store.dense import FaissDenseIndex, write_faiss
 
     x = _clustered(300)
     both_views = np.concatenate([x, _clustered(300, seed=1)])  # 2 views of 300 passages
@@ -53,7 +53,7 @@ def test_opened_flat_index_scores_from_its_own_storage(tmp_path) -> None:
 
 
 def test_exact_search_finds_what_faiss_finds(tmp_path) -> None:
-    from index.dense import FaissDenseIndex, write_faiss
+    from index.store.dense import FaissDenseIndex, write_faiss
 
     both_views = np.concatenate([_clustered(400), _clustered(400, seed=2)])
     write_faiss(tmp_path, both_views)

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .metadata import DocMeta
-from .text import fold_diacritics, normalize
+from index.ingest.metadata import DocMeta
+from index.text import fold_diacritics, normalize
 
 # Document types, as written out and as abbreviated in số hiệu (folded, lower case).
 _TYPE_WORDS = {

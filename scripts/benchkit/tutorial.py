@@ -16,7 +16,7 @@ from pathlib import Path
 import bm25s
 import faiss
 
-from ..store import embed_cached
+from index.store.generations import embed_cached
 
 CHUNK_CHARS = 1000
 RRF_K = 60

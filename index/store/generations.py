@@ -23,13 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .cachedb import open_cache_db
-from .deadlines import Deadline
-from .dense import DenseIndex, FaissDenseIndex, PartedDenseIndex, write_faiss
-from .loaders import SUPPORTED_SUFFIXES, LoaderError, read_file
-from .metadata import DocMeta
-from .parsed import ParseCache, ParsedDoc, StoredPassage, parser_version
-from .settings import Settings
+from index.ingest.deadlines import Deadline
+from index.ingest.loaders import SUPPORTED_SUFFIXES, LoaderError, read_file
+from index.ingest.metadata import DocMeta
+from index.ingest.parsed import ParseCache, ParsedDoc, StoredPassage, parser_version
+from index.settings import Settings
+from index.store.cachedb import open_cache_db
+from index.store.dense import DenseIndex, FaissDenseIndex, PartedDenseIndex, write_faiss
 
 
 class IndexMissingError(Exception):

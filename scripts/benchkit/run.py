@@ -1,6 +1,6 @@
 """Measure one corpus size in its own process, so that peak memory belongs to that size alone.
 
-    python -m index.bench.run --factor 10 --questions ../shared/eval/dev.jsonl --out var/bench/x10.json
+    python -m benchkit.run --factor 10 --questions ../shared/eval/dev.jsonl --out var/bench/x10.json
 
 Builds (or reuses) the synthetic corpus and its index under ``<data>/bench/x<factor>/``, then times
 search, answers, concurrency, an upload, and the tutorial stack on the same corpus. Vector caches
@@ -21,14 +21,14 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from .. import library
-from ..dense import IVF_PROBE_SHARE, make_faiss
-from ..embedding import Embedder, ensure_model
-from ..engine import Engine
-from ..settings import Settings
-from ..store import live_part_dirs
-from .synthetic import added_document, write_corpus
-from .tutorial import TutorialStack
+from benchkit.synthetic import added_document, write_corpus
+from benchkit.tutorial import TutorialStack
+from index.engine import Engine
+from index.model.embedding import Embedder, ensure_model
+from index.settings import Settings
+from index.store import library
+from index.store.dense import IVF_PROBE_SHARE, make_faiss
+from index.store.generations import live_part_dirs
 
 ADD_QUESTION = "hội thao cán bộ tổ chức ở đâu?"
 ADD_ANSWER = "Mỹ Đình"
@@ -84,7 +84,7 @@ def load_scorer(questions: Path):
     if not score_py.exists():
         from rapidfuzz import fuzz
 
-        from ..text import normalize
+        from index.text import normalize
 
         return lambda evidence, text: fuzz.partial_ratio(normalize(evidence), normalize(text)) >= 90
     spec = importlib.util.spec_from_file_location("docbot_eval_score", score_py)

@@ -15,9 +15,9 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from .structure import _render_row, _table_groups, parse_segments
-from .text import split_sentences
-from .units import names_unit, strip_numbering
+from index.ingest.structure import _render_row, _table_groups, parse_segments
+from index.text import split_sentences
+from index.units import names_unit, strip_numbering
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
@@ -330,7 +330,7 @@ def match_unit(query: str, responsible: str | None, threshold: float = 80) -> bo
     """Fuzzy unit match ("dan van" → "Ban Dân vận Thành ủy"), diacritics and typos tolerated."""
     from rapidfuzz import fuzz
 
-    from .text import fold_diacritics, normalize
+    from index.text import fold_diacritics, normalize
 
     if not responsible:
         return False

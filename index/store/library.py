@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .loaders import SUPPORTED_SUFFIXES, LoaderError, load_bytes
-from .metadata import DocMeta, extract_metadata
-from .parsed import ParseCache
-from .settings import Settings
-from .store import corpus_files, indexed_docs
-from .text import fold_diacritics
+from index.ingest.loaders import SUPPORTED_SUFFIXES, LoaderError, load_bytes
+from index.ingest.metadata import DocMeta, extract_metadata
+from index.ingest.parsed import ParseCache
+from index.settings import Settings
+from index.store.generations import corpus_files, indexed_docs
+from index.text import fold_diacritics
 
 MAX_BYTES = 20 * 1024 * 1024  # what the public Bot API lets a bot download
 

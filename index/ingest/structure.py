@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import (
+from index.text import (
     SUPERSCRIPT_RUN,
     clean_markup,
     first_sentence_end,

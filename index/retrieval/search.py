@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lexical import DiacriticRestorer, Lexicon, _bigrams
-from .scope import doc_name, read_names
-from .store import LoadedIndex, StoredPassage, extends
-from .structure import body_lines
-from .text import fold_diacritics, has_diacritics, normalize, tokens
-from .units import names_unit, strip_numbering
+from index.ingest.structure import body_lines
+from index.retrieval.lexical import DiacriticRestorer, Lexicon, _bigrams
+from index.retrieval.scope import doc_name, read_names
+from index.store.generations import LoadedIndex, StoredPassage, extends
+from index.text import fold_diacritics, has_diacritics, normalize, tokens
+from index.units import names_unit, strip_numbering
 
 # Question and function words: rare in the documents (so BM25 would weight them highly) but say
 # nothing about the topic.

@@ -13,13 +13,14 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import deadlines, loaders, metadata, structure, text, units
-from .cachedb import open_cache_db
-from .deadlines import extract_deadlines
-from .loaders import load_bytes
-from .metadata import DocMeta, extract_metadata
-from .structure import chunk
-from .text import normalize
+from index import text, units
+from index.ingest import deadlines, loaders, metadata, structure
+from index.ingest.deadlines import extract_deadlines
+from index.ingest.loaders import load_bytes
+from index.ingest.metadata import DocMeta, extract_metadata
+from index.ingest.structure import chunk
+from index.store.cachedb import open_cache_db
+from index.text import normalize
 
 
 @dataclass(frozen=True)

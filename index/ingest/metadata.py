@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import clean_markup
+from index.text import clean_markup
 
 _NUMBER_RE = re.compile(r"\bSố\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,6}(?:/[A-ZĐ0-9]{1,8}){1,3})")
 _DATE_LINE_RE = re.compile(r"(?:Hà Nội|[A-ZĐ][\wÀ-ỹ ]{1,20}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
