@@ -15,17 +15,23 @@ from pathlib import Path
 
 from index import text, units
 from index.ingest import deadlines, loaders, metadata, structure
-from index.ingest.deadlines import extract_deadlines
+from index.ingest.deadlines import deadlines_from
 from index.ingest.loaders import load_bytes
 from index.ingest.metadata import DocMeta, extract_metadata
-from index.ingest.structure import chunk
+from index.ingest.structure import Cells, page_label, parse_segments, passage_text, passages_from
 from index.store.cachedb import open_cache_db
 from index.text import normalize
+from index.vocab import dates
 
 
 @dataclass(frozen=True)
 class StoredPassage:
-    """A passage as stored in a generation."""
+    """A passage as stored in a generation, its structure kept as data.
+
+    ``headings`` are the headings quoted above the passage, ``body`` what it says (a table item's
+    rows as a person reads them), ``cells`` a table item's rows as (column header, value) pairs,
+    ``page`` the page it starts on (None for files without pages). ``text`` is headings + body,
+    flattened: what the search indexes and what older readers still read."""
 
     pid: str
     doc: str
@@ -34,6 +40,24 @@ class StoredPassage:
     kind: str
     section_key: str
     index_text: str
+    headings: tuple[str, ...] = ()
+    body: str = ""
+    cells: Cells = ()
+    page: int | None = None
+
+    def __post_init__(self) -> None:
+        """JSON gives lists; keep the fields tuples so a stored passage equals a fresh one."""
+        object.__setattr__(self, "headings", tuple(self.headings))
+        object.__setattr__(self, "cells", tuple(tuple(tuple(pair) for pair in row) for row in self.cells))
+
+    def quote(self) -> str:
+        """The text a person reads: the headings above, then the body (built from the fields)."""
+        return passage_text(self.headings, self.body) if (self.headings or self.body) else self.text
+
+    @property
+    def page_label(self) -> str:
+        """ "tr. 3" when the file has pages, else ""."""
+        return page_label(self.page)
 
 
 @dataclass
@@ -61,9 +85,11 @@ def passage_index_text(meta: DocMeta, section: str, text: str) -> str:
 
 
 def parse_document(name: str, data: bytes) -> ParsedDoc:
-    """Load, describe, chunk and extract deadlines from one file (raises LoaderError when unreadable)."""
+    """Load, describe, parse once, and make passages and deadlines from that parse (raises
+    LoaderError when unreadable)."""
     raw = load_bytes(data, name)
     meta = extract_metadata(raw.text, fallback_title=Path(name).stem.replace("-", " "))
+    segments = parse_segments(raw.text, paged=raw.pages is not None)  # the one parse
     passages = [
         StoredPassage(
             pid=p.pid,
@@ -73,17 +99,21 @@ def parse_document(name: str, data: bytes) -> ParsedDoc:
             kind=p.kind,
             section_key=p.section_key,
             index_text=passage_index_text(meta, p.section, p.text),
+            headings=p.headings,
+            body=p.body,
+            cells=p.cells,
+            page=p.page,
         )
-        for p in chunk(name, raw.text)
+        for p in passages_from(name, segments)
     ]
-    found = [d.to_json() for d in extract_deadlines(name, raw.text, meta.date)]
+    found = [d.to_json() for d in deadlines_from(name, segments, meta.date)]
     views = [normalize(p.text) for p in passages]
     return ParsedDoc(name, hashlib.sha256(data).hexdigest(), meta, raw.pages, passages, found, views)
 
 
 def _source_hash() -> str:
     digest = hashlib.sha256()
-    for module in (loaders, metadata, structure, deadlines, text, units):
+    for module in (loaders, metadata, structure, deadlines, dates, text, units):
         digest.update(Path(module.__file__ or "").read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]

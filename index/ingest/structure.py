@@ -1,11 +1,17 @@
 """Find a document's own structure and cut it into citable passages.
 
-Headings are recognised by their numbering (PHẦN THỨ…, A., I., 1., 1.1., 1.1.1., a), (1)), never
-by markdown level, because the seed documents use ``#`` inconsistently. Nesting follows the order
-in which numbering styles appear (a style already open closes everything below it), so both
+Headings are recognised by their numbering (PHẦN THỨ…, Chương I, Mục 1, Điều 1., A., I. or I-, 1.,
+1.1., 1.1.1., a), (1)), never by markdown level, because the seed documents use ``#`` inconsistently.
+Nesting follows the order in which numbering styles appear (a style already open closes everything below it), so both
 "B. > I." and "II. > B." nest correctly. Every passage carries its section path and quotes the
 headings right above it, so a unit named only in a heading ("3.4. Ban Dân vận Thành ủy") stays
 attached to its bullets.
+
+One parse gives :class:`Segment` s (a heading path, a kind, and blocks of text with their page);
+passages (:func:`passages_from`), deadlines and the table items both read are made from them, so a
+document is read once and nothing downstream parses a flattened passage back. A form feed (``\f``,
+the loaders' page break) starts a new page: it is never text, it does not end a paragraph, and a
+page-number line beside it is dropped.
 """
 
 from __future__ import annotations
@@ -24,27 +30,44 @@ from index.text import (
 MAX_BODY = 650  # characters of body per passage; with headings most passages stay under ~900
 PATH_SEP = " › "
 
+# Heading numberings, outermost first. Besides the Party forms (PHẦN THỨ, A., I., 1., 1.1.) the
+# formatting guide HD 36 writes "I- …" and "1- …", and decrees and decisions use "Chương I",
+# "Mục 1" and "Điều 1." (or "Điều 1:"); "Điều 20 Điều lệ … quy định" (no stop after the number)
+# cites an article and is not one.
 _NUMBERINGS: list[tuple[str, re.Pattern[str]]] = [
     ("phan", re.compile(r"^(PHẦN THỨ [A-ZÀ-Ỹ]+|Phần thứ [a-zà-ỹ]+)\b[.:]?\s*", re.UNICODE)),
+    ("chuong", re.compile(r"^((?:CHƯƠNG|Chương)\s+(?:[IVXL]{1,6}|\d{1,2}))(?![\w/])[.:]?\s*")),
+    ("muc", re.compile(r"^((?:MỤC|Mục)\s+\d{1,2})(?:[.:]\s*|\s*$|\s+(?=[A-ZĐÀ-Ỹ]))")),
+    ("dieu", re.compile(r"^((?:Điều|ĐIỀU)\s+\d{1,3})\s*[.:]\s*")),
     ("n3", re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+")),
     ("n2", re.compile(r"^(\d{1,2}\.\d{1,2})\.?\s+")),
-    ("roman", re.compile(r"^([IVX]{1,5})\.\s*")),
+    ("roman", re.compile(r"^([IVX]{1,5})(?:\.\s*|\s*[-–]\s+)")),
     ("letter", re.compile(r"^([A-H])\.\s+")),
-    ("n1", re.compile(r"^(\d{1,2})\.\s*")),
+    ("n1", re.compile(r"^(\d{1,2})(?:\.\s*|-\s+)")),
     ("alpha", re.compile(r"^([a-zđ])\)\s+")),
     ("paren", re.compile(r"^\((\d{1,2})\)\s+")),
 ]
+_NUMBERINGS_BY_STYLE = dict(_NUMBERINGS)
 _PART_RE = re.compile(r"^(PHỤ LỤC|Phụ lục|ĐỀ CƯƠNG)\b")
-_RECIPIENTS_RE = re.compile(r"^Nơi nhận\s*:?\s*$", re.IGNORECASE)
+# "Nơi nhận:", alone or with the signer's title beside it in a layout text ("Nơi nhận:     KT. BỘ TRƯỞNG")
+_RECIPIENTS_RE = re.compile(r"^Nơi nhận\s*:?\s*(?:(?:\s{2,}|\t).*)?$", re.IGNORECASE)
 _SIGNATURE_RE = re.compile(r"^(T/M|TM\.|KT\.|TL\.|TUQ\.|Q\.)\s*[A-ZĐÀ-Ỹ]")
 _FOOTNOTE_PLAIN_RE = re.compile(r"^(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ])")
 _LABEL_VALUE_RE = re.compile(r"^(.{1,60}?):\s+(\S.*)$")
 _TABLE_RULE_RE = re.compile(r"^\s*[-=_]{4,}\s*$")
 
 
+Cells = tuple[tuple[tuple[str, str], ...], ...]  # table rows, each as (column header, value) pairs
+
+
 @dataclass(frozen=True)
 class Passage:
-    """One citable piece of a document."""
+    """One citable piece of a document, its structure kept as data.
+
+    ``headings`` are the headings quoted above it (context for a reader), ``body`` what it says
+    (for a table: its rows as a person reads them), ``cells`` a table passage's rows as (header,
+    value) pairs, ``page`` the page it starts on when the file has pages. ``text`` is the flattened
+    form the search indexes: the headings, then the body."""
 
     doc: str
     ordinal: int
@@ -52,6 +75,10 @@ class Passage:
     text: str
     kind: str = "body"  # body | table | footnote | preamble | closing
     section_key: str = ""
+    headings: tuple[str, ...] = ()
+    body: str = ""
+    cells: Cells = ()
+    page: int | None = None
 
     @property
     def pid(self) -> str:
@@ -59,18 +86,83 @@ class Passage:
         return f"{self.doc}#{self.ordinal}"
 
 
-@dataclass
-class _Heading:
+def passage_text(headings: tuple[str, ...] | list[str], body: str) -> str:
+    """The flattened text of a passage: its quoted headings, one a line, then its body."""
+    return "\n".join([*headings, body]) if body else "\n".join(headings)
+
+
+def page_label(page: int | None) -> str:
+    """How a citation names a page ("tr. 3"); empty for files without pages."""
+    return f"tr. {page}" if page else ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An open heading: its numbering style, its text as shown, whether it is a label-value line
+    whose text already stands in the body ("1. Thời gian: Dự kiến Quý IV/2024")."""
+
     style: str
-    text: str  # cleaned heading text as shown
-    inline: bool = False  # label-value line: its text is already in the body
+    text: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (cleaned, lines joined) or a table row (cells separated by tabs), and its page."""
+
+    text: str
+    page: int | None = None
+
+    @property
+    def cells(self) -> list[str]:
+        """A table row's cells."""
+        return [c.strip() for c in self.text.split("\t")]
 
 
 @dataclass
-class _Segment:
-    path: list[_Heading]
+class Segment:
+    """A run of blocks under one heading path: body, preamble, closing, footnote or table."""
+
+    path: list[Heading]
     kind: str
-    units: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[str]:
+        """The blocks' texts."""
+        return [b.text for b in self.blocks]
+
+    @property
+    def section(self) -> str:
+        """The heading path as shown in a citation."""
+        names = [_short(h.text, 90) for h in self.path]
+        return PATH_SEP.join(names) if names else "Phần đầu văn bản"
+
+    @property
+    def headings(self) -> list[str]:
+        """The headings a passage of this segment quotes above its body (none for a preamble,
+        closing or footnote)."""
+        return [] if self.kind in ("footnote", "closing", "preamble") else _context(self.path)
+
+    def add(self, text: str, page: int | None) -> None:
+        """Append a block."""
+        self.blocks.append(Block(text, page))
+
+
+@dataclass(frozen=True)
+class TableItem:
+    """One item of a table: its header row, its group row ("II. | Về văn hóa – xã hội") if any,
+    and its own rows (the numbered row and the continuation rows under it), with its label."""
+
+    header: Block
+    group: Block | None
+    rows: tuple[Block, ...]
+    label: str
+
+    @property
+    def quoted(self) -> list[Block]:
+        """Every row a passage about this item quotes, header first."""
+        return [self.header, *([self.group] if self.group else []), *self.rows]
 
 
 @dataclass
@@ -79,6 +171,7 @@ class _Para:
     raw: str
     is_table: bool = False
     footnote: int | None = None
+    page: int | None = None
 
 
 def _is_upper_line(text: str) -> bool:
@@ -96,33 +189,91 @@ def _numbering(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _paragraphs(text: str) -> list[_Para]:
+_PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-–]\s*)?(?:[Tt]rang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–])?\s*$")
+
+
+def _paged_lines(text: str, paged: bool) -> list[tuple[str, int | None, bool]]:
+    """Lines with their page and whether each is the first non-blank line of a page after a break.
+
+    The form feed goes; a page-number line right before or after a break goes too (a loader may
+    leave one in), so it never sits inside a sentence that runs on to the next page."""
+    lines = text.split("\n")
+    breaks = [i for i, line in enumerate(lines) if "\f" in line]
+    drop: set[int] = set()
+    for i in breaks:
+        rest = lines[i].replace("\f", "")
+        if rest.strip() and _PAGE_NUMBER_RE.match(rest):
+            drop.add(i)
+        for step in (-1, 1):
+            if step == 1 and rest.strip() and i not in drop:
+                continue  # the page starts with text on the break's own line
+            j = i + step
+            while 0 <= j < len(lines) and not lines[j].strip():
+                j += step
+            if 0 <= j < len(lines) and "\f" not in lines[j] and _PAGE_NUMBER_RE.match(lines[j]):
+                drop.add(j)
+    out: list[tuple[str, int | None, bool]] = []
+    page = 1 if paged else None
+    fresh = False
+    for i, line in enumerate(lines):
+        if "\f" in line:
+            if page is not None:
+                page += line.count("\f")
+            fresh = True
+            line = line.replace("\f", "")
+        if i in drop:
+            line = ""
+        out.append((line, page, fresh and bool(line.strip())))
+        if line.strip():
+            fresh = False
+    return out
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a hard-wrapped text (a PDF's layout text) wraps at, or None for a text whose
+    paragraphs are one line each: 90% of non-blank lines are no longer than it, and at least a
+    third of them reach within 15 characters of it."""
+    lengths = sorted(len(line.rstrip().expandtabs()) for line in lines if line.strip())
+    if len(lengths) < 15:
+        return None
+    width = lengths[int(len(lengths) * 0.9)]
+    if width > 110 or sum(n >= width - 15 for n in lengths) < len(lengths) / 3:
+        return None
+    return width
+
+
+def _paragraphs(text: str, paged: bool | None = None) -> list[_Para]:
     """Lines → logical paragraphs: bold spans over several lines are joined, lines cut by a page
     break or an inserted footnote are rejoined, footnotes and table rows are kept apart."""
-    raw_lines = text.split("\n")
-    merged: list[str] = []
+    paged_lines = _paged_lines(text, "\f" in text if paged is None else paged)
+    width = _wrap_width([line for line, _, _ in paged_lines])
+    merged: list[tuple[str, int | None, bool]] = []
     buf = ""
-    for line in raw_lines:
+    buf_page: int | None = None
+    buf_fresh = False
+    for line, page, fresh in paged_lines:
         if buf:
             buf += "\n" + line
             if buf.count("**") % 2 == 0:
-                merged.append(buf)
+                merged.append((buf, buf_page, buf_fresh))
                 buf = ""
             continue
         if line.count("**") % 2 == 1 and "\t" not in line:
-            buf = line
+            buf, buf_page, buf_fresh = line, page, fresh
             continue
-        merged.append(line)
+        merged.append((line, page, fresh))
     if buf:
-        merged.append(buf)
+        merged.append((buf, buf_page, buf_fresh))
 
     paras: list[_Para] = []
     last_footnote = 0
     prev_blank = True
-    for raw in merged:
+    for raw, page, fresh in merged:
         if not raw.strip():
             prev_blank = True
             continue
+        if fresh:  # blank lines around a page break are layout, not a paragraph break
+            prev_blank = False
         is_table = raw.count("\t") >= 2 or (raw.count("\t") == 1 and paras and paras[-1].is_table)
         if _TABLE_RULE_RE.match(raw):
             prev_blank = True
@@ -131,22 +282,32 @@ def _paragraphs(text: str) -> list[_Para]:
         if not cleaned and not is_table:
             continue
         if is_table:
-            paras.append(_Para(text="\t".join(clean_markup(c) for c in raw.split("\t")), raw=raw, is_table=True))
+            paras.append(
+                _Para(text="\t".join(clean_markup(c) for c in raw.split("\t")), raw=raw, is_table=True, page=page)
+            )
             prev_blank = False
             continue
         m = SUPERSCRIPT_RUN.match(cleaned)
         if m:
             last_footnote = superscript_to_int(m.group(0))
-            paras.append(_Para(text=cleaned, raw=raw, footnote=last_footnote))
+            paras.append(_Para(text=cleaned, raw=raw, footnote=last_footnote, page=page))
             prev_blank = False
             continue
         m2 = _FOOTNOTE_PLAIN_RE.match(cleaned)
         if m2 and last_footnote and last_footnote < int(m2.group(1)) <= last_footnote + 3:
             last_footnote = int(m2.group(1))
-            paras.append(_Para(text=cleaned, raw=raw, footnote=last_footnote))
+            paras.append(_Para(text=cleaned, raw=raw, footnote=last_footnote, page=page))
             continue
         starts_lower = cleaned[0].islower() and _numbering(cleaned) is None
         target = next((p for p in reversed(paras) if p.footnote is None), None)
+        # the first line of a numbered paragraph that wraps at the page width is not a heading
+        wrapped_numbered = (
+            target is not None
+            and width is not None
+            and len(target.raw.split("\n")[-1].rstrip().expandtabs()) >= width - 12
+            and _numbering(target.text) is not None
+            and not _is_upper_line(target.text)
+        )
         if (
             target is not None
             and not target.is_table
@@ -156,7 +317,7 @@ def _paragraphs(text: str) -> list[_Para]:
                     not prev_blank
                     and not first_sentence_end(target.text)
                     and not _numbering(cleaned)
-                    and not _numbering(target.text)
+                    and (wrapped_numbered or not _numbering(target.text))
                     and not cleaned.startswith(("-", "+"))
                     and not _SIGNATURE_RE.match(cleaned)
                     and not _is_upper_line(cleaned)
@@ -168,7 +329,7 @@ def _paragraphs(text: str) -> list[_Para]:
             target.raw += "\n" + raw
             prev_blank = False
             continue
-        paras.append(_Para(text=cleaned, raw=raw))
+        paras.append(_Para(text=cleaned, raw=raw, page=page))
         prev_blank = False
     return paras
 
@@ -191,6 +352,15 @@ def _classify_heading(para: _Para) -> tuple[str, str, str | None] | None:
             return style, label.strip(), text
     if style == "phan":
         return style, text, None
+    if style == "dieu":
+        # "Điều 3. Cơ chế hoạt động" is a heading; "Điều 4. Quyết định này có hiệu lực …." is an
+        # article whose one sentence is its body
+        m = _NUMBERINGS_BY_STYLE["dieu"].match(text)
+        assert m is not None
+        rest = text[m.end() :].strip()
+        if rest and (len(rest) > 160 or rest.endswith((".", ";")) and not _is_upper_line(rest)):
+            return style, m.group(1), text
+        return style, text.rstrip(":").strip(), None
     if len(text) > 320:
         return None
     if text.rstrip().endswith(":"):
@@ -208,36 +378,41 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def parse_segments(text: str) -> list[_Segment]:
-    """Walk the paragraphs with a stack of open headings and emit body segments."""
-    paras = _paragraphs(text)
-    stack: list[_Heading] = []
-    segments: list[_Segment] = [_Segment(path=[], kind="preamble")]
+def parse_segments(text: str, paged: bool | None = None) -> list[Segment]:
+    """The one parse of a document: walk its paragraphs with a stack of open headings and emit
+    segments. ``paged`` says the file has pages (blocks then carry their page); by default a text
+    with a form feed has pages."""
+    paras = _paragraphs(text, paged)
+    stack: list[Heading] = []
+    segments: list[Segment] = [Segment(path=[], kind="preamble")]
     seen_heading = False
     closing = False  # inside "Nơi nhận" / signature
 
-    def new_segment(kind: str = "body") -> _Segment:
-        seg = _Segment(path=list(stack), kind=kind)
+    def new_segment(kind: str = "body") -> Segment:
+        seg = Segment(path=list(stack), kind=kind)
         segments.append(seg)
         return seg
 
     current = segments[0]
     footnotes: list[_Para] = []
+    absorbed: set[int] = set()
     for i, para in enumerate(paras):
+        if i in absorbed:
+            continue
         if para.footnote is not None:
             footnotes.append(para)
             continue
         if para.is_table:
             if current.kind != "table":
                 current = new_segment("table")
-            current.units.append(para.text)
+            current.add(para.text, para.page)
             continue
         cleaned = para.text
         if _RECIPIENTS_RE.match(cleaned) or (_SIGNATURE_RE.match(cleaned) and not closing):
             closing = True
-            stack = [h for h in stack if h.style == "part"][:1] + [_Heading("closing", "Nơi nhận, chữ ký")]
+            stack = [h for h in stack if h.style == "part"][:1] + [Heading("closing", "Nơi nhận, chữ ký")]
             current = new_segment("closing")
-            current.units.append(cleaned)
+            current.add(cleaned, para.page)
             continue
         part = _PART_RE.match(cleaned)
         if part or (
@@ -249,25 +424,29 @@ def parse_segments(text: str) -> list[_Segment]:
             and len(cleaned) > 25
         ):
             closing = False
-            stack = [_Heading("part", _short(cleaned, 160))]
+            stack = [Heading("part", _short(cleaned, 160))]
             current = new_segment("body")
             seen_heading = True
             continue
         if closing:
-            current.units.append(cleaned)
+            current.add(cleaned, para.page)
             continue
         heading = _classify_heading(para)
         if heading is not None:
             style, head_text, inline = heading
+            title = _title_line(paras, i + 1) if style in ("chuong", "muc") and _bare(head_text) else None
+            if title is not None:  # "Chương II" / "NHỮNG QUY ĐỊNH CHUNG" on the next line
+                head_text = f"{head_text}. {paras[i + 1].text}"
+                absorbed.add(i + 1)
             for idx, h in enumerate(stack):
                 if h.style == style:
                     stack = stack[:idx]
                     break
-            stack.append(_Heading(style, head_text, inline=inline is not None))
+            stack.append(Heading(style, head_text, inline=inline is not None))
             seen_heading = True
             current = new_segment("body")
             if inline:
-                current.units.append(inline)
+                current.add(inline, para.page)
             continue
         if (not seen_heading and current.kind == "preamble") or cleaned.endswith("./.") and stack:
             if cleaned.endswith("./.") and seen_heading:
@@ -275,21 +454,41 @@ def parse_segments(text: str) -> list[_Segment]:
                 top = [h for h in stack if h.style in ("part", "phan")]
                 first_numbered = next((h for h in stack if h.style not in ("part", "phan")), None)
                 base = top + ([first_numbered] if first_numbered else [])
-                if len(stack) > len(base) and current.units:
-                    seg = _Segment(
-                        path=base + [_Heading("closing_para", "(đoạn kết, áp dụng cho mọi đơn vị)")],
+                if len(stack) > len(base) and current.blocks:
+                    seg = Segment(
+                        path=base + [Heading("closing_para", "(đoạn kết, áp dụng cho mọi đơn vị)")],
                         kind="body",
-                        units=[cleaned],
+                        blocks=[Block(cleaned, para.page)],
                     )
                     segments.append(seg)
                     current = new_segment("body")
                     continue
-        current.units.append(cleaned)
+        current.add(cleaned, para.page)
     for fn in footnotes:
         segments.append(
-            _Segment(path=[_Heading("footnote", f"Chú thích {fn.footnote}")], kind="footnote", units=[fn.text])
+            Segment(
+                path=[Heading("footnote", f"Chú thích {fn.footnote}")],
+                kind="footnote",
+                blocks=[Block(fn.text, fn.page)],
+            )
         )
-    return [s for s in segments if s.units]
+    return [s for s in segments if s.blocks]
+
+
+def _bare(head_text: str) -> bool:
+    """A heading that is only its numbering ("Chương II", "Mục 1")."""
+    return bool(re.fullmatch(r"\S+\s+\S+[.:]?", head_text.strip()))
+
+
+def _title_line(paras: list[_Para], j: int) -> str | None:
+    """The title under a bare "Chương"/"Mục" heading: the next paragraph when it is short, not
+    numbered and not a sentence."""
+    if j >= len(paras):
+        return None
+    nxt = paras[j]
+    if nxt.is_table or nxt.footnote is not None or _numbering(nxt.text) or len(nxt.text) > 160:
+        return None
+    return None if nxt.text.rstrip().endswith((".", ";", ":")) else nxt.text
 
 
 def _pieces(unit: str) -> list[str]:
@@ -308,27 +507,28 @@ def _pieces(unit: str) -> list[str]:
     return out
 
 
-def _pack(units: list[str]) -> list[list[str]]:
-    """Pack units into groups of at most MAX_BODY characters, each group starting with the last
-    unit of the previous one, so evidence that spans two neighbouring units is quoted whole."""
-    pieces = [p for u in units for p in _pieces(u)]
-    groups: list[list[str]] = []
-    cur: list[str] = []
+def _pack(blocks: list[Block]) -> list[list[Block]]:
+    """Pack blocks (cut into pieces) into groups of at most MAX_BODY characters, each group starting
+    with the last piece of the previous one, so evidence that spans two neighbouring units is
+    quoted whole. A piece keeps the page of the block it comes from."""
+    pieces = [Block(p, b.page) for b in blocks for p in _pieces(b.text)]
+    groups: list[list[Block]] = []
+    cur: list[Block] = []
     size = 0
     for p in pieces:
-        if cur and size + len(p) > MAX_BODY:
+        if cur and size + len(p.text) > MAX_BODY:
             groups.append(cur)
             last = cur[-1]
-            cur = [last] if len(last) + len(p) <= MAX_BODY * 1.35 else []
-            size = sum(len(x) for x in cur)
+            cur = [last] if len(last.text) + len(p.text) <= MAX_BODY * 1.35 else []
+            size = sum(len(x.text) for x in cur)
         cur.append(p)
-        size += len(p)
+        size += len(p.text)
     if cur and (not groups or cur != groups[-1][-len(cur) :]):
         groups.append(cur)
     return groups
 
 
-def _context(path: list[_Heading]) -> list[str]:
+def _context(path: list[Heading]) -> list[str]:
     """Headings quoted above a passage: the nearest one or two real headings."""
     real = [h for h in path if not h.inline and h.style not in ("closing", "closing_para")]
     picked: list[str] = []
@@ -343,26 +543,30 @@ def _context(path: list[_Heading]) -> list[str]:
     return picked
 
 
-def _table_groups(rows: list[str]) -> list[tuple[list[str], str]]:
-    """Table rows → (rows to quote, row label) per item: header, its group row, the item row and
-    the continuation rows under it (empty number cell)."""
-    if not rows:
+_GROUP_CELL_RE = re.compile(r"[IVX]{1,4}\.?")
+
+
+def table_items(seg: Segment) -> list[TableItem]:
+    """A table segment's items: the header (its first row), the group row an item sits under
+    ("II. | Về văn hóa – xã hội"), the numbered row and the continuation rows under it (empty
+    number cell). A header repeated after a page break is not a row."""
+    if not seg.blocks:
         return []
-    header = rows[0]
-    group: str | None = None
-    items: list[tuple[list[str], str]] = []
-    cur: list[str] = []
+    header = seg.blocks[0]
+    group: Block | None = None
+    items: list[TableItem] = []
+    cur: list[Block] = []
     label = ""
 
     def flush() -> None:
         if cur:
-            items.append(([header] + ([group] if group else []) + list(cur), label))
+            items.append(TableItem(header, group, tuple(cur), label))
 
-    for row in rows[1:]:
-        if row.strip() == header.strip():
+    for row in seg.blocks[1:]:
+        if row.text.strip() == header.text.strip():
             continue
-        first = row.split("\t")[0].strip()
-        if re.fullmatch(r"[IVX]{1,4}\.?", first):
+        first = row.cells[0]
+        if _GROUP_CELL_RE.fullmatch(first):
             flush()
             cur, group, label = [], row, ""
             continue
@@ -375,8 +579,15 @@ def _table_groups(rows: list[str]) -> list[tuple[list[str], str]]:
     return items
 
 
-def _render_row(row: str) -> str:
-    cells = [c.strip() for c in row.split("\t")]
+def is_group_row(row: Block) -> bool:
+    """A row that names a group of items ("I. | Về kinh tế"), not an item."""
+    return bool(_GROUP_CELL_RE.fullmatch(row.cells[0]))
+
+
+def render_row(row: Block | str) -> str:
+    """A table row as a person reads it: cells joined by " | ", a leading "| " when its number
+    cell is empty (a continuation row), trailing empty cells dropped."""
+    cells = [c.strip() for c in (row.text if isinstance(row, Block) else row).split("\t")]
     while cells and not cells[-1]:
         cells.pop()
     if cells and not cells[0]:
@@ -384,33 +595,59 @@ def _render_row(row: str) -> str:
     return " | ".join(cells)
 
 
+def row_cells(header: Block, row: Block) -> tuple[tuple[str, str], ...]:
+    """A row as (column header, value) pairs; cells beyond the header have an empty header."""
+    heads = header.cells
+    values = row.cells
+    while values and not values[-1]:
+        values.pop()
+    return tuple((heads[i] if i < len(heads) else "", v) for i, v in enumerate(values))
+
+
 def body_lines(text: str, section: str) -> list[str]:
     """A passage's non-empty lines without the headings of its section path repeated at its top
-    (they are context for the reader, not part of what the passage says)."""
+    (they are context for the reader, not part of what the passage says). Prefer a passage's
+    ``body``: this is for callers that still hold only the flattened text."""
     headings = {part.strip() for part in section.split(PATH_SEP)}
     return [line for line in text.split("\n") if line.strip() and line.strip() not in headings]
 
 
-def chunk(doc: str, text: str) -> list[Passage]:
-    """Cut a document's text into passages with section paths."""
+_TABLE_PASSAGE_CHARS = 1100  # a table item quoted with more rows than this loses its last rows
+
+
+def passages_from(doc: str, segments: list[Segment]) -> list[Passage]:
+    """A parsed document's passages, with section paths, quoted headings, table cells and pages."""
     passages: list[Passage] = []
-    for seg_no, seg in enumerate(parse_segments(text)):
-        names = [_short(h.text, 90) for h in seg.path]
-        section = PATH_SEP.join(names) if names else "Phần đầu văn bản"
+    for seg_no, seg in enumerate(segments):
+        section = seg.section
         key = f"{doc}@{seg_no}"
-        context = _context(seg.path)
+        context = seg.headings
         if seg.kind == "table":
-            for rows, label in _table_groups(seg.units):
-                head = context[-1:] if context else []
-                body = [_render_row(r) for r in rows]
-                while sum(map(len, head + body)) > 1100 and len(body) > 3:
-                    body.pop()
-                sec = section + (PATH_SEP + label if label else "")
-                passages.append(Passage(doc, len(passages), sec, "\n".join(head + body), "table", key))
+            for item in table_items(seg):
+                head = tuple(context[-1:])
+                rows = item.quoted
+                while (
+                    sum(map(len, list(head) + [render_row(r) for r in rows])) > _TABLE_PASSAGE_CHARS and len(rows) > 3
+                ):
+                    rows.pop()
+                body = "\n".join(render_row(r) for r in rows)
+                cells = tuple(row_cells(item.header, r) for r in rows[1:])
+                sec = section + (PATH_SEP + item.label if item.label else "")
+                page = next((r.page for r in item.rows if r.page is not None), None)
+                passages.append(
+                    Passage(doc, len(passages), sec, passage_text(head, body), "table", key, head, body, cells, page)
+                )
             continue
-        if seg.kind in ("footnote", "closing", "preamble"):
-            context = []
-        for group in _pack(seg.units):
-            text_out = "\n".join(context + group)
-            passages.append(Passage(doc, len(passages), section, text_out, seg.kind, key))
+        head = tuple(context)
+        for group in _pack(seg.blocks):
+            body = "\n".join(b.text for b in group)
+            page = group[0].page
+            passages.append(
+                Passage(doc, len(passages), section, passage_text(head, body), seg.kind, key, head, body, (), page)
+            )
     return passages
+
+
+def chunk(doc: str, text: str, paged: bool | None = None) -> list[Passage]:
+    """Cut a document's text into passages (parse and passages in one call, for tests and tools)."""
+    return passages_from(doc, parse_segments(text, paged))
