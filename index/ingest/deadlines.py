@@ -32,6 +32,7 @@ from index.vocab.dates import (
     DOC_CODE,
     EFFECTIVE,
     HEADER_DATE,
+    OPEN_ENDED_AFTER,
     PERIOD_TASKS_HEADING,
     SCHEDULE_LABEL,
     TENTATIVE,
@@ -329,6 +330,8 @@ def _text_deadlines(
                     and not (label and due.end.year >= anchor and not CITED_DOC.search(before[-80:]))
                 ):
                     continue
+                if OPEN_ENDED_AFTER.match(sentence[m.end() :]):
+                    continue  # "trong năm 2026 và những năm tiếp theo" has no end to remind of
                 cue = cues.search(before[-30:])
                 after_cue = bool(CUE_AFTER.match(sentence[m.end() :])) and due.end.year >= anchor
                 if not label and not after_cue and not _is_deadline(cue, line_start, due, sentence, anchor, m):

@@ -166,5 +166,9 @@ CUTOFF = re.compile(
 EFFECTIVE = re.compile(r"(hiệu lực|áp dụng|thi hành)[^.;]{0,40}$", re.IGNORECASE)
 # the place-and-date line, the signing stamp, an arrival stamp, an annex's "Kèm theo … ngày"
 HEADER_DATE = re.compile(r"(Hà Nội|Kèm theo|Ngày:|ĐẾN|Thời gian ký|ký ngày|[A-ZĐ]\w+(?: [A-ZĐ]\w+){0,3},)\s*$")
+# an open-ended period: "trong năm 2026 và những năm tiếp theo", "… và các năm sau"
+OPEN_ENDED_AFTER = re.compile(
+    r"^\s*(?:và|,)\s*(?:các|những)\s+(?:năm|quý|tháng)\s+(?:tiếp theo|sau|tới)", re.IGNORECASE
+)
 # a past event told at the start of a sentence: "Ngày 22/01/2026, đồng chí … đã chủ trì …"
 PAST_EVENT_AFTER = re.compile(r"^\s*,?\s*[^.;]{0,120}?\bđã\b", re.IGNORECASE)
