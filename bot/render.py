@@ -53,6 +53,12 @@ def _copies(hit: Hit) -> list[str]:
     return out
 
 
+def _section_line(hit: Hit) -> str:
+    """The section path, and the page ("tr. 3") when the file has pages."""
+    page = hit.passage.page_label
+    return f"{hit.passage.section} · {page}" if page else hit.passage.section
+
+
 def variant_note(answer: Answer, docs: dict[str, DocRecord], shown: int = 3) -> str | None:
     """A warning when the quoted passage has near copies in other documents that differ in details
     (next year's plan with another unit or date) and the question did not say which document it
@@ -77,6 +83,7 @@ def result_json(hit: Hit, docs: dict[str, DocRecord]) -> dict:
         "doc": hit.passage.doc,
         "title": doc_citation(doc, hit.passage.doc),
         "section": hit.passage.section,
+        "page": hit.passage.page,
         "text": hit.passage.text,
         "score": round(hit.score, 4),
         "pid": hit.passage.pid,
@@ -94,9 +101,9 @@ def render_text(answer: Answer, docs: dict[str, DocRecord], max_citations: int =
         out.append("" if answer.found else "Các đoạn có thể liên quan:")
         for n, hit in enumerate(answer.hits[:max_citations], 1):
             out.append(f"[{n}] {doc_citation(docs.get(hit.passage.doc), hit.passage.doc)}")
-            out.append(f"    Mục: {hit.passage.section}")
+            out.append(f"    Mục: {_section_line(hit)}")
             out.extend(f"    ({note})" for note in _copies(hit))
-            for line in hit.passage.text.split("\n"):
+            for line in hit.passage.quote().split("\n"):
                 out.append(f"    │ {line}")
     return "\n".join(out)
 
@@ -132,8 +139,8 @@ def render_html(
     blocks = []
     for n, hit in enumerate(answer.hits[start : start + max_citations], start + 1):
         cite = html.escape(doc_citation(docs.get(hit.passage.doc), hit.passage.doc), quote=False)
-        sec = " · ".join([html.escape(hit.passage.section, quote=False)] + _copies(hit))
-        quote = _highlight(hit.passage.text, answer.text if answer.found else "")
+        sec = " · ".join([html.escape(_section_line(hit), quote=False)] + _copies(hit))
+        quote = _highlight(hit.passage.quote(), answer.text if answer.found else "")
         blocks.append((f"<b>[{n}] {cite}</b>\n<i>{sec}</i>\n", quote))
     return fit_message(head, blocks, limit)
 

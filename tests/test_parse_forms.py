@@ -208,3 +208,28 @@ def test_unit_given_by_a_lead_in_line_and_period_of_a_task_section() -> None:
     found = {d.due: d for d in extract_deadlines("bc.docx", text, "2026-02-11")}
     assert found["2026"].responsible == "Sở Tài chính"
     assert "rà soát, đơn giản hóa" in found["2026-Q2"].text
+
+
+# --- the renderer builds the quote from the fields and names the page --------------------------
+def test_citation_shows_page_and_quote_built_from_fields() -> None:
+    from bot.render import render_html, render_text
+    from index.answer.lines import Answer
+    from index.retrieval.search import Hit
+
+    p = StoredPassage(
+        "d.pdf#0",
+        "d.pdf",
+        "II. NHIỆM VỤ",
+        "II. NHIỆM VỤ\nGửi báo cáo trước ngày 15/3/2026.",
+        "body",
+        "k",
+        "",
+        ("II. NHIỆM VỤ",),
+        "Gửi báo cáo trước ngày 15/3/2026.",
+        (),
+        3,
+    )
+    ans = Answer(True, "Trước ngày 15/3/2026", "when", [Hit(p, 1.0, 1.0, 1.0, 0)])
+    out = render_text(ans, {})
+    assert "Mục: II. NHIỆM VỤ · tr. 3" in out and "│ Gửi báo cáo trước ngày 15/3/2026." in out
+    assert "II. NHIỆM VỤ · tr. 3" in render_html(ans, {})
