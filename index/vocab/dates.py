@@ -170,5 +170,3 @@ HEADER_DATE = re.compile(r"(Hà Nội|Kèm theo|Ngày:|ĐẾN|Thời gian ký|k�
 OPEN_ENDED_AFTER = re.compile(
     r"^\s*(?:và|,)\s*(?:các|những)\s+(?:năm|quý|tháng)\s+(?:tiếp theo|sau|tới)", re.IGNORECASE
 )
-# a past event told at the start of a sentence: "Ngày 22/01/2026, đồng chí … đã chủ trì …"
-PAST_EVENT_AFTER = re.compile(r"^\s*,?\s*[^.;]{0,120}?\bđã\b", re.IGNORECASE)
