@@ -14,8 +14,8 @@ that document with the choice made without it, then sums over documents.
 
 The scorer is ../shared/eval/score_deadlines.py's own matching (`same`), run in process on the
 reference texts, so a run takes seconds and needs no index or model. Realdocs reference texts write
-table rows with " | "; the loaders give tab-separated cells (the interface structure reads), so
-rows with two or more " | " become tab rows here. Read-only use of ../shared (never at run time).
+table rows with " | ", which structure reads as table rows like the loaders' tab-separated cells.
+Read-only use of ../shared (never at run time).
 """
 
 from __future__ import annotations
@@ -53,10 +53,6 @@ def _scorer(eval_dir: Path):
     return mod
 
 
-def _pipe_rows_to_tabs(text: str) -> str:
-    return "\n".join(line.replace(" | ", "\t") if line.count(" | ") >= 2 else line for line in text.split("\n"))
-
-
 def load_sets(shared: Path) -> dict[str, dict]:
     """Each dev set: its documents (name → (text, paged)), gold deadlines and reference dates."""
     sets: dict[str, dict] = {}
@@ -80,7 +76,7 @@ def load_sets(shared: Path) -> dict[str, dict]:
         docs = {}
         for p in sorted((rd / "text").glob("*.txt")):
             text = p.read_text(encoding="utf-8")
-            docs[names.get(p.stem, p.name)] = (_pipe_rows_to_tabs(text), "\f" in text)
+            docs[names.get(p.stem, p.name)] = (text, "\f" in text)
         sets["realdocs"] = {"docs": docs, "gold": gold, "refs": refs}
     return sets
 

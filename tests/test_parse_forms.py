@@ -233,3 +233,15 @@ def test_citation_shows_page_and_quote_built_from_fields() -> None:
     out = render_text(ans, {})
     assert "Mục: II. NHIỆM VỤ · tr. 3" in out and "│ Gửi báo cáo trước ngày 15/3/2026." in out
     assert "II. NHIỆM VỤ · tr. 3" in render_html(ans, {})
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "STT | Đơn vị được kiểm tra | Thời gian kiểm tra\n1 | Sở Xây dựng | Tháng 7/2026\n",
+        "| STT | Đơn vị được kiểm tra | Thời gian kiểm tra |\n|---|---|---|\n| 1 | Sở Xây dựng | Tháng 7/2026 |\n",
+    ],
+)
+def test_plain_text_and_markdown_tables_are_tables(table: str) -> None:
+    [p] = [p for p in chunk("d.md", table) if p.kind == "table"]
+    assert p.cells == ((("STT", "1"), ("Đơn vị được kiểm tra", "Sở Xây dựng"), ("Thời gian kiểm tra", "Tháng 7/2026")),)

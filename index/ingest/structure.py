@@ -242,6 +242,22 @@ def _wrap_width(lines: list[str]) -> int | None:
     return width
 
 
+_PIPE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _pipe_row(line: str) -> str:
+    """A plain-text or markdown table row ("1 | Sở Xây dựng | Tháng 7/2026", "| a | b |") as the
+    loaders write rows, cells separated by tabs; any other line unchanged."""
+    if "\t" in line or line.count(" | ") < 2:
+        return line
+    cells = line.strip().split("|")
+    if cells and not cells[0].strip() and line.lstrip().startswith("|"):
+        cells = cells[1:]
+    if cells and not cells[-1].strip() and line.rstrip().endswith("|"):
+        cells = cells[:-1]
+    return "\t".join(c.strip() for c in cells)
+
+
 def _paragraphs(text: str, paged: bool | None = None) -> list[_Para]:
     """Lines → logical paragraphs: bold spans over several lines are joined, lines cut by a page
     break or an inserted footnote are rejoined, footnotes and table rows are kept apart."""
@@ -252,6 +268,9 @@ def _paragraphs(text: str, paged: bool | None = None) -> list[_Para]:
     buf_page: int | None = None
     buf_fresh = False
     for line, page, fresh in paged_lines:
+        if _PIPE_RULE_RE.match(line):  # a markdown table's rule row
+            continue
+        line = _pipe_row(line)
         if buf:
             buf += "\n" + line
             if buf.count("**") % 2 == 0:
