@@ -245,3 +245,22 @@ def test_citation_shows_page_and_quote_built_from_fields() -> None:
 def test_plain_text_and_markdown_tables_are_tables(table: str) -> None:
     [p] = [p for p in chunk("d.md", table) if p.kind == "table"]
     assert p.cells == ((("STT", "1"), ("Đơn vị được kiểm tra", "Sở Xây dựng"), ("Thời gian kiểm tra", "Tháng 7/2026")),)
+
+
+def test_footnote_at_the_bottom_of_a_page_does_not_cut_the_sentence() -> None:
+    text = "\n".join(
+        _FILLER
+        + [
+            "",
+            "Các sở báo cáo nội dung thuộc phạm vi theo dõi, quản lý của ngành1 và đề xuất",
+            "",
+            "1 Sở Tư pháp về cải cách thể chế; Sở Tài chính về cải cách tài chính công;",
+            "Sở Nội vụ về cải cách tổ chức bộ máy.",
+            "\f                                       2",
+            "giải pháp trọng tâm năm 2026.",
+        ]
+    )
+    ps = chunk("gm.pdf", text, paged=True)
+    assert any("của ngành1 và đề xuất giải pháp trọng tâm năm 2026." in p.body for p in ps)
+    [fn] = [p for p in ps if p.kind == "footnote"]
+    assert fn.section == "Chú thích 1" and fn.body.endswith("cải cách tổ chức bộ máy.") and fn.page == 1

@@ -53,6 +53,8 @@ _PART_RE = re.compile(r"^(PHỤ LỤC|Phụ lục|ĐỀ CƯƠNG)\b")
 _RECIPIENTS_RE = re.compile(r"^Nơi nhận\s*:?\s*(?:(?:\s{2,}|\t).*)?$", re.IGNORECASE)
 _SIGNATURE_RE = re.compile(r"^(T/M|TM\.|KT\.|TL\.|TUQ\.|Q\.)\s*[A-ZĐÀ-Ỹ]")
 _FOOTNOTE_PLAIN_RE = re.compile(r"^(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ])")
+_GLUED_MARKER_RE = re.compile(r"[a-zà-ỹđ]{2,}(\d{1,2})(?![\w/.,])")
+_FOOTNOTE_BOTTOM_LINES = 6  # a footnote of a paged file sits within the last lines before a page break
 _LABEL_VALUE_RE = re.compile(r"^(.{1,60}?):\s+(\S.*)$")
 _TABLE_RULE_RE = re.compile(r"^\s*[-=_]{4,}\s*$")
 
@@ -284,15 +286,32 @@ def _paragraphs(text: str, paged: bool | None = None) -> list[_Para]:
     if buf:
         merged.append((buf, buf_page, buf_fresh))
 
+    # a PDF's footnote: "1 Văn phòng UBND tỉnh về …" in the last lines of a page, its marker glued to
+    # a word of the body ("… của ngành1 và …")
+    glued = {int(n) for n in _GLUED_MARKER_RE.findall(text)}
+    to_break = [0] * len(merged)
+    left = 0  # the end of the text ends the last page
+    for i in range(len(merged) - 1, -1, -1):
+        to_break[i] = left
+        if merged[i][2]:
+            left = 0
+        elif merged[i][0].strip():
+            left += 1
+
     paras: list[_Para] = []
     last_footnote = 0
     prev_blank = True
-    for raw, page, fresh in merged:
+    for n, (raw, page, fresh) in enumerate(merged):
         if not raw.strip():
             prev_blank = True
             continue
         if fresh:  # blank lines around a page break are layout, not a paragraph break
             prev_blank = False
+        if paras and paras[-1].footnote is not None and paras[-1].page is not None and not fresh:
+            plain = _FOOTNOTE_PLAIN_RE.match(raw.strip())
+            if not (plain and int(plain.group(1)) in glued) and not _numbering(raw.strip()):
+                paras[-1].text += " " + clean_markup(raw.strip())  # the footnote goes on
+                continue
         is_table = raw.count("\t") >= 2 or (raw.count("\t") == 1 and paras and paras[-1].is_table)
         if _TABLE_RULE_RE.match(raw):
             prev_blank = True
@@ -313,7 +332,8 @@ def _paragraphs(text: str, paged: bool | None = None) -> list[_Para]:
             prev_blank = False
             continue
         m2 = _FOOTNOTE_PLAIN_RE.match(cleaned)
-        if m2 and last_footnote and last_footnote < int(m2.group(1)) <= last_footnote + 3:
+        bottom = page is not None and to_break[n] <= _FOOTNOTE_BOTTOM_LINES and m2 and int(m2.group(1)) in glued
+        if bottom or (m2 and last_footnote and last_footnote < int(m2.group(1)) <= last_footnote + 3):
             last_footnote = int(m2.group(1))
             paras.append(_Para(text=cleaned, raw=raw, footnote=last_footnote, page=page))
             continue
