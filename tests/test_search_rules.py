@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from index.retrieval.search import asked_ordinal, starts_with_item
+from index.retrieval.query import read_query
+from index.retrieval.search import starts_with_item
 
 
 def test_asked_ordinal_reads_words_and_digits() -> None:
-    assert asked_ordinal("nhiệm vụ thứ ba là gì") == 3
-    assert asked_ordinal("giai phap thu 2") == 2
-    assert asked_ordinal("nhiệm vụ trọng tâm là gì") is None
+    assert read_query("nhiệm vụ thứ ba là gì").ordinal == 3
+    assert read_query("giai phap thu 2").ordinal == 2
+    assert read_query("nhiệm vụ trọng tâm là gì").ordinal is None
 
 
 def test_item_number_is_not_the_section_number() -> None:
