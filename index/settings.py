@@ -49,6 +49,8 @@ class Tuning(BaseSettings):
     # --- dedupe ----------------------------------------------------------------------------------
     copy_margin: float = 0.2  # near copies scored this close to the best are equals: the likeliest doc's is cited
     duplicate_ratio: float = 90  # rapidfuzz ratio above which two passages say the same thing
+    overlap_spare: int = 0  # citations beyond top_k kept to fill the seats joined overlaps free
+    merged_max_chars: int = 0  # overlapping passages of one section are joined up to this length
     rerank_depth: int = 15  # with a cross-encoder: at least this many of the best are re-scored (3 × top_k)
     # --- answer sentence --------------------------------------------------------------------------
     answer_depth: int = 2  # passages an answer sentence is looked for in

@@ -38,6 +38,20 @@ def load_scorer(eval_dir: Path):
     return module
 
 
+class CachedEmbedder:
+    """The embedder with each question's vector kept: a sweep asks the same questions many times."""
+
+    def __init__(self, embedder: Embedder):
+        self.embedder = embedder
+        self.vectors: dict[str, object] = {}
+
+    def encode_query(self, text: str):
+        """The model's vector for ``text``, computed once."""
+        if text not in self.vectors:
+            self.vectors[text] = self.embedder.encode_query(text)
+        return self.vectors[text]
+
+
 def outputs(searcher: Searcher, tuning: Tuning, questions: list[str]) -> list[dict]:
     """What ``docbot search --json --top-k 5`` prints for each question, under ``tuning``."""
     searcher.tuning = tuning
@@ -53,6 +67,7 @@ def outputs(searcher: Searcher, tuning: Tuning, questions: list[str]) -> list[di
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("changes", nargs="*", help="NAME=V1,V2,…")
+    ap.add_argument("--set", action="append", default=[], help="NAME=V: the base every sweep starts from")
     ap.add_argument("--all", action="store_true", help="every number at 0, half, as set and double")
     ap.add_argument("--eval-dir", type=Path, default=ROOT.parent.parent / "shared" / "eval")
     ap.add_argument("--questions", type=Path, action="append", help="question sets (default dev and dev2)")
@@ -61,6 +76,9 @@ def main() -> None:
     sets = args.questions or [args.eval_dir / "dev.jsonl", args.eval_dir / "dev2.jsonl"]
     rows = [[json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()] for p in sets]
     base = Tuning()
+    for fixed in args.set:
+        name, value = fixed.split("=", 1)
+        base = base.model_copy(update={name: type(getattr(base, name))(float(value))})
     sweeps: list[tuple[str, list[float]]] = []
     for change in args.changes:
         name, values = change.split("=", 1)
@@ -69,7 +87,7 @@ def main() -> None:
         for name, value in base.model_dump().items():
             sweeps.append((name, sorted({0.0, value / 2, value, value * 2})))
     settings = Settings()
-    searcher = Searcher(load_index(settings), Embedder(settings), base)
+    searcher = Searcher(load_index(settings), CachedEmbedder(Embedder(settings)), base)
     print("name value " + " ".join(f"{p.stem}:{c}" for p in sets for c in COLUMNS))
     for name, values in sweeps or [("(as set)", [0.0])]:
         for value in values:

@@ -236,3 +236,11 @@ def test_spelled_out_dates_get_their_numeric_form_once() -> None:
     assert (
         with_numeric_dates("ngày 2 tháng 9 năm 2024 và 30/9/2024") == "ngày 2 tháng 9 năm 2024 (2/9/2024) và 30/9/2024"
     )
+
+
+def test_a_heading_in_capitals_is_never_the_answer() -> None:
+    """A heading longer than the section path keeps stays in the passage text; it is not a sentence."""
+    text = "CÁC CHƯƠNG TRÌNH CÔNG TÁC LỚN GIAI ĐOẠN 2020 - 2025\nHoàn thành xây dựng trong Quý I/2021."
+    question = "các chương trình công tác lớn giai đoạn 2020 - 2025 xong khi nào"
+    answer = make_answer(retrieval(question, [passage(text)]), TUNING)
+    assert answer.text == "Hoàn thành xây dựng trong Quý I/2021."

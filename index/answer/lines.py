@@ -19,6 +19,7 @@ from index.ingest.deadlines import CUE_BEFORE, DATE_EXPR
 from index.retrieval.hits import Hit, Retrieval
 from index.settings import Tuning
 from index.vocab import figures
+from index.vocab.places import PLACE
 from index.vocab.sections import last_heading
 from index.vocab.signature import SIGNATURE_LINE
 from index.vocab.units import ADDRESSEE, ASSIGNMENT, RESPONSIBLE_COLUMN, UNIT_SPAN, names_unit, strip_numbering
@@ -135,12 +136,9 @@ def date_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
     return with_numeric_dates(_trim(_around(sent, DATE_EXPR), DATE_LINE_MAX)) if sent else None
 
 
-_PLACE = re.compile(r"(Địa điểm|[Tt]ại |Hội trường|số \d+ )")
-
-
 def place_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
     """Where: the best sentence naming a place."""
-    sent, _ = scorer.best_in(hits, must=_PLACE.search)
+    sent, _ = scorer.best_in(hits, must=PLACE.search)
     return _trim(sent, DATE_LINE_MAX) if sent else None
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from index.ingest.structure import body_lines
 from index.retrieval.hits import Hit
-from index.retrieval.query import Query, fold
+from index.retrieval.query import Query
 from index.settings import Tuning
-from index.text import split_sentences, tokens
+from index.text import fold, split_sentences, tokens
 
 SHORT_LINE = 60  # a line shorter than this is part of a run (a stamp, a signature, a table row)
 DEFAULT_IDF = 3.0  # a word the index does not know weighs as a middling one
@@ -22,8 +22,9 @@ Test = Callable[[str], object]  # a sentence test: a pattern's ``search``, or an
 
 def candidates(text: str, section: str = "") -> list[str]:
     """Sentences of a passage, plus runs of short lines (a stamp, a signature, a table row) joined.
-    The headings quoted above the passage (its section path) are context, not answers."""
-    lines = body_lines(text, section)
+    The headings quoted above the passage (its section path, or any line in capitals) are context,
+    not answers."""
+    lines = [line for line in body_lines(text, section) if not line.isupper()]
     out: list[str] = []
     run: list[str] = []
     for line in lines + [""]:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from index.retrieval.lexical import bigrams
 from index.retrieval.scope import DocName, read_names
-from index.text import fold_diacritics, has_diacritics, normalize, tokens
+from index.text import fold, fold_diacritics, has_diacritics, normalize, tokens
 from index.vocab import cues
 from index.vocab.ordinals import ORDINAL_ASKED, ORDINAL_NUMBERS
 from index.vocab.units import UNIT_WORD_FOLDED
@@ -23,11 +23,6 @@ from index.vocab.words import STOPWORDS, STOPWORDS_FOLDED, expand_abbreviations
 # What a question asks for. "unit" covers a unit or a person ("ai", "đơn vị nào"); "list" and
 # "yes_no" are told apart for the answer code, which answers them as "content" for now.
 AnswerKind = Literal["sign", "place", "deadline", "date", "unit", "figure", "list", "yes_no", "content"]
-
-
-def fold(text: str) -> str:
-    """The form cues and the folded BM25 index read: normalised, diacritics folded."""
-    return fold_diacritics(normalize(text))
 
 
 def content_tokens(text: str, folded: bool) -> list[str]:
