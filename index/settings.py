@@ -64,6 +64,7 @@ class Tuning(BaseSettings):
     min_coverage: float = 0.3  # IDF-weighted share of the question's words in a top passage, below: off topic
     soft_coverage: float = 0.7  # below this share, off topic too when the dense similarity is low
     min_dense: float = 0.85  # ... under this cosine (multilingual-e5-small's are compressed into 0.8-0.95)
+    require_kind_span: bool = False  # abstain when no top passage holds a span of the asked kind
     coverage_depth: int = 3  # passages the coverage and the asked-entity checks read
 
 

@@ -171,7 +171,7 @@ CLOSING = "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n(Đã ký)\nNguyễn Văn A"
         (
             "hạn gửi báo cáo tổng kết là khi nào",
             [passage("Các đơn vị gửi báo cáo tổng kết về Ban Chỉ đạo.\nThời hạn: trước ngày 30.9.2024.")],
-            "trước ngày 30.9.2024",
+            "Trước ngày 30.9.2024 — Các đơn vị gửi báo cáo tổng kết về Ban Chỉ đạo",  # the date first
         ),
         (
             "hạn gửi báo cáo tổng kết là khi nào",
@@ -181,7 +181,7 @@ CLOSING = "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n(Đã ký)\nNguyễn Văn A"
                     "Gửi báo cáo về Ban Chỉ đạo trước ngày 20/9/2024."
                 )
             ],
-            "trước ngày 20/9/2024",
+            "Trước ngày 20/9/2024 — Gửi báo cáo về Ban Chỉ đạo",
         ),
         (
             "chương trình ban hành khi nào",
@@ -244,3 +244,22 @@ def test_a_heading_in_capitals_is_never_the_answer() -> None:
     question = "các chương trình công tác lớn giai đoạn 2020 - 2025 xong khi nào"
     answer = make_answer(retrieval(question, [passage(text)]), TUNING)
     assert answer.text == "Hoàn thành xây dựng trong Quý I/2021."
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "reason"),
+    [
+        ("hội nghị tổng kết tổ chức khi nào", "Hội nghị tổng kết do Ban Tổ chức chủ trì.", "no date in the passages"),
+        ("hội nghị tổng kết tổ chức khi nào", CONFERENCE, None),
+        ("hạn gửi báo cáo tổng kết", "Các đơn vị gửi báo cáo tổng kết về Ban Chỉ đạo.", "no deadline in the passages"),
+        ("hội nghị tổng kết tổ chức ở đâu", "Hội nghị tổng kết do Ban Tổ chức chủ trì.", "no place in the passages"),
+        ("tỷ lệ hộ dân dùng nước sạch đạt bao nhiêu", "Tăng tỷ lệ hộ dân dùng nước sạch.", "no figure in the passages"),
+        ("tỷ lệ hộ dân dùng nước sạch đạt bao nhiêu", "Tỷ lệ hộ dân dùng nước sạch đạt 98,5%.", None),
+        ("đơn vị nào chủ trì hội nghị", "Hội nghị tổng kết cấp Thành phố.", None),  # a unit is not checked by span
+    ],
+)
+def test_no_span_of_the_asked_kind(question: str, text: str, reason: str | None) -> None:
+    strict = TUNING.model_copy(update={"require_kind_span": True})
+    r = retrieval(question, [passage(text)])
+    assert abstention(r, strict) == reason
+    assert abstention(r, TUNING) is None  # the rule is off unless asked for

@@ -18,6 +18,7 @@ from index.answer.sentences import SentenceScorer
 from index.ingest.deadlines import CUE_BEFORE, DATE_EXPR
 from index.retrieval.hits import Hit, Retrieval
 from index.settings import Tuning
+from index.text import split_sentences
 from index.vocab import figures
 from index.vocab.places import PLACE
 from index.vocab.sections import last_heading
@@ -44,9 +45,23 @@ class Answer:
     scoped: bool = False  # the question named its document, so copies elsewhere do not compete
 
 
+def cued_date(sentence: str) -> tuple[int, int, bool] | None:
+    """Where a sentence's due date is written, from its cue word on ("trước ngày 30/9/2024"), and
+    whether it has a cue; the first date of the deadline grammar when none has one."""
+    first = None
+    for m in DATE_EXPR.finditer(sentence):
+        window = sentence[: m.start()][-CUE_WINDOW:]
+        cue = CUE_BEFORE.search(window)
+        if cue:
+            return m.start() - len(window) + cue.start(1), m.end(), True
+        first = first or (m.start(), m.end(), False)
+    return first
+
+
 def has_deadline_cue(sentence: str) -> bool:
     """A date of the deadline grammar with a deadline cue just before it ("trước ngày 30/9/2024")."""
-    return any(CUE_BEFORE.search(sentence[: m.start()][-CUE_WINDOW:]) for m in DATE_EXPR.finditer(sentence))
+    found = cued_date(sentence)
+    return found is not None and found[2]
 
 
 def _around(sentence: str, rx: re.Pattern[str], limit: int = LEAD_MAX) -> str:
@@ -129,11 +144,38 @@ def unit_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
 
 
 def date_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
-    """When: the best sentence with a date or period of the deadline grammar; for a deadline
-    question, one with a deadline cue before its date is preferred."""
-    bonus = has_deadline_cue if scorer.query.kind == "deadline" else None
-    sent, _ = scorer.best_in(hits, must=DATE_EXPR.search, bonus=bonus)
+    """When: the best sentence with a date or period of the deadline grammar."""
+    sent, _ = scorer.best_in(hits, must=DATE_EXPR.search)
     return with_numeric_dates(_trim(_around(sent, DATE_EXPR), DATE_LINE_MAX)) if sent else None
+
+
+FIRM_CUE = re.compile(r"^(?:trước|chậm nhất|hạn|thời hạn|hoàn thành trước|xong trước)", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(r"(?:^|[.;]?\s+)[\wÀ-ỹ ]{1,20}:\s*$")
+
+
+def _firmness(sentence: str, found: tuple[int, int, bool]) -> int:
+    """2 for a firm cue ("trước ngày", "chậm nhất", "hạn"), 1 for another cue ("dự kiến", "trong"), 0 for none."""
+    start, _, cued = found
+    return 2 if cued and FIRM_CUE.search(sentence[start:]) else int(cued)
+
+
+def deadline_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
+    """A deadline: the date first, from its cue word on, then what is to be done by whom ("Trước
+    ngày 20/9/2024 — gửi báo cáo về Ban Chỉ đạo"); a sentence with a cued date is preferred."""
+    best, _ = scorer.best_in(hits, must=DATE_EXPR.search, bonus=has_deadline_cue)
+    if not best:
+        return None
+    # a run of short lines holds several sentences: the one whose date has the firmest cue
+    located = [(p, found) for p in split_sentences(best) or [best] if (found := cued_date(p))]
+    sent, (start, end, _) = max(located, key=lambda pair: _firmness(*pair))  # the first of the firmest
+    due = sent[start:end].strip()
+    before = _LABEL_BEFORE.sub("", sent[:start])  # "Thời hạn: trước ngày …": the label goes with the date
+    rest = re.sub(r"\s+", " ", f"{before} {sent[end:]}").strip(" ,.;:-–")
+    rest = re.sub(r"^[-+•]\s*", "", rest)
+    if not rest:  # "Thời hạn: trước ngày …" alone: the task is the sentence it follows
+        rest = " ".join(p for p in split_sentences(best) if p != sent).strip(" ,.;:-–")
+    line = due[:1].upper() + due[1:] + (f" — {_trim(rest, UNIT_LINE_MAX)}" if rest else "")
+    return with_numeric_dates(line)
 
 
 def place_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
@@ -165,7 +207,7 @@ def sign_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
 LINES: dict[str, Callable[[SentenceScorer, list[Hit]], str | None]] = {
     "sign": sign_line,
     "unit": unit_line,
-    "deadline": date_line,
+    "deadline": deadline_line,
     "date": date_line,
     "place": place_line,
     "figure": figure_line,
