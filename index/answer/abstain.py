@@ -14,7 +14,6 @@ from index.ingest.deadlines import DATE_EXPR, parse_due
 from index.retrieval.hits import Retrieval
 from index.settings import Tuning
 from index.vocab import figures
-from index.vocab.places import PLACE
 
 Rule = Callable[[Retrieval, Tuning], str | None]
 
@@ -64,26 +63,7 @@ def missing_entity(retrieval: Retrieval, tuning: Tuning) -> str | None:
     return None
 
 
-# The span an answer of each kind is taken from. A "khi nào" whose passages hold no date at all is
-# not answered by the nearest sentence.
-KIND_SPANS: dict[str, Callable[[str], object]] = {
-    "date": DATE_EXPR.search,
-    "deadline": DATE_EXPR.search,
-    "place": PLACE.search,
-    "figure": figures.FIGURE.search,
-}
-
-
-def no_span_of_kind(retrieval: Retrieval, tuning: Tuning) -> str | None:
-    """The question asks for a date, a place or a figure and no close passage holds one (a rule
-    switched by ``Tuning.require_kind_span``)."""
-    present = KIND_SPANS.get(retrieval.query.kind)
-    if tuning.require_kind_span and present is not None and not present(_top_text(retrieval, tuning)):
-        return f"no {retrieval.query.kind} in the passages"
-    return None
-
-
-RULES: list[Rule] = [off_topic, missing_entity, no_span_of_kind]
+RULES: list[Rule] = [off_topic, missing_entity]
 
 
 def abstention(retrieval: Retrieval, tuning: Tuning) -> str | None:
