@@ -2,7 +2,7 @@
 
 Each pattern is defined and named once, here, and every reader imports it: units (``units``), the
 words a question asks with (``cues``), enumerations and ordinals (``ordinals``), figures, sums and
-clock times in a passage (``figures``), the signature block (``signature``), stopwords and
-abbreviations (``words``), the section path separator (``sections``). Dates and periods are the
-deadline grammar's (``index.ingest.deadlines``), read by the answer code as they are.
+clock times in a passage (``figures``), a place (``places``), the signature block (``signature``),
+stopwords and abbreviations (``words``), the section path separator (``sections``). Dates and
+periods are the deadline grammar's (``index.ingest.deadlines``), read by the answer code as they are.
 """
