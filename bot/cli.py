@@ -147,7 +147,7 @@ def search(
             out = {
                 "question": q,
                 "took_ms": round(took, 2),
-                "answer": {"found": answer.found, "text": answer.text, "type": answer.qtype},
+                "answer": {"found": answer.found, "text": answer.text, "type": answer.kind},
                 "results": [result_json(h, engine.index.docs) for h in answer.hits[:top_k]],
             }
             typer.echo(json.dumps(out, ensure_ascii=False))

@@ -67,7 +67,7 @@ class BotService:
                 continue
             if d.due_text in answer.text:
                 return d
-            if answer.qtype == "when" and top is not None and top.doc == d.doc and d.due_text in top.text:
+            if answer.kind in ("date", "deadline") and top is not None and top.doc == d.doc and d.due_text in top.text:
                 return d
         return None
 

@@ -55,9 +55,7 @@ class Engine:
                 else:
                     gc.unfreeze()
                     self._searcher = old = None  # let the old generation go before the new one is built
-                    self._searcher = Searcher(
-                        index, self.embedder, self.settings.bm25_weight, self.settings.dense_weight, self.reranker
-                    )
+                    self._searcher = Searcher(index, self.embedder, self.settings.search, self.reranker)
                     gc.collect()
                 self._generation = index.generation
                 # The index is millions of long-lived objects; left to the cyclic collector, every full
@@ -72,14 +70,17 @@ class Engine:
 
     def retrieve(self, question: str, top_k: int = 5) -> Retrieval:
         """Search alone, without building an answer (the benchmark times the two apart)."""
-        return self._current().search(question[: self.settings.max_question_chars], top_k=top_k)
+        searcher = self._current()
+        return searcher.search(searcher.read(question[: self.settings.max_question_chars]), top_k=top_k)
 
     def ask(self, question: str, top_k: int = 5) -> tuple[Answer, float]:
-        """Answer a question; returns the answer and the search time in milliseconds."""
+        """Answer a question; returns the answer and the search time in milliseconds. The question
+        is read once (a Query) and that reading goes to search and to the answer."""
         searcher = self._current()
         start = time.perf_counter()
-        retrieval = searcher.search(question[: self.settings.max_question_chars], top_k=top_k)
-        answer = make_answer(retrieval)
+        query = searcher.read(question[: self.settings.max_question_chars])
+        retrieval = searcher.search(query, top_k=top_k)
+        answer = make_answer(retrieval, self.settings.search)
         return answer, (time.perf_counter() - start) * 1000
 
     def deadlines(self) -> list[Deadline]:

@@ -133,6 +133,11 @@ def fold_diacritics(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def fold(text: str) -> str:
+    """The form questions are matched in whatever way they were typed: normalised, diacritics folded."""
+    return fold_diacritics(normalize(text))
+
+
 def has_diacritics(text: str) -> bool:
     """Whether a question was typed with Vietnamese diacritics at all."""
     return fold_diacritics(text) != text

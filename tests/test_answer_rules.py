@@ -1,10 +1,52 @@
-"""When the answer layer decides a question asks for money, on questions of our own."""
+"""The answer and abstention rules on hand-built retrievals: a Query read from the question, and
+passages of our own. No index and no model: a rule can be changed and checked in seconds."""
 
 from __future__ import annotations
 
 import pytest
 
-from index.answer.lines import asks_money
+from index.answer.abstain import RULES, abstention, has_day
+from index.answer.lines import NOT_FOUND, make_answer, with_numeric_dates
+from index.answer.sentences import SentenceScorer
+from index.ingest.parsed import StoredPassage
+from index.retrieval.hits import Hit, Retrieval
+from index.retrieval.query import read_query
+from index.settings import Tuning
+
+TUNING = Tuning()
+IDF = {"dan": 2.0, "van": 2.0, "bao": 1.0, "cao": 1.0, "nuoc": 5.0, "sach": 5.0}
+
+
+def passage(text: str, section: str = "I. NHIỆM VỤ", kind: str = "body", n: int = 0) -> StoredPassage:
+    return StoredPassage(f"d.txt#{n}", "d.txt", section, text, kind, f"d.txt@{n}", text.lower())
+
+
+def retrieval(question: str, passages: list[StoredPassage], coverage: float = 1.0, dense: float = 0.9) -> Retrieval:
+    hits = [Hit(p, 1.0 - 0.1 * i, 1.0, dense, i) for i, p in enumerate(passages)]
+    return Retrieval(read_query(question), hits, dense, coverage, IDF)
+
+
+# --- what a question asks for --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("ai ký chương trình này", "sign"),
+        ("chữ ký trên văn bản là của ai", "sign"),  # "chu ky": search had it, the answer code did not
+        ("hội nghị tổng kết tổ chức ở đâu", "place"),
+        ("hạn nộp báo cáo là khi nào", "deadline"),
+        ("han chot gui bao cao", "deadline"),
+        ("hội nghị tổng kết dự kiến khi nào", "date"),
+        ("thời gian thực hiện bao nhiêu năm", "figure"),  # "bao nhiêu" makes a time cue a figure
+        ("đơn vị nào chủ trì xây dựng báo cáo", "unit"),
+        ("ai phụ trách tổng hợp", "unit"),
+        ("tỷ lệ hộ dân dùng nước sạch đạt bao nhiêu", "figure"),
+        ("kế hoạch gồm những nhiệm vụ nào", "list"),
+        ("thành phố có tổ chức hội nghị không", "yes_no"),
+        ("nội dung trọng tâm của chương trình", "content"),
+    ],
+)
+def test_answer_kind(question: str, kind: str) -> None:
+    assert read_query(question).kind == kind
 
 
 @pytest.mark.parametrize(
@@ -19,7 +61,7 @@ from index.answer.lines import asks_money
     ],
 )
 def test_money_questions(question: str) -> None:
-    assert asks_money(question)
+    assert read_query(question).money
 
 
 @pytest.mark.parametrize(
@@ -34,4 +76,171 @@ def test_money_questions(question: str) -> None:
     ],
 )
 def test_not_money_questions(question: str) -> None:
-    assert not asks_money(question)
+    assert not read_query(question).money
+
+
+# --- abstention ----------------------------------------------------------------------------------
+CONFERENCE = "Hội nghị tổng kết dự kiến tổ chức trong Quý IV/2024 tại Hội trường Thành ủy."
+BUDGET = "Kinh phí tổ chức hội nghị: 150 triệu đồng, từ ngân sách Thành phố."
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "coverage", "dense", "reason"),
+    [
+        ("hội nghị tổng kết tổ chức ở đâu", [CONFERENCE], 1.0, 0.9, None),
+        ("giá vé máy bay đi Đà Nẵng", [CONFERENCE], 0.2, 0.9, "few of the question's words"),
+        (
+            "hội nghị tổng kết bàn về giá vé",
+            [CONFERENCE],
+            0.5,
+            0.84,
+            "some of the question's words, and a low similarity",
+        ),
+        ("hội nghị tổng kết bàn về giá vé", [CONFERENCE], 0.5, 0.86, None),  # similar enough
+        ("kinh phí hội nghị được duyệt bao nhiêu", [CONFERENCE], 1.0, 0.9, "no sum of money"),
+        ("kinh phí hội nghị được duyệt bao nhiêu", [CONFERENCE, BUDGET], 1.0, 0.9, None),
+        ("hội nghị tổng kết tổ chức ngày nào", [CONFERENCE], 1.0, 0.9, "no day"),  # a quarter is not a day
+        ("hội nghị tổng kết tổ chức ngày nào", ["Hội nghị tổng kết tổ chức ngày 30.9.2024."], 1.0, 0.9, None),
+        ("hội nghị tổng kết tổ chức ngày nào", ["Hội nghị tổ chức ngày 5 tháng 6."], 1.0, 0.9, None),
+        ("hội nghị bắt đầu lúc mấy giờ", [CONFERENCE], 1.0, 0.9, "no time of day"),
+        ("hội nghị bắt đầu lúc mấy giờ", ["Hội nghị bắt đầu lúc 8 giờ 30."], 1.0, 0.9, None),
+    ],
+)
+def test_abstention(question: str, texts: list[str], coverage: float, dense: float, reason: str | None) -> None:
+    r = retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)], coverage, dense)
+    assert abstention(r, TUNING) == reason
+    answer = make_answer(r, TUNING)
+    assert answer.found is (reason is None)
+    assert (answer.text == NOT_FOUND) is (reason is not None)
+    assert answer.hits == r.hits  # an abstention still offers the passages as related
+
+
+def test_the_asked_entity_is_looked_for_in_the_top_passages_only() -> None:
+    far = [passage(CONFERENCE, n=i) for i in range(TUNING.coverage_depth)] + [passage(BUDGET, n=9)]
+    assert abstention(retrieval("kinh phí hội nghị được duyệt bao nhiêu", far), TUNING) == "no sum of money"
+
+
+def test_nothing_found_is_an_abstention_and_every_rule_is_named() -> None:
+    assert abstention(retrieval("hội nghị ở đâu", []), TUNING) == "nothing found"
+    assert not make_answer(retrieval("hội nghị ở đâu", []), TUNING).found
+    assert all(rule.__doc__ for rule in RULES)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("trước ngày 30/9/2024", True),
+        ("trước ngày 30.9.2024", True),  # the deadline grammar's dotted date
+        ("ngày 18 tháng 8 năm 2011", True),
+        ("ngày 5 tháng 6", True),
+        ("trong Quý IV/2024", False),
+        ("tháng 9/2024", False),
+        ("năm 2025", False),
+    ],
+)
+def test_a_day_is_a_date_of_day_precision(text: str, day: bool) -> None:
+    assert has_day(text) is day
+
+
+# --- answer lines --------------------------------------------------------------------------------
+UNIT_SECTION = "III. TỔ CHỨC THỰC HIỆN › 3.4. Ban Dân vận Thành ủy"
+TABLE = "STT | Nội dung | Cơ quan chủ trì | Thời gian\n1 | Xây dựng báo cáo tổng kết | Ban Tổ chức Thành ủy | Quý III"
+CLOSING = "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n(Đã ký)\nNguyễn Văn A"
+
+
+@pytest.mark.parametrize(
+    ("question", "passages", "line"),
+    [
+        # who: the assignment clause, the unit heading, the table's responsible column
+        (
+            "đơn vị nào chủ trì xây dựng báo cáo tổng kết",
+            [passage("Giao Văn phòng Thành ủy chủ trì xây dựng báo cáo tổng kết, trình Thường trực.")],
+            "Giao Văn phòng Thành ủy chủ trì",
+        ),
+        (
+            "ai đánh giá công tác dân vận",
+            [passage(f"{UNIT_SECTION}\n- Đánh giá kết quả thực hiện công tác dân vận.", UNIT_SECTION)],
+            "Ban Dân vận Thành ủy — Đánh giá kết quả thực hiện công tác dân vận.",
+        ),
+        (
+            "cơ quan nào chủ trì xây dựng báo cáo tổng kết",
+            [passage(TABLE, "Phụ lục", "table")],
+            "Xây dựng báo cáo tổng kết: Ban Tổ chức Thành ủy",
+        ),
+        # when: a date of the deadline grammar, dotted too; a deadline cue wins a deadline question
+        (
+            "hạn gửi báo cáo tổng kết là khi nào",
+            [passage("Các đơn vị gửi báo cáo tổng kết về Ban Chỉ đạo.\nThời hạn: trước ngày 30.9.2024.")],
+            "Trước ngày 30.9.2024 — Các đơn vị gửi báo cáo tổng kết về Ban Chỉ đạo",  # the date first
+        ),
+        (
+            "hạn gửi báo cáo tổng kết là khi nào",
+            [
+                passage(
+                    "Hội nghị tổng kết, báo cáo tổng kết dự kiến trong năm 2024.\n"
+                    "Gửi báo cáo về Ban Chỉ đạo trước ngày 20/9/2024."
+                )
+            ],
+            "Trước ngày 20/9/2024 — Gửi báo cáo về Ban Chỉ đạo",
+        ),
+        (
+            "chương trình ban hành khi nào",
+            [passage("Chương trình được ban hành ngày 18 tháng 8 năm 2011.")],
+            "ngày 18 tháng 8 năm 2011 (18/8/2011)",
+        ),
+        # where, how much, who signed
+        (
+            "hội nghị tổng kết tổ chức ở đâu",
+            [
+                passage(
+                    "Thành phần: các đồng chí Ủy viên Ban Thường vụ.\nĐịa điểm: Hội trường Thành ủy, số 9 Ngô Quyền."
+                )
+            ],
+            "Địa điểm: Hội trường Thành ủy",
+        ),
+        (
+            "tỷ lệ hộ dân dùng nước sạch đạt bao nhiêu",
+            [passage("Tăng cường tuyên truyền về nước sạch.\nTỷ lệ hộ dân dùng nước sạch đạt 100%.")],
+            "đạt 100%",
+        ),
+        (
+            "ai ký chương trình",
+            [passage("Nơi nhận: như trên.", n=0), passage(CLOSING, "Cuối", "closing", 1)],
+            "T/M BAN",
+        ),
+        # no particular kind: the top passage's best sentence
+        (
+            "nội dung trọng tâm về nước sạch",
+            [passage("Một câu khác về dân vận.\nBảo đảm nước sạch cho người dân nông thôn.")],
+            "Bảo đảm nước sạch cho người dân nông thôn.",
+        ),
+    ],
+)
+def test_answer_line(question: str, passages: list[StoredPassage], line: str) -> None:
+    answer = make_answer(retrieval(question, passages), TUNING)
+    assert answer.found and line in answer.text, answer.text
+    assert answer.kind == read_query(question).kind
+
+
+def test_a_rare_word_weighs_more_with_the_index_idf() -> None:
+    """The IDF comes with the retrieval: without one every word weighs alike."""
+    query = read_query("nước sạch dân vận")
+    rare, common = "Cấp nước sạch cho xã.", "Làm dân vận cho xã."
+    with_idf = SentenceScorer(query, IDF, TUNING)
+    assert with_idf.score(rare) > with_idf.score(common)
+    flat = SentenceScorer(query, {}, TUNING)
+    assert flat.score(rare) == pytest.approx(flat.score(common))
+
+
+def test_spelled_out_dates_get_their_numeric_form_once() -> None:
+    assert (
+        with_numeric_dates("ngày 2 tháng 9 năm 2024 và 30/9/2024") == "ngày 2 tháng 9 năm 2024 (2/9/2024) và 30/9/2024"
+    )
+
+
+def test_a_heading_in_capitals_is_never_the_answer() -> None:
+    """A heading longer than the section path keeps stays in the passage text; it is not a sentence."""
+    text = "CÁC CHƯƠNG TRÌNH CÔNG TÁC LỚN GIAI ĐOẠN 2020 - 2025\nHoàn thành xây dựng trong Quý I/2021."
+    question = "các chương trình công tác lớn giai đoạn 2020 - 2025 xong khi nào"
+    answer = make_answer(retrieval(question, [passage(text)]), TUNING)
+    assert answer.text == "Hoàn thành xây dựng trong Quý I/2021."

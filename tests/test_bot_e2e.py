@@ -157,7 +157,7 @@ class LongEngine:
             Hit(replace(h.passage, text=(h.passage.text + "\n") * 12), h.score, h.bm25, h.dense, h.index)
             for h in answer.hits
         ]
-        return Answer(answer.found, answer.text * 3, answer.qtype, hits), took
+        return Answer(answer.found, answer.text * 3, answer.kind, hits), took
 
 
 def test_five_thousand_character_answer_kept_under_limit(engine, tmp_path):

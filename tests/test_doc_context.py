@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import index.retrieval.search as search
 from index.engine import Engine
 from index.retrieval.search import Hit, Searcher, collapse_duplicates
-from index.settings import Settings
+from index.settings import Settings, Tuning
 from index.store.generations import StoredPassage
 from tests.conftest import seed
 from tests.test_incremental_index import StandInEmbedder
@@ -52,10 +51,11 @@ def test_of_near_equal_copies_the_one_in_the_likeliest_document_is_cited() -> No
 
 def test_likely_documents_are_the_best_by_content_and_a_title_clearly_echoed() -> None:
     topic = {"a": 1.0, "b": 0.9, "c": 0.8, "d": 0.7, "e": 0.0}
-    assert Searcher._likely_docs({}, topic) == {"a", "b", "c"}
+    tuning = Tuning()
+    assert Searcher.likely_docs({}, topic, tuning) == {"a", "b", "c"}
     # one title stands out: it joins; many titles tie ("báo cáo" in all): none does
-    assert "e" in Searcher._likely_docs({"e": 1.0, "d": 0.3, "c": 0.3, "b": 0.3, "a": 0.3}, topic)
-    assert Searcher._likely_docs({d: 1.0 for d in topic}, topic) == {"a", "b", "c"}
+    assert "e" in Searcher.likely_docs({"e": 1.0, "d": 0.3, "c": 0.3, "b": 0.3, "a": 0.3}, topic, tuning)
+    assert Searcher.likely_docs({d: 1.0 for d in topic}, topic, tuning) == {"a", "b", "c"}
 
 
 def _compilations(tmp_path: Path, copies: int) -> Path:
@@ -79,7 +79,7 @@ def _compilations(tmp_path: Path, copies: int) -> Path:
 
 
 @pytest.mark.slow
-def test_the_plan_is_cited_before_its_copies_in_compilations(tmp_path: Path, monkeypatch) -> None:
+def test_the_plan_is_cited_before_its_copies_in_compilations(tmp_path: Path) -> None:
     """Seventy compilations carry the plan's conference section with another house number: a question
     about the conference, naming no document, is answered from the plan, and the others are named as
     differing copies."""
@@ -96,7 +96,6 @@ def test_the_plan_is_cited_before_its_copies_in_compilations(tmp_path: Path, mon
     assert len(top.variants) >= 10 and all(d.startswith("tong-hop-") for d in top.variants)
 
     # without the documents' evidence, a compilation's copy is cited: the test measures the feature
-    for name in ("LIKELY_DOCS", "TITLE_WEIGHT", "TOPIC_WEIGHT", "COPY_MARGIN"):
-        monkeypatch.setattr(search, name, 0)
-    engine = Engine(settings, embedder=StandInEmbedder(settings.embedding_model))
+    blind = Tuning(likely_docs=0, title_weight=0, topic_weight=0, copy_margin=0)
+    engine = Engine(settings.model_copy(update={"search": blind}), embedder=StandInEmbedder(settings.embedding_model))
     assert engine.retrieve(question, top_k=5).hits[0].passage.doc != PLAN

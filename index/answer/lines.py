@@ -1,76 +1,37 @@
-"""Answer lines and abstention.
+"""Answer lines: taken from the retrieved passages by what the query asks for, never generated.
 
-A one-line answer is *taken* from the retrieved passages, never generated: the unit named in the
-heading or sentence for "who" questions, the date or period for "when", the place for "where", the
-sentence carrying the figure for "how much". When the passages do not hold what the question asks
-for (a sum of money, a time of day, a date) or retrieval is weak, the answer is "không có trong tài
-liệu" and the closest passages are offered as possibly related.
+The unit named in the assignment clause, the table's responsible column or the unit heading for a
+"who"; the date or period (the deadline grammar's) for "when"; the place for "where"; the sentence
+carrying the figure for "how much"; the signature block for "who signed". When the passages do not
+hold what is asked (``abstain``), the answer is "không có trong tài liệu" and the closest passages
+are offered as possibly related.
 """
 
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from index.ingest.structure import body_lines
-from index.retrieval.search import STOPWORDS_FOLDED, Hit, Retrieval
-from index.text import fold_diacritics, has_diacritics, normalize, split_sentences, tokens
-from index.units import names_unit, strip_numbering
+from index.answer.abstain import abstention
+from index.answer.sentences import SentenceScorer
+from index.retrieval.hits import Hit, Retrieval
+from index.settings import Tuning
+from index.text import split_sentences
+from index.vocab import figures
+from index.vocab.dates import CUE_BEFORE, DATE_EXPR
+from index.vocab.places import PLACE
+from index.vocab.sections import last_heading
+from index.vocab.signature import SIGNATURE_LINE
+from index.vocab.units import ADDRESSEE, ASSIGNMENT, RESPONSIBLE_COLUMN, UNIT_SPAN, names_unit, strip_numbering
 
 NOT_FOUND = "Không có trong tài liệu."
-
-_WHO = re.compile(
-    r"\b(ai|don vi nao|co quan nao|ban nao|do ai|ai phu trach|chu tri|phu trach|giao cho ai|"
-    r"cho ai|nop cho ai|gui ve dau|trach nhiem)\b"
-)
-_WHEN = re.compile(
-    r"\b(khi nao|bao gio|ngay nao|thoi gian|thoi han|han nop|han chot|han|nam nao|thang nao|"
-    r"quy nao|luc nao|tu ngay|den ngay|thoi diem)\b"
-)
-_WHERE = re.compile(r"\b(o dau|tai dau|dia diem|noi nao|cho nao)\b")
-_HOW_MUCH = re.compile(r"\b(bao nhieu|may|ty le|chi tieu|muc tieu|so luong|so|dat)\b")
-_SIGN = re.compile(r"\b(ai ky|ky boi|nguoi ky|ky ten|ai ki)\b")
-_MONEY_Q = re.compile(
-    r"\b(bao nhieu tien|kinh phi bao nhieu|may trieu|may ty|so tien|bao nhieu dong|"
-    r"duoc duyet bao nhieu|ho tro bao nhieu|muc ho tro|chi phi bao nhieu|bao nhieu trieu|"
-    r"bao nhieu ty)\b"
-)
-# A price, fee, wage or fine asked for by amount ("mức lương tối thiểu là bao nhiêu", "học phí tăng
-# bao nhiêu"): with diacritics the noun is unambiguous ("lương", not "lượng"); without them only
-# phrases that cannot be another word count.
-_MONEY_NOUN_ACC = re.compile(r"\b(lương|học phí|lệ phí|phí|giá vé|giá bán|tiền phạt|mức phạt|đóng bao nhiêu)\b")
-_MONEY_NOUN_FOLDED = re.compile(
-    r"\b(muc luong|tien luong|luong toi thieu|luong co ban|hoc phi|le phi|gia ve|tien phat)\b"
-)
-_AMOUNT_ASKED = re.compile(r"\b(bao nhieu|la bao)\b|\bmức\b")
-_EXACT_DAY_Q = re.compile(r"\b(ngay nao|ngay may|hom nao|ngay bao nhieu)\b")
-_CLOCK_Q = re.compile(r"\b(may gio|gio nao|luc may gio|bat dau luc)\b")
-
-DATE_RX = re.compile(
-    r"(?:(?:trước|chậm nhất|hạn|hoàn thành trong|hoàn thành trước|dự kiến|từ|đến hết|đến|trong)\s+)?"
-    r"(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|"
-    r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|[Qq]uý\s+(?:[IV]+|\d)\s*/\s*\d{4}|"
-    r"tháng\s+\d{1,2}\s*/\s*\d{4}|(?:cuối |hết )?năm\s+\d{4})",
-    re.IGNORECASE,
-)
-MONEY_RX = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ(?! lệ| trọng)|nghìn đồng|VNĐ|VND|USD)", re.IGNORECASE)
-DAY_RX = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.IGNORECASE)
-CLOCK_RX = re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b")
-NUMBER_RX = re.compile(r"\d[\d.,/]*\s*%?")
-# a figure, not a list number or a bare year: 31.706, 7,5, 67/76, 30%, 1.000, 288 trường hợp
-FIGURE_RX = re.compile(
-    r"(?<![\w(/-])(?:\d+[.,/]\d+(?![-/]?[A-Za-z])|\d+\s*%|(?!(?:19|20)\d\d\b)\d{2,}(?![.)]\s|[-/\w]))"
-)
-UNIT_RX = re.compile(
-    r"((?:Đảng đoàn|Ban Cán sự|Ban cán sự|Ban Chỉ đạo|Ban chỉ đạo|Ban Thường vụ|Thường trực|Ban Chấp hành|"
-    r"Ban [A-ZĐ][\wÀ-ỹ]+(?: [A-ZĐ\w][\wÀ-ỹ]*){0,3}|Ủy ban [\wÀ-ỹ ]{2,30}?|Uỷ ban [\wÀ-ỹ ]{2,30}?|"
-    r"Văn phòng [\wÀ-ỹ ]{2,20}?|Văn Phòng [\wÀ-ỹ ]{2,20}?|Sở [A-ZĐ][\wÀ-ỹ ,&-]{2,40}?|UBND [\wÀ-ỹ ]{2,20}?|"
-    r"HĐND [\wÀ-ỹ ]{2,20}?|MTTQ|Mặt trận Tổ quốc|Thành đoàn|Hội [A-ZĐ][\wÀ-ỹ ]{2,30}?|"
-    r"(?:các )?(?:đồng chí|Đồng chí) [\wÀ-ỹ ]{2,40}?|Chủ tịch [\wÀ-ỹ ]{2,30}?|Các Ban Chỉ đạo [\wÀ-ỹ ]{2,60}?|"
-    r"[Cc]ác (?:cấp uỷ|cấp ủy|sở|ban|Ban) [\wÀ-ỹ ,]{2,60}?)"
-    r"(?=$|[,.;:()\n]| chủ trì| phối hợp| có trách nhiệm| làm| tham mưu| theo dõi| chỉ đạo| định kỳ| xây dựng))"
-)
+CUE_WINDOW = 25  # characters before a date the deadline grammar looks for its cue in (as deadlines does)
+# display lengths of an answer line, in characters
+LINE_MAX = 300
+DATE_LINE_MAX = 260
+UNIT_LINE_MAX = 220
+LEAD_MAX = 240  # a long sentence is cut to the part leading up to its date or figure
 
 
 @dataclass
@@ -79,106 +40,31 @@ class Answer:
 
     found: bool
     text: str
-    qtype: str
+    kind: str  # what the question asked for (Query.kind)
     hits: list[Hit] = field(default_factory=list)
     scoped: bool = False  # the question named its document, so copies elsewhere do not compete
 
 
-def question_type(question: str) -> str:
-    """who / when / where / how_much / sign / other, from the question's wording (diacritics folded)."""
-    q = fold_diacritics(normalize(question))
-    if _SIGN.search(q):
-        return "sign"
-    if _WHERE.search(q):
-        return "where"
-    if _WHEN.search(q) and not re.search(r"\bbao nhieu\b", q):
-        return "when"
-    if _WHO.search(q):
-        return "who"
-    if _HOW_MUCH.search(q):
-        return "how_much"
-    return "other"
+def cued_date(sentence: str) -> tuple[int, int, bool] | None:
+    """Where a sentence's due date is written, from its cue word on ("trước ngày 30/9/2024"), and
+    whether it has a cue; the first date of the deadline grammar when none has one."""
+    first = None
+    for m in DATE_EXPR.finditer(sentence):
+        window = sentence[: m.start()][-CUE_WINDOW:]
+        cue = CUE_BEFORE.search(window)
+        if cue:
+            return m.start() - len(window) + cue.start(1), m.end(), True
+        first = first or (m.start(), m.end(), False)
+    return first
 
 
-def _candidates(text: str, section: str = "") -> list[str]:
-    """Sentences of a passage, plus runs of short lines (a stamp, a signature, a table row) joined.
-    The headings quoted above the passage (its section path) are context, not answers."""
-    lines = body_lines(text, section)
-    out: list[str] = []
-    run: list[str] = []
-    for line in lines + [""]:
-        if line:
-            out.extend(split_sentences(line))
-        if line and len(line) < 60:
-            run.append(line)
-            continue
-        if len(run) > 1:
-            out.append(" ".join(run))
-        run = []
-    return out
+def has_deadline_cue(sentence: str) -> bool:
+    """A date of the deadline grammar with a deadline cue just before it ("trước ngày 30/9/2024")."""
+    found = cued_date(sentence)
+    return found is not None and found[2]
 
 
-def _q_bigrams(terms_seq: list[str]) -> set[str]:
-    return {f"{a} {b}" for a, b in zip(terms_seq, terms_seq[1:], strict=False)}
-
-
-# IDF of the index being answered from; a ContextVar keeps concurrent answers (bot threads) apart.
-_IDF: ContextVar[dict[str, float] | None] = ContextVar("idf", default=None)
-
-
-def _w(term: str) -> float:
-    idf = _IDF.get()
-    return min(idf.get(term, 3.0), 6.0) / 3.0 if idf else 1.0
-
-
-def _best_sentence(
-    question: str,
-    text: str,
-    must: re.Pattern[str] | None = None,
-    bonus: re.Pattern[str] | None = None,
-    section: str = "",
-) -> tuple[str | None, float]:
-    """The sentence of a passage sharing most (rare) words and word pairs with the question."""
-    seq = [t for t in tokens(fold_diacritics(normalize(question))) if t not in STOPWORDS_FOLDED]
-    terms, pairs = set(seq), _q_bigrams(seq)
-    best, best_score = None, -1.0
-    for sent in _candidates(text, section) or _candidates(text):
-        if must is not None and not must.search(sent):
-            continue
-        toks = tokens(fold_diacritics(normalize(sent)))
-        shared_pairs = pairs & _q_bigrams(toks)
-        score = (
-            sum(_w(t) for t in terms & set(toks))
-            + sum(0.25 * (_w(a) + _w(b)) for a, b in (p.split(" ") for p in shared_pairs))
-            - 0.004 * len(toks)
-        )
-        if bonus is not None and bonus.search(sent):
-            score += 1.5
-        if score > best_score:
-            best, best_score = sent, score
-    return best, best_score
-
-
-def _best_in_hits(
-    question: str,
-    hits: list[Hit],
-    must: re.Pattern[str] | None = None,
-    bonus: re.Pattern[str] | None = None,
-    depth: int = 2,
-) -> str | None:
-    return _scored_best(question, hits, must, bonus, depth)[0]
-
-
-def _scored_best(question, hits, must=None, bonus=None, depth: int = 2) -> tuple[str | None, float]:
-    best, best_score = None, -1e9
-    for rank, hit in enumerate(hits[:depth]):
-        sent, score = _best_sentence(question, hit.passage.text, must, bonus, hit.passage.section)
-        if sent is not None and score - 0.6 * rank > best_score:
-            best, best_score = sent, score - 0.6 * rank
-    return best, best_score
-
-
-def _around(sentence: str, rx: re.Pattern[str], limit: int = 240) -> str:
+def _around(sentence: str, rx: re.Pattern[str], limit: int = LEAD_MAX) -> str:
     """A long sentence cut to the part that leads up to its date or figure, so the answer shows it."""
     if len(sentence) <= limit:
         return sentence
@@ -190,20 +76,28 @@ def _around(sentence: str, rx: re.Pattern[str], limit: int = 240) -> str:
     return "…" + sentence[start:].strip()
 
 
-def _trim(text: str, limit: int = 300) -> str:
+def _trim(text: str, limit: int = LINE_MAX) -> str:
     text = re.sub(r"^[-+•\s]+", "", text.strip())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def with_numeric_dates(text: str) -> str:
+    """'ngày 18 tháng 8 năm 2011' → 'ngày 18 tháng 8 năm 2011 (18/8/2011)': easier to read at a glance."""
+
+    def spelled(m: re.Match[str]) -> str:
+        if not m.group("d2"):
+            return m.group(0)
+        return f"{m.group(0)} ({int(m.group('d2'))}/{int(m.group('m2'))}/{m.group('y2')})"
+
+    return DATE_EXPR.sub(spelled, text)
+
+
 def _unit_from_heading(hit: Hit) -> str | None:
-    last = hit.passage.section.split(" › ")[-1]
+    last = last_heading(hit.passage.section)
     if not names_unit(last):
         return None
     name = strip_numbering(last)
     return name if len(name) < 120 else None
-
-
-_RESP_COL = re.compile(r"(chủ trì|cơ quan|đơn vị thực hiện|phụ trách|trách nhiệm)", re.IGNORECASE)
 
 
 def _table_who(hit: Hit) -> str | None:
@@ -212,7 +106,7 @@ def _table_who(hit: Hit) -> str | None:
     if not rows:
         return None
     header = [c.strip() for c in rows[0].split(" | ")]
-    col = next((i for i, c in enumerate(header) if _RESP_COL.search(c)), None)
+    col = next((i for i, c in enumerate(header) if RESPONSIBLE_COLUMN.search(c)), None)
     if col is None:
         return None
     parts = []
@@ -226,27 +120,22 @@ def _table_who(hit: Hit) -> str | None:
     return "; ".join(parts) if parts else None
 
 
-_ASSIGN_RX = re.compile(
-    r"(?:[Gg]iao|do)\s+(.{4,120}?)\s+(?:chủ trì|làm|phụ trách|có trách nhiệm|chỉ đạo|"
-    r"thực hiện|theo dõi|tham mưu|xây dựng)"
-)
-_ADDRESS_RX = re.compile(r"(?:gửi về|báo cáo kết quả với|báo cáo với|nộp về|nộp cho)\s+(.{4,160}?)(?:[;.]|$)")
-
-
-def _who(question: str, hits: list[Hit]) -> str | None:
+def unit_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
+    """Who: the table's responsible column, the assignment or address clause, a sentence opening
+    with a unit, or the unit heading the passage sits under."""
     top = hits[0]
     if top.passage.kind == "table":
         table = _table_who(top)
         if table:
             return table
-    sent, _ = _best_sentence(question, top.passage.text)
+    sent, _ = scorer.best(top.passage.text)
     heading_unit = _unit_from_heading(top)
     if sent:
-        for rx in (_ASSIGN_RX, _ADDRESS_RX):
+        for rx in (ASSIGNMENT, ADDRESSEE):
             m = rx.search(sent)
             if m:
-                return _trim(m.group(0)[0].upper() + m.group(0)[1:], 220)
-        m = UNIT_RX.search(sent)
+                return _trim(m.group(0)[0].upper() + m.group(0)[1:], UNIT_LINE_MAX)
+        m = UNIT_SPAN.search(sent)
         if m and sent.find(m.group(1)) <= 3:
             return _trim(sent)
     if heading_unit:
@@ -254,105 +143,93 @@ def _who(question: str, hits: list[Hit]) -> str | None:
     return _trim(sent) if sent else None
 
 
-_DEADLINE_CUE = re.compile(r"(trước ngày|chậm nhất|hạn|hoàn thành trong|hoàn thành trước|dự kiến)", re.I)
+def date_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
+    """When: the best sentence with a date or period of the deadline grammar."""
+    sent, _ = scorer.best_in(hits, must=DATE_EXPR.search)
+    return with_numeric_dates(_trim(_around(sent, DATE_EXPR), DATE_LINE_MAX)) if sent else None
 
 
-def _when(question: str, hits: list[Hit]) -> str | None:
-    q = fold_diacritics(normalize(question))
-    bonus = _DEADLINE_CUE if re.search(r"\b(han|cham nhat|truoc ngay)\b", q) else None
-    sent = _best_in_hits(question, hits, must=DATE_RX, bonus=bonus)
-    return with_numeric_dates(_trim(_around(sent, DATE_RX), 260)) if sent else None
+FIRM_CUE = re.compile(r"^(?:trước|chậm nhất|hạn|thời hạn|hoàn thành trước|xong trước)", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(r"(?:^|[.;]?\s+)[\wÀ-ỹ ]{1,20}:\s*$")
 
 
-_LONG_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+def _firmness(sentence: str, found: tuple[int, int, bool]) -> int:
+    """2 for a firm cue ("trước ngày", "chậm nhất", "hạn"), 1 for another cue ("dự kiến", "trong"), 0 for none."""
+    start, _, cued = found
+    return 2 if cued and FIRM_CUE.search(sentence[start:]) else int(cued)
 
 
-def with_numeric_dates(text: str) -> str:
-    """'ngày 18 tháng 8 năm 2011' → 'ngày 18 tháng 8 năm 2011 (18/8/2011)': easier to read at a glance."""
-    return _LONG_DATE.sub(lambda m: f"{m.group(0)} ({int(m.group(1))}/{int(m.group(2))}/{m.group(3)})", text)
+def deadline_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
+    """A deadline: the date first, from its cue word on, then what is to be done by whom ("Trước
+    ngày 20/9/2024 — gửi báo cáo về Ban Chỉ đạo"); a sentence with a cued date is preferred."""
+    best, _ = scorer.best_in(hits, must=DATE_EXPR.search, bonus=has_deadline_cue)
+    if not best:
+        return None
+    # a run of short lines holds several sentences: the one whose date has the firmest cue
+    located = [(p, found) for p in split_sentences(best) or [best] if (found := cued_date(p))]
+    sent, (start, end, _) = max(located, key=lambda pair: _firmness(*pair))  # the first of the firmest
+    due = sent[start:end].strip()
+    before = _LABEL_BEFORE.sub("", sent[:start])  # "Thời hạn: trước ngày …": the label goes with the date
+    rest = re.sub(r"\s+", " ", f"{before} {sent[end:]}").strip(" ,.;:-–")
+    rest = re.sub(r"^[-+•]\s*", "", rest)
+    if not rest:  # "Thời hạn: trước ngày …" alone: the task is the sentence it follows
+        rest = " ".join(p for p in split_sentences(best) if p != sent).strip(" ,.;:-–")
+    line = due[:1].upper() + due[1:] + (f" — {_trim(rest, UNIT_LINE_MAX)}" if rest else "")
+    return with_numeric_dates(line)
 
 
-_PLACE = re.compile(r"(Địa điểm|[Tt]ại |Hội trường|số \d+ )")
+def place_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
+    """Where: the best sentence naming a place."""
+    sent, _ = scorer.best_in(hits, must=PLACE.search)
+    return _trim(sent, DATE_LINE_MAX) if sent else None
 
 
-def _where(question: str, hits: list[Hit]) -> str | None:
-    sent = _best_in_hits(question, hits, must=_PLACE)
-    return _trim(sent, 260) if sent else None
+def figure_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
+    """How much: the best sentence with a figure, unless one without is much the better match
+    ("không còn hộ nghèo" answers a how-much question without a figure)."""
+    fig, fig_score = scorer.best_in(hits, must=figures.FIGURE.search)
+    any_sent, any_score = scorer.best_in(hits)
+    sent = any_sent if (fig is None or any_score - fig_score >= scorer.tuning.figure_margin) else fig
+    return _trim(_around(sent, figures.FIGURE), LINE_MAX) if sent else None
 
 
-def _how_much(question: str, hits: list[Hit]) -> str | None:
-    fig, fig_score = _scored_best(question, hits, must=FIGURE_RX)
-    any_sent, any_score = _scored_best(question, hits)
-    # "không còn hộ nghèo" answers a how-much question without a figure: prefer a much better match
-    sent = any_sent if (fig is None or any_score - fig_score >= 1.5) else fig
-    return _trim(_around(sent, FIGURE_RX), 300) if sent else None
-
-
-def _sign(hits: list[Hit]) -> str | None:
-    for hit in hits[:3]:
+def sign_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
+    """Who signed: the signature block of a closing passage, else as for "who"."""
+    for hit in hits[: scorer.tuning.coverage_depth]:
         if hit.passage.kind == "closing":
             lines = hit.passage.text.split("\n")
             for i, line in enumerate(lines):
-                if re.match(r"^(T/M|TM\.|KT\.|TL\.)", line):
+                if SIGNATURE_LINE.match(line):
                     return _trim(" ".join(x for x in lines[i:] if x.strip()), 200)
-    return None
+    return unit_line(scorer, hits)
 
 
-def asks_money(question: str) -> bool:
-    """Whether the question asks for a sum of money (a budget, a subsidy, a price, a fee, a wage)."""
-    q = fold_diacritics(normalize(question))
-    if _MONEY_Q.search(q):
-        return True
-    accented = normalize(question)
-    noun = _MONEY_NOUN_ACC.search(accented) if has_diacritics(question) else _MONEY_NOUN_FOLDED.search(q)
-    return bool(noun and (_AMOUNT_ASKED.search(q) or _AMOUNT_ASKED.search(accented)))
+LINES: dict[str, Callable[[SentenceScorer, list[Hit]], str | None]] = {
+    "sign": sign_line,
+    "unit": unit_line,
+    "deadline": deadline_line,
+    "date": date_line,
+    "place": place_line,
+    "figure": figure_line,
+}
 
 
-def lacks_asked_entity(question: str, hits: list[Hit]) -> bool:
-    """The question asks for a sum of money or a clock time and no close passage has one."""
-    q = fold_diacritics(normalize(question))
-    texts = " ".join(h.passage.text for h in hits[:3])
-    if asks_money(question) and not MONEY_RX.search(texts):
-        return True
-    if _EXACT_DAY_Q.search(q) and not DAY_RX.search(texts):
-        return True
-    return bool(_CLOCK_Q.search(q) and not CLOCK_RX.search(texts))
+def content_line(scorer: SentenceScorer, hits: list[Hit]) -> str:
+    """The top passage's best sentence: the line for a question of no particular kind, and for
+    one whose kind found no line."""
+    top = hits[0].passage
+    sent, _ = scorer.best(top.text, top.section)
+    return _trim(sent) if sent else _trim(top.text.split("\n")[-1])
 
 
-def is_off_topic(
-    retrieval: Retrieval, min_coverage: float = 0.3, soft_coverage: float = 0.7, min_dense: float = 0.85
-) -> bool:
-    """Weak retrieval: few of the question's (IDF-weighted) words in any top passage, or a middling
-    share together with a low embedding similarity. Thresholds are for multilingual-e5-small,
-    whose cosines are compressed into 0.8-0.95."""
-    cov, dense = retrieval.term_coverage, retrieval.max_dense
-    return cov < min_coverage or (cov < soft_coverage and dense < min_dense)
-
-
-def make_answer(retrieval: Retrieval) -> Answer:
+def make_answer(retrieval: Retrieval, tuning: Tuning) -> Answer:
     """Answer line from the passages, or an abstention with the closest passages."""
-    hits = retrieval.hits
-    qtype = question_type(retrieval.question)
+    query, hits = retrieval.query, retrieval.hits
+    scoped = bool(query.scope)
     if not hits:
-        return Answer(False, NOT_FOUND, qtype, [])
-    if is_off_topic(retrieval) or lacks_asked_entity(retrieval.question, hits):
-        return Answer(False, NOT_FOUND, qtype, hits, bool(retrieval.scope))
-    q = retrieval.query_text
-    _IDF.set(retrieval.idf)
-    line: str | None
-    if qtype == "sign":
-        line = _sign(hits) or _who(q, hits)
-    elif qtype == "who":
-        line = _who(q, hits)
-    elif qtype == "when":
-        line = _when(q, hits)
-    elif qtype == "where":
-        line = _where(q, hits)
-    elif qtype == "how_much":
-        line = _how_much(q, hits)
-    else:
-        line = None
-    if not line:
-        sent, _ = _best_sentence(q, hits[0].passage.text, section=hits[0].passage.section)
-        line = _trim(sent) if sent else _trim(hits[0].passage.text.split("\n")[-1])
-    return Answer(True, line, qtype, hits, bool(retrieval.scope))
+        return Answer(False, NOT_FOUND, query.kind, [])
+    if abstention(retrieval, tuning):
+        return Answer(False, NOT_FOUND, query.kind, hits, scoped)
+    scorer = SentenceScorer(query, retrieval.idf, tuning)
+    line = LINES[query.kind](scorer, hits) if query.kind in LINES else None
+    return Answer(True, line or content_line(scorer, hits), query.kind, hits, scoped)

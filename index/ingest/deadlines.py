@@ -20,7 +20,6 @@ from datetime import date
 
 from index.ingest.structure import PATH_SEP, Block, Segment, is_group_row, parse_segments, render_row, table_items
 from index.text import first_sentence_end, split_sentences
-from index.units import names_unit, strip_numbering
 from index.vocab.dates import (
     ACTION,
     CITED_DOC,
@@ -41,6 +40,7 @@ from index.vocab.dates import (
     find_dues,
     parse_due,
 )
+from index.vocab.units import names_unit, strip_numbering
 
 __all__ = ["DATE_EXPR", "Deadline", "Due", "extract_deadlines", "deadlines_from", "parse_due"]
 

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from index import text, units
+from index import text
 from index.ingest import deadlines, loaders, metadata, structure
 from index.ingest.deadlines import deadlines_from
 from index.ingest.loaders import load_bytes
@@ -21,7 +21,7 @@ from index.ingest.metadata import DocMeta, extract_metadata
 from index.ingest.structure import Cells, page_label, parse_segments, passage_text, passages_from
 from index.store.cachedb import open_cache_db
 from index.text import normalize
-from index.vocab import dates
+from index.vocab import dates, units
 
 
 @dataclass(frozen=True)

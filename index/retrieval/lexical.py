@@ -25,7 +25,8 @@ K1 = 1.5  # bm25s defaults, so both kinds of part score alike
 B = 0.75
 
 
-def _bigrams(toks: list[str]) -> list[str]:
+def bigrams(toks: list[str]) -> list[str]:
+    """Adjacent word pairs as BM25 terms ("ban_dân", "dân_vận"): a pair outweighs its words apart."""
     return [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
@@ -49,7 +50,7 @@ def corpus_tokens(texts: Iterable[str]) -> tuple[list[list[str]], list[list[str]
 def with_bigrams(token_lists: list[list[str]]) -> list[list[str]]:
     """BM25 input: every passage's words followed by its word pairs (one string per distinct pair)."""
     pairs: dict[str, str] = {}
-    return [toks + [pairs.setdefault(b, b) for b in _bigrams(toks)] for toks in token_lists]
+    return [toks + [pairs.setdefault(b, b) for b in bigrams(toks)] for toks in token_lists]
 
 
 def _idf(df: int, n: int) -> float:

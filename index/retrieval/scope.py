@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from index.ingest.metadata import DocMeta
-from index.text import fold_diacritics, normalize
+from index.text import fold
 
 # Document types, as written out and as abbreviated in số hiệu (folded, lower case).
 _TYPE_WORDS = {
@@ -50,10 +50,6 @@ _RANGE = re.compile(r"\b(19[5-9]\d|20\d\d)\s*-\s*(19[5-9]\d|20\d\d)\b")
 _YEAR_AFTER = re.compile(r"^\s*(?:[,(]\s*)?(?:nam\s+|giai doan\s+|nhiem ky\s+)?(19[5-9]\d|20\d\d)\b")
 
 
-def _fold(text: str) -> str:
-    return " ".join(fold_diacritics(normalize(text)).lower().split())
-
-
 def _is_year(num: str) -> bool:
     return 1950 <= int(num) <= 2099
 
@@ -71,11 +67,11 @@ class DocName:
 
 def doc_name(doc: str, meta: DocMeta) -> DocName:
     """A document's names, read from its metadata (never from its body, which cites other documents)."""
-    title = _fold(meta.title)
+    title = fold(meta.title)
     kinds: set[str] = set()
     numbers: set[tuple[str, int]] = set()
     cites: set[tuple[str, int]] = set()
-    if meta.number and (m := _SO_HIEU.match(_fold(meta.number))) and m.group(2) in _CODES:
+    if meta.number and (m := _SO_HIEU.match(fold(meta.number))) and m.group(2) in _CODES:
         kinds.add(m.group(2))
         numbers.add((m.group(2), int(m.group(1))))
     for m in _MENTION.finditer(title):
@@ -156,7 +152,7 @@ def _mentions(folded: str) -> list[tuple[Mention, int, int]]:
 
 def mentions(question: str) -> list[Mention]:
     """Documents named in a question by type plus number and/or year."""
-    return [m for m, _, _ in _mentions(_fold(question))]
+    return [m for m, _, _ in _mentions(fold(question))]
 
 
 def _resolved(mention: Mention, names: list[DocName]) -> set[str]:
@@ -174,7 +170,7 @@ def read_names(question: str, names: Iterable[DocName]) -> tuple[set[str], str]:
     once "chương trình 01 năm 2011" has chosen the document, its "2011" must not also pull up that
     document's passages about 2011. One reading serves both (search asks for them together)."""
     words = question.split()
-    folded = [_fold(w) for w in words]
+    folded = [fold(w) for w in words]
     starts, pos = [], 0
     for f in folded:
         starts.append(pos)

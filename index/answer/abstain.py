@@ -1,0 +1,77 @@
+"""When to say "Không có trong tài liệu": the abstention rules, one function each, in one table.
+
+A rule reads the query and the retrieval and says why the passages do not answer (a short reason,
+for tests and logs) or None. The answer abstains when any rule speaks. A new rule is one function
+here and one entry in ``RULES`` (a thing the question asks for that the passages must hold: one row
+of ``ASKED_ENTITIES``), and its rows in tests/test_answer_rules.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from index.retrieval.hits import Retrieval
+from index.settings import Tuning
+from index.vocab import figures
+from index.vocab.dates import DATE_EXPR, parse_due
+
+Rule = Callable[[Retrieval, Tuning], str | None]
+
+
+def _top_text(retrieval: Retrieval, tuning: Tuning) -> str:
+    return " ".join(h.passage.text for h in retrieval.hits[: tuning.coverage_depth])
+
+
+def has_day(text: str) -> bool:
+    """Whether the text names a day: a full date the deadline grammar reads ("30/9/2024", "30.9.2024",
+    "ngày 30 tháng 9 năm 2024"), or a day and month ("ngày 5 tháng 6")."""
+    for m in DATE_EXPR.finditer(text):
+        due = parse_due(m)
+        if due is not None and due.precision == "day":
+            return True
+    return bool(figures.DAY_MONTH.search(text))
+
+
+def off_topic(retrieval: Retrieval, tuning: Tuning) -> str | None:
+    """Weak retrieval: few of the question's (IDF-weighted) words in any top passage, or a middling
+    share together with a low embedding similarity."""
+    cov, dense = retrieval.term_coverage, retrieval.max_dense
+    if cov < tuning.min_coverage:
+        return "few of the question's words"
+    if cov < tuning.soft_coverage and dense < tuning.min_dense:
+        return "some of the question's words, and a low similarity"
+    return None
+
+
+# What a question may ask for that a passage must hold to answer it: (the Query's flag, a test of the
+# top passages' text, the reason given). "kinh phí bao nhiêu" with no sum in sight is not answered.
+ASKED_ENTITIES: list[tuple[str, Callable[[str], object], str]] = [
+    ("money", figures.MONEY.search, "no sum of money"),
+    ("exact_day", has_day, "no day"),
+    ("clock", figures.CLOCK.search, "no time of day"),
+]
+
+
+def missing_entity(retrieval: Retrieval, tuning: Tuning) -> str | None:
+    """The question asks for a sum of money, a day or a time of day, and no close passage has one."""
+    text = None
+    for flag, present, reason in ASKED_ENTITIES:
+        if getattr(retrieval.query, flag):
+            text = _top_text(retrieval, tuning) if text is None else text
+            if not present(text):
+                return reason
+    return None
+
+
+RULES: list[Rule] = [off_topic, missing_entity]
+
+
+def abstention(retrieval: Retrieval, tuning: Tuning) -> str | None:
+    """Why the passages do not answer the question (the first rule that says so), or None."""
+    if not retrieval.hits:
+        return "nothing found"
+    for rule in RULES:
+        reason = rule(retrieval, tuning)
+        if reason:
+            return reason
+    return None

@@ -1,0 +1,171 @@
+"""A question, read once: what search and the answer code both work from.
+
+The question is read here and nowhere else: normalised, folded, abbreviations expanded, the
+documents it names taken out (they chose the document; the rest is what is asked of it), the words
+documents use for what it asks added for the search, diacritics restored for the embedding model,
+and what it asks for (its answer kind), its ordinal and its cues read from the vocabulary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from index.retrieval.lexical import bigrams
+from index.retrieval.scope import DocName, read_names
+from index.text import fold, fold_diacritics, has_diacritics, normalize, tokens
+from index.vocab import cues
+from index.vocab.ordinals import ORDINAL_ASKED, ORDINAL_NUMBERS
+from index.vocab.units import UNIT_WORD_FOLDED
+from index.vocab.words import STOPWORDS, STOPWORDS_FOLDED, expand_abbreviations
+
+# What a question asks for. "unit" covers a unit or a person ("ai", "đơn vị nào"); "list" and
+# "yes_no" are told apart for the answer code, which answers them as "content" for now.
+AnswerKind = Literal["sign", "place", "deadline", "date", "unit", "figure", "list", "yes_no", "content"]
+
+
+def content_tokens(text: str, folded: bool) -> list[str]:
+    """Content words of (normalised) question text, stopwords dropped, then their word pairs."""
+    stop = STOPWORDS_FOLDED if folded else STOPWORDS
+    toks = [t for t in tokens(text) if t not in stop]
+    return toks + bigrams(toks)
+
+
+def answer_kind(folded: str) -> AnswerKind:
+    """What a (folded) question asks for. The order settles questions with two cues: who signed
+    before who, a place before a time, a time before a unit ("ai … khi nào" asks when), and "bao
+    nhiêu" makes a time cue a figure ("thời gian … bao nhiêu năm")."""
+    if cues.SIGN.search(folded):
+        return "sign"
+    if cues.WHERE.search(folded):
+        return "place"
+    if cues.WHEN.search(folded) and not cues.BAO_NHIEU.search(folded):
+        return "deadline" if cues.DEADLINE.search(folded) else "date"
+    if cues.WHO.search(folded):
+        return "unit"
+    if cues.HOW_MUCH.search(folded):
+        return "figure"
+    if cues.LIST.search(folded):
+        return "list"
+    if cues.YES_NO.search(folded):
+        return "yes_no"
+    return "content"
+
+
+def asks_money(folded: str, accented: str | None) -> bool:
+    """Whether the question asks for a sum of money (a budget, a subsidy, a price, a fee, a wage).
+    ``accented`` is the normalised question when it was typed with diacritics, else None."""
+    if cues.MONEY.search(folded):
+        return True
+    noun = cues.MONEY_NOUN_ACCENTED.search(accented) if accented is not None else cues.MONEY_NOUN.search(folded)
+    return bool(noun and (cues.AMOUNT_ASKED.search(folded) or (accented and cues.AMOUNT_ASKED.search(accented))))
+
+
+def asked_ordinal(folded: str) -> int | None:
+    """'khau dot pha thu hai' → 2: documents enumerate with (2), 2. or 'Hai là'."""
+    m = ORDINAL_ASKED.search(folded)
+    if not m:
+        return None
+    word = m.group(1)
+    return int(word) if word.isdigit() else ORDINAL_NUMBERS[word]
+
+
+def expand_intent(question: str) -> str:
+    """Add the word a document uses for what is asked: 'ở đâu' → 'địa điểm', 'khi nào' → 'thời gian'."""
+    folded = fold(question)
+    accented = normalize(question)
+    typed_accented = has_diacritics(question)
+    extra = [term for rx, term in cues.INTENT_TERMS if rx.search(folded)]
+    for rx_acc, rx_fold, term in cues.SYNONYMS:
+        if (typed_accented and rx_acc.search(accented)) or (
+            not typed_accented and rx_fold is not None and rx_fold.search(folded)
+        ):
+            extra.append(term)
+    if extra and not typed_accented:
+        extra = [fold_diacritics(t) for t in extra]
+    return question + (" " + " ".join(extra) if extra else "")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question as search and the answer code read it."""
+
+    asked: str  # as typed
+    scope: frozenset[str]  # the documents it names, answered from first
+    expanded: str  # what it asks of them: abbreviations expanded, the documents' words for its intent added
+    text: str  # ``expanded`` with diacritics restored: what is embedded and matched against sentences
+    folded: str  # ``expanded`` folded: what cues, ordinals and headings are read against
+    whole_folded: str  # the whole question, naming words too, abbreviations expanded, folded
+    accented: bool  # ``expanded`` carries diacritics, so the accented BM25 index is asked too
+    kind: AnswerKind
+    ordinal: int | None
+    who: bool  # asks who (a unit or person), whatever else it asks
+    names_unit: bool  # names a unit word ("Văn phòng Thành ủy phải đánh giá gì")
+    signed: bool  # asks who signed
+    issued: bool  # asks when or under which number the document was issued
+    money: bool  # asks for a sum of money
+    exact_day: bool  # asks for a day ("ngày nào")
+    clock: bool  # asks for a time of day ("mấy giờ")
+
+    @property
+    def folded_tokens(self) -> list[str]:
+        """BM25 query over the folded index: content words and word pairs."""
+        return content_tokens(self.folded, folded=True)
+
+    @property
+    def accented_tokens(self) -> list[str]:
+        """BM25 query over the accented index."""
+        return content_tokens(normalize(self.expanded), folded=False)
+
+    @property
+    def title_terms(self) -> set[str]:
+        """Words and pairs of the whole question, naming words included: what a document's title echoes."""
+        return set(content_tokens(self.whole_folded, folded=True))
+
+    @property
+    def key_terms(self) -> list[str]:
+        """The whole question's content words (folded, longer than one letter), in order: what a
+        passage must hold for the question to be covered."""
+        return [t for t in tokens(self.whole_folded) if t not in STOPWORDS_FOLDED and len(t) > 1]
+
+    @property
+    def sentence_terms(self) -> list[str]:
+        """Content words of the restored text, in order: what an answer sentence is scored on."""
+        return [t for t in tokens(fold(self.text)) if t not in STOPWORDS_FOLDED]
+
+
+def read_query(
+    question: str,
+    names: Iterable[DocName] = (),
+    restore: Callable[[str], str] = lambda text: text,
+) -> Query:
+    """Read a question once, against an index's document names and its diacritic restorer."""
+    names = list(names)
+    named, rest = read_names(question, names)
+    if not named or len(named) == len(names):  # names none, or every document: no scope
+        named, rest = set(), question
+    elif not content_tokens(fold(rest), folded=True):  # nothing left but the naming words
+        rest = question
+    expanded = expand_intent(expand_abbreviations(rest))
+    accented = has_diacritics(expanded)
+    folded = fold(expanded)
+    cue_text = fold(expand_abbreviations(question))  # the question itself, without the added search words
+    return Query(
+        asked=question,
+        scope=frozenset(named),
+        expanded=expanded,
+        text=expanded if accented else restore(expanded),
+        folded=folded,
+        whole_folded=cue_text,
+        accented=accented,
+        kind=answer_kind(cue_text),
+        ordinal=asked_ordinal(folded),
+        who=bool(cues.WHO.search(folded)),
+        names_unit=bool(UNIT_WORD_FOLDED.search(folded)),
+        signed=bool(cues.SIGN.search(folded)),
+        issued=bool(cues.ISSUED.search(folded)),
+        money=asks_money(cue_text, normalize(question) if has_diacritics(question) else None),
+        exact_day=bool(cues.EXACT_DAY.search(cue_text)),
+        clock=bool(cues.CLOCK.search(cue_text)),
+    )

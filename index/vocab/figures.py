@@ -1,0 +1,12 @@
+"""Figures in a passage: a sum of money, a time of day, a count or share ("3/63", "89,58%", "31.706")."""
+
+from __future__ import annotations
+
+import re
+
+MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ(?! lệ| trọng)|nghìn đồng|VNĐ|VND|USD)", re.IGNORECASE)
+CLOCK = re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b")
+# a figure, not a list number or a bare year: 31.706, 7,5, 67/76, 30%, 1.000, 288 trường hợp
+FIGURE = re.compile(r"(?<![\w(/-])(?:\d+[.,/]\d+(?![-/]?[A-Za-z])|\d+\s*%|(?!(?:19|20)\d\d\b)\d{2,}(?![.)]\s|[-/\w]))")
+# a day and month written out without the year ("ngày 5 tháng 6"), which the date grammar leaves out
+DAY_MONTH = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.IGNORECASE)

@@ -1,0 +1,42 @@
+"""Stopwords and the short forms officials type."""
+
+from __future__ import annotations
+
+from index.text import fold_diacritics
+
+# Question and function words: rare in the documents (so BM25 would weight them highly) but say
+# nothing about the topic.
+STOPWORDS = frozenset(
+    """ai gì nào đâu sao bao nhiêu mấy khi lúc thế như vậy hả nhỉ không có phải là của và các
+    những được cho với thì mà này đó kia ra vào lên về theo để bị đã đang sẽ rồi chưa nữa cũng
+    hay hoặc tới đến nào vậy ạ à ơi nhé thế_nào làm gì cái người ta mình""".split()
+)
+# folded, less the folded forms that are also content words ("có" / "cơ", "các" / "cấp"...)
+STOPWORDS_FOLDED = frozenset(fold_diacritics(w) for w in STOPWORDS) - {"co", "cac", "duoc", "ve", "the"}
+
+# Short forms officials type. Lower-case keys match any case; upper-case keys only match as typed,
+# because "tu", "kh" or "bc" are also ordinary unaccented syllables ("từ", "khi", "bác").
+ABBREVIATIONS = {
+    "ctr": "chương trình",
+    "btv": "ban thường vụ",
+    "bcđ": "ban chỉ đạo",
+    "kt-xh": "kinh tế - xã hội",
+    "ĐBQH": "đại biểu quốc hội",
+    "TU": "Thành ủy",
+    "KH": "kế hoạch",
+    "BC": "báo cáo",
+    "CV": "công văn",
+    "TP": "thành phố",
+    "BCD": "ban chỉ đạo",
+    "NQ": "nghị quyết",
+}
+
+
+def expand_abbreviations(question: str) -> str:
+    """'ctr 01' → 'chương trình 01': officials type the short forms the documents spell out."""
+    out = []
+    for w in question.split():
+        core = w.strip("?,.!;:")
+        rep = ABBREVIATIONS.get(core) or ABBREVIATIONS.get(core.lower())
+        out.append(w.replace(core, rep) if rep else w)
+    return " ".join(out)
