@@ -42,6 +42,8 @@ class DocMeta:
     number: str | None = None  # số hiệu, e.g. 34-KH/BCĐ
     issuer: str | None = None
     date: str | None = None  # ISO date when the text gives one
+    ocr: bool = False  # the text was read by OCR from a scan (citations say so)
+    encoding: str | None = None  # legacy encoding the file was converted from (tcvn3, vni, utf-16…)
 
 
 def _title(lines: list[str], fallback: str) -> str:
