@@ -15,6 +15,8 @@ TOOLS: dict[str, tuple[str, str]] = {
     "pdftotext": ("poppler-utils", "PDF"),
     "pdftoppm": ("poppler-utils", "PDF bản scan"),
     "pdffonts": ("poppler-utils", "PDF"),
+    "pdfinfo": ("poppler-utils", "PDF"),
+    "pdfimages": ("poppler-utils", "PDF bản scan"),
     "tesseract": ("tesseract-ocr tesseract-ocr-vie", "PDF bản scan (nhận dạng chữ)"),
     "antiword": ("antiword", "Word 97-2003 (.doc)"),
     "catdoc": ("catdoc", "Word 97-2003 (.doc)"),
