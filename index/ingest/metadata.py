@@ -102,8 +102,8 @@ _ANNEX_RE = re.compile(
     r"(?:[^\n]*?\n?[^\n]*?ngày\s*[ …._]*(\d{1,2})[ …._]*tháng\s*(\d{1,2})\s*năm\s*(\d{4}))?"
 )
 _PLACE_DATE_RE = re.compile(
-    r"([A-ZĐ][\wÀ-ỹ –-]{1,25}?)\s*,\s*ngày\s*[ …._]*(\d{1,2})?[ …._]*tháng\s*[ …._]*(\d{1,2})?[ …._]*"
-    r"năm\s*(\d{4})"
+    r"(?<![\w/-])([A-ZĐ][\wÀ-ỹ.]*(?:\s+(?:[–-]\s+)?[\wÀ-ỹ.]+){0,4}?)\s*,\s*"
+    r"ngày\s*[ …._]*(\d{1,2})?[ …._]*tháng\s*[ …._]*(\d{1,2})?[ …._]*năm\s*(\d{4})"
 )
 # The code after the number names the kind ("/TTr-", "/QĐ-"); a code without one is a công văn.
 _KIND_CODES = {
@@ -160,16 +160,20 @@ def _kind_from_code(code: str | None) -> str | None:
 
 
 def _kind(lines: list[str], code: str | None) -> str | None:
-    """The kind a document states in its heading ("QUYẾT ĐỊNH", "Nghị định của Chính phủ"), else
-    the one its số hiệu's code implies, else "Công văn" when it has a "V/v" subject line."""
-    for line in lines[:40]:
-        up = " ".join(line.split()).upper().strip("* ")
+    """The kind a document states in its heading ("QUYẾT ĐỊNH"), else the one its số hiệu's code
+    implies, else a heading "Nghị định của Chính phủ", else "Công văn" when it has a "V/v" subject."""
+    heads = [" ".join(x.split()).upper().strip("* ") for x in lines[:40]]
+    for up in heads:
         for kind in _KINDS:
-            if up == kind or up.startswith(kind + " CỦA ") or (up.startswith(kind) and len(up) < len(kind) + 4):
+            if up == kind or (up.startswith(kind) and len(up) < len(kind) + 4):
                 return kind.capitalize()
     found = _kind_from_code(code)
     if found:
         return found
+    for up in heads:
+        for kind in _KINDS:
+            if up.startswith(kind + " CỦA "):
+                return kind.capitalize()
     if any(line.strip().startswith("V/v") for line in lines[:40]):
         return "Công văn"
     for line in lines[:5]:  # an untitled annex: "Hướng dẫn cách ghi …"
@@ -250,7 +254,7 @@ def extract_metadata(text: str, fallback_title: str) -> DocMeta:
     if d:
         date = f"{int(d.group(3)):04d}-{int(d.group(2)):02d}-{int(d.group(1)):02d}"
     for x in raw_lines[:40]:
-        for cell in _cells(x):
+        for cell in [*_cells(x), " ".join(x.split())]:  # a column, or the line (blanks left in a draft)
             p = _PLACE_DATE_RE.search(cell)
             if p and not cell.startswith(("Căn cứ", "Thực hiện")):
                 place = " ".join(p.group(1).split())

@@ -51,6 +51,8 @@ def available() -> str | None:
 def ocr_pdf_pages(pdf: Path, pages: list[int], on_page: PageProgress | None = None) -> dict[int, str]:
     """Text of the given 1-based pages of a PDF file, read by OCR."""
     out: dict[int, str] = {}
+    if on_page:
+        on_page(0, len(pages))  # at once: "đang đọc N trang"
     with tempfile.TemporaryDirectory(prefix="docbot-ocr-") as tmp:
         for done, page in enumerate(pages, 1):
             stem = Path(tmp) / f"p{page}"

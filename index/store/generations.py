@@ -194,7 +194,7 @@ def _parse_files(
                 nonlocal bar
                 if progress and bar is None:
                     bar = tqdm(total=total, desc=f"Nhận dạng chữ (OCR) {name}", unit="trang")
-                if bar is not None:
+                if bar is not None and done:
                     bar.update(1)
                 if on_progress:
                     on_progress(f"nhận dạng chữ (OCR) {name}", done, total)

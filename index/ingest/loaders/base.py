@@ -19,8 +19,8 @@ class EncryptedPdfError(LoaderError):
     """A PDF locked with a password."""
 
 
-# Called once per page read by OCR: (pages done, pages in all). OCR costs 3-12 s a page, so an
-# upload says "đang đọc N trang" and the CLI draws a bar.
+# Called as OCR reads a scan: (0, pages) before the first page, then (pages done, pages) after
+# each. OCR costs 3-12 s a page, so an upload says "đang đọc N trang" and the CLI draws a bar.
 PageProgress = Callable[[int, int], None]
 
 

@@ -32,7 +32,7 @@ def _rows(text: str) -> str:
     out = []
     for line in text.split("\n"):
         s = line.strip()
-        if s in ("[pic]", "[image]"):
+        if s in ("[pic]", "[image]", "¶"):  # picture placeholders, catdoc's end-of-document mark
             continue
         if s.startswith("|") and s.endswith("|") and s.count("|") >= 3:
             cells = [" ".join(c.split()) for c in s[1:-1].split("|")]

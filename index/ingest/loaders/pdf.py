@@ -37,6 +37,9 @@ _GAP_RE = re.compile(rf" {{{COLUMN_GAP},}}")
 SCAN_MIN_INCHES = (6.0, 8.0)
 # A page with fewer letters than this has no text layer to speak of (a signature stamp at most).
 PAGE_MIN_LETTERS = 200
+# Running headers/footers are short ("Dự thảo lần 2", "Trang 3/6"); a body line repeated on every
+# page is left alone.
+RUNNING_MAX_WORDS = 6
 _PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-–—]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*$", re.I)
 
 
@@ -149,19 +152,23 @@ def _columns(line: str) -> str:
 
 def _strip_running(pages: list[list[str]]) -> list[list[str]]:
     """Drop page-number lines and headers/footers repeated on most pages (first/last 2 lines)."""
+    def key(line: str) -> str:  # a short line with its numbers blanked: "Trang 3/6" = "Trang 4/6"
+        words = line.split()
+        return re.sub(r"\d+", "#", " ".join(words)) if len(words) <= RUNNING_MAX_WORDS else " ".join(words)
+
     edge: Counter[str] = Counter()
     for lines in pages:
         body = [x for x in lines if x.strip()]
-        for x in set(body[:2] + body[-2:]):
+        for x in {key(y) for y in body[:2] + body[-2:]}:
             if not _PAGE_NUMBER_RE.match(x):
-                edge[re.sub(r"\d+", "#", x.strip())] += 1
+                edge[x] += 1
     repeated = {k for k, n in edge.items() if len(pages) >= 3 and n >= max(3, len(pages) * 0.6)}
     out = []
     for lines in pages:
         idx = [i for i, x in enumerate(lines) if x.strip()]
         drop = set()
         for i in idx[:2] + idx[-2:]:
-            if _PAGE_NUMBER_RE.match(lines[i]) or re.sub(r"\d+", "#", lines[i].strip()) in repeated:
+            if _PAGE_NUMBER_RE.match(lines[i]) or key(lines[i]) in repeated:
                 drop.add(i)
         out.append([x for i, x in enumerate(lines) if i not in drop])
     return out

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from index.ingest import encodings
 from index.ingest.loaders.base import LoaderError, RawDocument
 
 _SAVE_AS = "Hãy mở tệp trong Notepad/Word, chọn Lưu thành… với mã hóa UTF-8 rồi gửi lại."
-# Windows-1258 writes Vietnamese as base letters + combining tones; these letters are its own.
-_CP1258_VIET = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323]")
+# A decoding is accepted when this share of its words is spelled as Vietnamese (real text: 0.95+,
+# a wrong code page: under 0.7; tests/test_ingest_formats.py measures both).
+PLAUSIBLE_MIN = 0.85
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str | None]:
@@ -31,17 +31,20 @@ def _decode(data: bytes, name: str) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    text = data.decode("cp1252", "replace")
-    legacy = encodings.detect(text)
-    if legacy:
-        return encodings.to_unicode(text, legacy), legacy
+    # Not UTF-8: a Vietnamese 8-bit file. The bytes do not say which code page, so each reading
+    # is tried and the one whose words are spelled as Vietnamese wins.
+    latin = data.decode("cp1252", "replace")
+    candidates: dict[str, str] = {
+        "tcvn3": encodings.tcvn3_to_unicode(latin),
+        "vni": encodings.vni_to_unicode(latin),
+    }
     try:
-        cp1258 = data.decode("cp1258")
+        candidates["cp1258"] = unicodedata.normalize("NFC", data.decode("cp1258"))
     except UnicodeDecodeError:
-        cp1258 = ""
-    letters = sum(c.isalpha() for c in cp1258) or 1
-    if cp1258 and len(_CP1258_VIET.findall(cp1258)) > 0.02 * letters:
-        return cp1258, "cp1258"
+        pass
+    best = max(candidates, key=lambda k: encodings.plausibility(candidates[k]))
+    if encodings.plausibility(candidates[best]) >= PLAUSIBLE_MIN and encodings.plausibility(latin) < PLAUSIBLE_MIN:
+        return candidates[best], best
     raise LoaderError(f"Tệp «{name}» không phải văn bản UTF-8 và không nhận ra bảng mã. {_SAVE_AS}")
 
 
