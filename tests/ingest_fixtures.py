@@ -66,11 +66,11 @@ def to_vni(text: str) -> str:
     return "".join(out)
 
 
-def text_page_pdf(lines: list[str], invisible: bool = False) -> bytes:
+def text_page_pdf(lines: list[str], invisible: bool = False, extra: str = "") -> bytes:
     """A one-page PDF with an ASCII text layer (Helvetica); invisible (render mode 3) as a scanner's
-    OCR layer is."""
+    OCR layer is; ``extra``: more page content (drawing operators)."""
     mode = "3 Tr " if invisible else ""
-    content = f"BT {mode}/F1 12 Tf 50 750 Td " + " ".join(f"({ln}) Tj 0 -16 Td" for ln in lines) + " ET"
+    content = f"BT {mode}/F1 12 Tf 50 750 Td " + " ".join(f"({ln}) Tj 0 -16 Td" for ln in lines) + " ET" + extra
     objs = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -91,6 +91,27 @@ def text_page_pdf(lines: list[str], invisible: bool = False) -> bytes:
         out.write(f"{off:010d} 00000 n \n".encode())
     out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
+
+
+def ruled_table_pdf(above: list[str], rows: list[list[list[str]]]) -> bytes:
+    """Text lines, then a ruled table under them whose cells may hold several lines each."""
+    x0, col, line_h = 50, 160, 14
+    y = 750 - 16 * len(above) - 20
+    ops = []
+    heights = [max(len(c) for c in row) * line_h + 8 for row in rows]
+    total = sum(heights)
+    width = col * len(rows[0])
+    ops.append(f" 0.5 w {x0} {y - total} {width} {total} re S")
+    yy = y
+    for h, row in zip(heights, rows, strict=True):
+        for j, cell in enumerate(row):
+            for k, text in enumerate(cell):
+                ops.append(f" BT /F1 11 Tf {x0 + j * col + 4} {yy - 12 - k * line_h} Td ({text}) Tj ET")
+        yy -= h
+        ops.append(f" {x0} {yy} m {x0 + width} {yy} l S")
+    for j in range(1, len(rows[0])):
+        ops.append(f" {x0 + j * col} {y} m {x0 + j * col} {y - total} l S")
+    return text_page_pdf(above, extra="".join(ops))
 
 
 def scan_pdf(lines: list[str], junk_layer: list[str] | None = None) -> bytes:

@@ -19,6 +19,7 @@ from tests.ingest_fixtures import (
     need_tools,
     para,
     rtf,
+    ruled_table_pdf,
     run,
     scan_pdf,
     table,
@@ -275,6 +276,23 @@ def test_scans_and_junk_text_layers_are_read_by_ocr(junk) -> None:
     found = sum(1 for w in want if w in got)
     assert found >= 0.9 * len(want), doc.text
     assert "fithdng" not in doc.text
+
+
+def test_pdf_ruled_table_rows_stay_whole_with_their_header() -> None:
+    """A multi-line cell runs over several layout lines; the row must come out as one line."""
+    need_tools("pdftotext")
+    rows = [
+        [["STT"], ["Noi dung"], ["Diem so"]],
+        [["1"], ["Chi phi gia nhap", "thi truong"], ["6,74"]],
+        [["2"], ["Tiep can dat dai va", "su on dinh"], ["6,22"]],
+        [["3"], ["Tinh minh bach"], ["6,19"]],
+    ]
+    doc = load_bytes(ruled_table_pdf(["BAO CAO chi so nang luc canh tranh", "Bang 1"], rows), "bang.pdf")
+    lines = doc.text.split("\n")
+    assert "STT\tNoi dung\tDiem so" in lines
+    assert "1\tChi phi gia nhap thi truong\t6,74" in lines
+    assert "2\tTiep can dat dai va su on dinh\t6,22" in lines
+    assert lines.index("BAO CAO chi so nang luc canh tranh") < lines.index("STT\tNoi dung\tDiem so")
 
 
 def test_blank_pdf_without_images_is_a_scan_error_at_once() -> None:

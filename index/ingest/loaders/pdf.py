@@ -33,6 +33,10 @@ MAX_PDF_PAGES = 500  # an upload is at most 20 MB; more pages than this is not a
 # text is 1-3 spaces in pdftotext's layout of realdocs' text PDFs; column gaps are 5+).
 COLUMN_GAP = 4
 _GAP_RE = re.compile(rf" {{{COLUMN_GAP},}}")
+# Layout lines of 3+ columns on a page before pdfplumber looks for a ruled table there.
+TABLE_MIN_LINES = 3
+# pdfplumber's rows are joined with this marker, turned into tabs after the layout columns are split.
+TABLE_CELL_SEP = "\ue000"  # a private-use character: never in text, not whitespace
 # A page whose image is at least this large (inches) is a scanned page.
 SCAN_MIN_INCHES = (6.0, 8.0)
 # A page with fewer letters than this has no text layer to speak of (a signature stamp at most).
@@ -115,6 +119,59 @@ def _pdftotext(path: Path, name: str) -> list[str]:
     return pages
 
 
+def _looks_tabular(page: str) -> bool:
+    """Several layout lines of 3+ columns: a ruled table may be there (pdfplumber is slow: 1-3 s a
+    page on 2 cores, so only such pages are given to it)."""
+    return sum(1 for line in page.split("\n") if len(_GAP_RE.split(line.strip())) >= 3) >= TABLE_MIN_LINES
+
+
+def _crop(path: Path, page: int, top: float, bottom: float, width: float) -> str:
+    """pdftotext's layout text of a horizontal band of a page (PDF points, from the top)."""
+    if bottom - top < 1:
+        return ""
+    args = ["-layout", "-enc", "UTF-8", "-f", str(page), "-l", str(page), "-x", "0", "-y", str(int(top))]
+    args += ["-W", str(int(width) + 1), "-H", str(int(bottom - top) + 1), str(path), "-"]
+    return systools.run("pdftotext", args, timeout=PDFTOTEXT_TIMEOUT_S).decode("utf-8", "replace").strip("\f")
+
+
+def _with_tables(path: Path, pages: list[str]) -> list[str]:
+    """Pages holding ruled tables: the text around each table from pdftotext, the table itself from
+    pdfplumber as one line per row, cells tab-separated (a cell's lines joined), so a row is never
+    split across lines the way the layout text splits multi-line cells."""
+    candidates = [i for i, p in enumerate(pages) if _looks_tabular(p)]
+    if not candidates:
+        return pages
+    try:
+        import pdfplumber
+
+        out = list(pages)
+        with pdfplumber.open(path) as pdf:
+            for i in candidates:
+                page = pdf.pages[i]
+                tables = sorted(
+                    (t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2),
+                    key=lambda t: t.bbox[1],
+                )
+                if not tables:
+                    continue
+                parts: list[str] = []
+                top = 0.0
+                for t in tables:
+                    parts.append(_crop(path, i + 1, top, t.bbox[1], page.width))
+                    rows = []
+                    for row in t.extract():
+                        cells = [" ".join((c or "").split()) for c in row]
+                        if any(cells):
+                            rows.append(TABLE_CELL_SEP.join(cells))
+                    parts.append("\n".join(rows))
+                    top = t.bbox[3]
+                parts.append(_crop(path, i + 1, top, page.height, page.width))
+                out[i] = "\n".join(p.strip("\n") for p in parts if p.strip())
+        return out
+    except Exception:  # noqa: BLE001 - tables are a refinement: any failure keeps the layout text
+        return pages
+
+
 def _pypdf_pages(data: bytes, name: str) -> list[str]:
     """Fallback without poppler. Every pypdf error (DependencyError for AES, DeprecationError for
     the old /Fl filter, NotImplementedError, LimitReachedError…) is this file's error."""
@@ -146,6 +203,8 @@ def _columns(line: str) -> str:
     body = line.strip()
     if not body:
         return ""
+    if TABLE_CELL_SEP in body:  # a table row from pdfplumber: its cells are already known
+        return "\t".join(body.split(TABLE_CELL_SEP))
     parts = _GAP_RE.split(body)
     return "\t".join(" ".join(p.split()) for p in parts)
 
@@ -202,7 +261,7 @@ def load_pdf(data: bytes, name: str, on_page: PageProgress | None = None) -> Raw
         path = Path(tmp) / "in.pdf"
         path.write_bytes(data)
         if systools.available("pdftotext"):
-            pages = _pdftotext(path, name)
+            pages = _with_tables(path, _pdftotext(path, name))
             if _page_count(path, name) > MAX_PDF_PAGES:
                 raise LoaderError(f"Tệp PDF «{name}» có hơn {MAX_PDF_PAGES} trang; hãy chia nhỏ rồi gửi.")
         else:
