@@ -36,6 +36,7 @@ _DOC_TYPES = (
     "QUY CHẾ",
 )
 _ISSUERS = ("THÀNH ỦY HÀ NỘI", "THÀNH UỶ HÀ NỘI", "BAN CHẤP HÀNH ĐẢNG BỘ", "BAN THƯỜNG VỤ", "UBND", "ỦY BAN NHÂN DÂN")
+_CONTENT_RE = re.compile(r"^\s*(?:\d+[.)]\s*)?Nội dung\s*:\s*(\S.+)$")
 _SIGN_RE = re.compile(r"^(?:T/M|TM\.?)\s+(.+)$")
 
 
@@ -71,6 +72,10 @@ def _title(lines: list[str], fallback: str) -> str:
                     rest.append(nxt.strip())
                     if len(" ".join(rest)) > 220:
                         break
+                if not rest:  # a giấy mời states no subject under its heading: its "Nội dung:" item does
+                    item = next((_CONTENT_RE.match(x) for x in lines[i + 1 : i + 30] if _CONTENT_RE.match(x)), None)
+                    if item:
+                        rest = [item.group(1).strip()[:220]]
                 kind_title = kind.capitalize() if kind != "CHƯƠNG TRÌNH HÀNH ĐỘNG" else "Chương trình hành động"
                 return (kind_title + " " + " ".join(rest)).strip()
         if line.strip().startswith("V/v"):

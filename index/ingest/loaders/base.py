@@ -50,6 +50,10 @@ def finish_text(text: str) -> str:
     out: list[str] = []
     for line in text.split("\n"):
         line = line.rstrip()
+        if "\t" not in line.strip(" \t\f"):
+            # indentation (a Word tab stop, spaces) is not a table cell: a leading tab would make
+            # the structure parser take the line for a table row
+            line = ("\f" if line.lstrip(" \t").startswith("\f") else "") + line.strip(" \t\f")
         if not line.strip("\f") and out and not out[-1].strip("\f") and "\f" not in line:
             continue
         out.append(line)
