@@ -82,12 +82,14 @@ def index_cmd(
     report = build_index(settings, embedder, progress=True, full=rebuild or full)
     for name, err in report.errors.items():
         typer.echo(f"Bỏ qua {name}: {err}", err=True)
+    skipped = f" Bỏ qua {len(report.errors)} tệp (lý do ở trên)." if report.errors else ""
     if report.unchanged:
-        typer.echo(f"Chỉ mục đã khớp thư mục tài liệu: {report.documents} tài liệu, {report.passages} đoạn.")
+        typer.echo(f"Chỉ mục đã khớp thư mục tài liệu: {report.documents} tài liệu, {report.passages} đoạn.{skipped}")
         return
     typer.echo(
         f"Đã lập chỉ mục {report.documents} tài liệu, {report.passages} đoạn "
         f"({report.embedded} vectơ nhúng mới, {report.reused} dùng lại từ bộ nhớ đệm) trong {report.seconds:.1f} giây."
+        + skipped
     )
 
 
@@ -162,7 +164,8 @@ def docs() -> None:
     for d in engine.index.docs.values():
         m = d.meta
         typer.echo(
-            f"- {d.doc}: {m.title[:100]} | số hiệu: {m.number or '—'} | ngày: {m.date or '—'} | {d.passages} đoạn"
+            f"- {d.doc}: {m.kind or '—'} | số hiệu: {m.number or '—'} | cơ quan: {m.issuer or '—'} | "
+            f"ngày: {m.date or '—'} | {m.title[:100]} | {d.passages} đoạn" + (" | OCR" if m.ocr else "")
         )
 
 

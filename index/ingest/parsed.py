@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from index import text
-from index.ingest import deadlines, loaders, metadata, structure
+from index.ingest import deadlines, encodings, loaders, metadata, ocr, structure, systools
 from index.ingest.deadlines import deadlines_from
-from index.ingest.loaders import load_bytes
+from index.ingest.loaders import PageProgress, load_bytes
 from index.ingest.metadata import DocMeta, extract_metadata
 from index.ingest.structure import Cells, page_label, parse_segments, passage_text, passages_from
 from index.store.cachedb import open_cache_db
@@ -84,11 +84,12 @@ def passage_index_text(meta: DocMeta, section: str, text: str) -> str:
     return normalize(f"{doc_label(meta)} | {section} | {text}")
 
 
-def parse_document(name: str, data: bytes) -> ParsedDoc:
+def parse_document(name: str, data: bytes, on_page: PageProgress | None = None) -> ParsedDoc:
     """Load, describe, parse once, and make passages and deadlines from that parse (raises
     LoaderError when unreadable)."""
-    raw = load_bytes(data, name)
+    raw = load_bytes(data, name, on_page)
     meta = extract_metadata(raw.text, fallback_title=Path(name).stem.replace("-", " "))
+    meta = replace(meta, ocr=raw.ocr, encoding=raw.encoding)
     segments = parse_segments(raw.text, paged=raw.pages is not None)  # the one parse
     passages = [
         StoredPassage(
@@ -113,8 +114,11 @@ def parse_document(name: str, data: bytes) -> ParsedDoc:
 
 def _source_hash() -> str:
     digest = hashlib.sha256()
-    for module in (loaders, metadata, structure, deadlines, dates, text, units):
-        digest.update(Path(module.__file__ or "").read_bytes())
+    for module in (loaders, metadata, structure, deadlines, dates, text, units, encodings, ocr, systools):
+        source = Path(module.__file__ or "")
+        # a package (the loaders): every module in it
+        for path in sorted(source.parent.glob("*.py")) if source.name == "__init__.py" else [source]:
+            digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -140,8 +144,8 @@ class ParseCache:
         """Cache key of one file's bytes under one name and this parser."""
         return f"{parser_version()}:{name}:{hashlib.sha256(data).hexdigest()}"
 
-    def parse(self, name: str, data: bytes) -> ParsedDoc:
-        """The cached parse of this file, parsing (and remembering) it when new."""
+    def parse(self, name: str, data: bytes, on_page: PageProgress | None = None) -> ParsedDoc:
+        """The cached parse of this file, parsing (and remembering) it when new (``on_page``: OCR progress)."""
         key = self.key(name, data)
         row = self.db.execute("SELECT doc FROM parsed WHERE key = ?", (key,)).fetchone()
         if row:
@@ -149,7 +153,7 @@ class ParseCache:
                 return self._decode(row[0])
             except (KeyError, TypeError, ValueError):  # an entry of another shape: parse again
                 pass
-        parsed = parse_document(name, data)
+        parsed = parse_document(name, data, on_page)
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO parsed VALUES (?, ?)", (key, json.dumps(asdict(parsed), ensure_ascii=False))

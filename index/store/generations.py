@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from index.ingest.deadlines import Deadline
-from index.ingest.loaders import SUPPORTED_SUFFIXES, LoaderError, read_file
+from index.ingest.loaders import SUPPORTED_SUFFIXES, LoaderError, read_file, unsupported_message
 from index.ingest.metadata import DocMeta
 from index.ingest.parsed import ParseCache, ParsedDoc, StoredPassage, parser_version
 from index.settings import Settings
@@ -174,7 +174,13 @@ class _Parsed:
     errors: dict[str, str]
 
 
-def _parse_files(settings: Settings, files: list[Path], on_progress: ProgressFn | None) -> _Parsed:
+def _parse_files(
+    settings: Settings, files: list[Path], on_progress: ProgressFn | None, progress: bool = False
+) -> _Parsed:
+    """Parse each file; whatever one file does (a LoaderError, or any other failure of a reader) is
+    that file's error, and the others are parsed all the same."""
+    from tqdm import tqdm
+
     parsed: list[ParsedDoc] = []
     errors: dict[str, str] = {}
     cache = ParseCache(settings.data_dir / "cache" / "parsed.sqlite")
@@ -182,13 +188,40 @@ def _parse_files(settings: Settings, files: list[Path], on_progress: ProgressFn 
         for n, path in enumerate(files, 1):
             if on_progress:
                 on_progress("đọc tài liệu", n, len(files))
+            bar = None
+
+            def on_page(done: int, total: int, name: str = path.name) -> None:
+                nonlocal bar
+                if progress and bar is None:
+                    bar = tqdm(total=total, desc=f"Nhận dạng chữ (OCR) {name}", unit="trang")
+                if bar is not None and done:
+                    bar.update(1)
+                if on_progress:
+                    on_progress(f"nhận dạng chữ (OCR) {name}", done, total)
+
             try:
-                parsed.append(cache.parse(path.name, read_file(path)))
+                parsed.append(cache.parse(path.name, read_file(path), on_page))
             except LoaderError as exc:
                 errors[path.name] = str(exc)
+            except Exception as exc:  # noqa: BLE001 - a reader's bug must not stop the other files
+                errors[path.name] = f"Không đọc được tệp «{path.name}» ({exc.__class__.__name__})."
+            finally:
+                if bar is not None:
+                    bar.close()
     finally:
         cache.close()
     return _Parsed(parsed, errors)
+
+
+def unsupported_files(corpus_dir: Path) -> dict[str, str]:
+    """Files in the corpus folder that no converter reads, each with the reason (for the summary)."""
+    if not corpus_dir.is_dir():
+        return {}
+    return {
+        p.name: unsupported_message(p.suffix.lower() or p.name)
+        for p in sorted(corpus_dir.iterdir())
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in SUPPORTED_SUFFIXES
+    }
 
 
 def _new_name(prefix: str) -> str:
@@ -285,7 +318,8 @@ def build_index(
             if report is not None:
                 report.seconds = round(time.perf_counter() - started, 2)
                 return report
-        parsed = _parse_files(settings, files, on_progress)
+        parsed = _parse_files(settings, files, on_progress, progress)
+        parsed.errors.update(unsupported_files(settings.corpus_dir))
         part, embedded = _write_part(settings, embedder, parsed.docs, progress, on_progress)
         docs = {d.name: {"part": part, "sha256": d.sha256, "passages": len(d.passages)} for d in parsed.docs}
         gen = _publish(settings, embedder, {"parts": [part], "hidden": [], "docs": docs, "errors": parsed.errors})
@@ -300,7 +334,8 @@ def _update(settings: Settings, embedder, live: dict, files: list[Path], progres
     changed = [p for p in files if p.name not in indexed or indexed[p.name]["sha256"] != _digest(p)]
     present = {p.name for p in files} - {p.name for p in changed}
     gone = [d for d in indexed if d not in present]
-    parsed = _parse_files(settings, changed, on_progress)
+    parsed = _parse_files(settings, changed, on_progress, progress)
+    parsed.errors.update(unsupported_files(settings.corpus_dir))
     if not parsed.docs and not gone:
         n = live["passages"]
         return BuildReport(live["generation"], live["documents"], n, 0, 2 * n, 0.0, parsed.errors, unchanged=True)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.ingest.loaders import SUPPORTED_SUFFIXES, LoaderError, load_bytes
+from index.ingest.loaders import SUPPORTED_SUFFIXES, LoaderError, PageProgress, load_bytes, unsupported_message
 from index.ingest.metadata import DocMeta, extract_metadata
 from index.ingest.parsed import ParseCache
 from index.settings import Settings
@@ -56,19 +56,20 @@ def safe_name(name: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:100] or "tai-lieu"
     suffix = "." + suffix.lower() if suffix else ""
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoaderError(f"Không hỗ trợ loại tệp «{suffix or name}». Hãy gửi tệp .pdf, .docx, .txt hoặc .md.")
+        raise LoaderError(unsupported_message(suffix or name))
     return stem + suffix
 
 
-def check(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Checked:
-    """Validate an upload without storing it; raises LoaderError with a Vietnamese message."""
+def check(data: bytes, name: str, max_bytes: int = MAX_BYTES, on_page: PageProgress | None = None) -> Checked:
+    """Validate an upload without storing it; raises LoaderError with a Vietnamese message.
+    ``on_page(done, total)`` hears each page a scan's OCR reads (3-12 s a page)."""
     if len(data) > max_bytes:
         raise LoaderError(
             f"Tệp «{name}» quá lớn ({len(data) / 1024 / 1024:.1f} MB; tối đa {max_bytes // 1024 // 1024} MB). "
             "Hãy chia nhỏ hoặc nén lại rồi gửi."
         )
     safe = safe_name(name)
-    raw = load_bytes(data, safe)
+    raw = load_bytes(data, safe, on_page)
     meta = extract_metadata(raw.text, fallback_title=Path(safe).stem.replace("-", " "))
     return Checked(safe, meta, raw.pages, len(raw.text))
 
