@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.ingest.levels import detect_level
 from index.text import clean_markup
 
 _NUMBER_RE = re.compile(r"\bSố\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,6}(?:/[A-ZĐ0-9]{1,8}){1,3})")
@@ -42,6 +43,7 @@ class DocMeta:
     number: str | None = None  # số hiệu, e.g. 34-KH/BCĐ
     issuer: str | None = None
     date: str | None = None  # ISO date when the text gives one
+    level: str = ""  # confidentiality stamp (index/ingest/levels.py); "" = not restricted
 
 
 def _title(lines: list[str], fallback: str) -> str:
@@ -113,4 +115,4 @@ def extract_metadata(text: str, fallback_title: str) -> DocMeta:
                 issuer = s.group(1).strip(" *").capitalize()
                 break
     title = re.sub(r"\s+", " ", _title(lines, fallback_title)).strip()
-    return DocMeta(title=title, number=number, issuer=issuer, date=date)
+    return DocMeta(title=title, number=number, issuer=issuer, date=date, level=detect_level(text))
