@@ -42,15 +42,16 @@ def _settings() -> Settings:
     return _state.get("settings") or get_settings()
 
 
-def _engine(load: bool = True):
-    """The Engine over the settings' data directory (``load``: with the live index read)."""
+def _engine(load: bool = True, model: bool = True):
+    """The Engine over the settings' data directory (``load``: with the live index read; ``model``:
+    the embedding model loaded now rather than when a question first needs it)."""
     from index.engine import Engine, IndexMissingError, IndexModelMismatch, ModelError
 
     try:
         if not load:
             Engine.install_model(_settings(), progress=True)
             return Engine(_settings())
-        engine = Engine(_settings())
+        engine = Engine(_settings()) if model else Engine.for_reading(_settings())
         _ = engine.index
         return engine
     except (ModelError, IndexMissingError, IndexModelMismatch) as exc:
@@ -168,7 +169,7 @@ def search(
 @app.command()
 def docs() -> None:
     """Liệt kê tài liệu đã lập chỉ mục."""
-    engine = _engine()
+    engine = _engine(model=False)
     from index.engine import level_label
 
     for d in engine.documents().values():
@@ -237,7 +238,7 @@ def deadlines(
     days: Annotated[int | None, typer.Option("--days", help="Chỉ các hạn trong N ngày tới")] = None,
 ) -> None:
     """Các hạn chót trích từ tài liệu: sắp đến (mặc định) hoặc tất cả (--all)."""
-    engine = _engine()
+    engine = _engine(model=False)
     today = engine.settings.today()
     items = engine.deadlines_for(
         today, unit=unit, days=None if show_all else days, overdue_days=None if show_all else 0

@@ -183,7 +183,11 @@ class BotService:
         stored = self.db.answer(token, asker.chat_id)
         if stored is None:
             return "Không tìm thấy câu trả lời này."
-        self.db.save_feedback(stored.id, asker.user_id or 0, 1 if vote > 0 else -1)
+        try:
+            self.db.save_feedback(stored.id, asker.user_id or 0, 1 if vote > 0 else -1)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("Không lưu được góp ý (%s)", exc)
+            return "Chưa lưu được góp ý lúc này, xin thử lại sau."
         return "Cảm ơn góp ý của bạn!"
 
     def documents_html(self, asker: Asker) -> str:

@@ -14,6 +14,8 @@ it, so a long-running bot never needs a restart to see new documents.
 from __future__ import annotations
 
 import gc
+import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -167,6 +169,19 @@ class Change:
     replaced: str = ""
 
 
+class _LazyEmbedder:
+    """Stands for the Embedder until something reads it, then becomes a real one."""
+
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._real: Embedder | None = None
+
+    def __getattr__(self, name: str):
+        if self._real is None:
+            self._real = Embedder(self._settings)
+        return getattr(self._real, name)
+
+
 def select_deadlines(
     items: list[Deadline],
     today: date,
@@ -286,11 +301,17 @@ class Engine:
             cached = self._level_cache
             if cached is not None and cached[0] == (index.generation, self._level_version):
                 return cached[1]
-        journal = library.Journal(self.settings)
         try:
-            overrides = journal.levels()
-        finally:
-            journal.close()
+            journal = library.Journal(self.settings)
+            try:
+                overrides = journal.levels()
+            finally:
+                journal.close()
+        except (sqlite3.Error, OSError):
+            # The admins' marks cannot be read (data dir unreadable): fail closed, every document is
+            # treated as of the highest level, so nobody but those cleared for it sees anything.
+            logging.getLogger("docbot.engine").exception("Không đọc được mức truy cập của tài liệu")
+            overrides = {name: levels.LEVELS[-1] for name in index.docs}
         found = {
             name: levels.higher(getattr(rec.meta, "level", ""), overrides.get(name, ""))
             for name, rec in index.docs.items()
@@ -298,6 +319,12 @@ class Engine:
         with self._lock:
             self._level_cache = ((index.generation, self._level_version), found)
         return found
+
+    @classmethod
+    def for_reading(cls, settings: Settings) -> Engine:
+        """An Engine that loads the model only when a question needs it: listing documents and
+        deadlines (``docbot docs``, ``docbot deadlines``) then starts in a fraction of a second."""
+        return cls(settings, embedder=_LazyEmbedder(settings))  # type: ignore[arg-type]
 
     max_upload_bytes = library.MAX_BYTES  # what the public Bot API lets a bot download
     _deadline_cache: tuple[str, list[Deadline]] | None = None
