@@ -83,6 +83,9 @@ HELP = (
     "Nếu tài liệu không có thông tin, bot trả lời «Không có trong tài liệu» và gợi ý các đoạn gần nhất."
 )
 ERROR_TEXT = "Đã có lỗi, vui lòng thử lại."
+# APScheduler drops a job that starts more than a second late (its default misfire grace): on a busy
+# machine the catch-up reminders were skipped that way. A reminder job runs however late it starts.
+LATE_OK = {"misfire_grace_time": None, "coalesce": True}
 REFUSAL = (
     "Xin lỗi, bạn chưa được cấp quyền hỏi tài liệu nội bộ.\n"
     "Mã người dùng của bạn: <code>{uid}</code> — hãy gửi mã này cho quản trị viên."
@@ -425,7 +428,9 @@ class DocBot:
             context.bot, self.service, self.access, self.today(), self.settings.stages, self.settings.remind_lease
         )
         if again and context.job_queue is not None:
-            context.job_queue.run_once(self.remind, self.settings.remind_lease + 1, name="reminders-retry")
+            context.job_queue.run_once(
+                self.remind, self.settings.remind_lease + 1, name="reminders-retry", job_kwargs=LATE_OK
+            )
 
     # ---- buttons: one handler per kind --------------------------------------------------------
     def _chat_of(self, update: Update) -> int:
@@ -562,6 +567,9 @@ def build_application(
     app.add_error_handler(bot.error)
     app.job_queue.run_once(_set_commands, 0, name="set-commands")
     hh, mm = (int(x) for x in settings.remind_time.split(":"))
-    app.job_queue.run_daily(bot.remind, dt_time(hh, mm, tzinfo=ZoneInfo(settings.timezone)), name="reminders")
-    app.job_queue.run_once(bot.remind, 1, name="reminders-catch-up")  # what fell due while the bot was down
+    app.job_queue.run_daily(
+        bot.remind, dt_time(hh, mm, tzinfo=ZoneInfo(settings.timezone)), name="reminders", job_kwargs=LATE_OK
+    )
+    # what fell due while the bot was down
+    app.job_queue.run_once(bot.remind, 1, name="reminders-catch-up", job_kwargs=LATE_OK)
     return app

@@ -537,10 +537,15 @@ def test_a_secret_document_exists_only_for_those_cleared(engine, tmp_path):
             await api.wait_idle_async(0.5)
 
         d = BotDB(db_path)
+        for uid in (ALLOWED, OTHER):  # subscribed before the start, so the catch-up job finds them
+            api.add_chat(uid)
+            d.subscribe(uid, "", "", uid)
         run(api, engine, d, scenario, clock=lambda: date(2024, 9, 15), DOCBOT_CLEARED_MAT=str(OTHER))
         d.close()
         cleared, uncleared = "\n".join(texts(api, OTHER)), "\n".join(texts(api, ALLOWED))
         assert "Công an thành phố" in cleared and "77-KH/TU" in cleared and "MẬT" in cleared
+        assert [t for t in _reminders(api, OTHER) if "22/9/2024" in t]  # 7 days before: reminded when cleared
+        assert _reminders(api, ALLOWED) == []
         for word in ("Công an", "77-KH/TU", "Đông Anh", "kho lưu trữ", "MẬT", "22/9"):
             assert word not in uncleared, word
         assert "(2)" not in uncleared.split("Tài liệu đã lập chỉ mục")[1][:5]
