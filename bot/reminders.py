@@ -1,21 +1,37 @@
-"""Which reminders are due, and their text. Pure functions over dates, so tests run at any date.
+"""Which reminders are due, their text, and how they go out. Due-ness is pure functions over dates,
+so tests run at any date.
 
 A deadline is reminded against the last day of its period (a quarter, month or year counts to its
 end) at the configured stages, by default 7, 3 and 1 days before and on the day. A stage that fell
 due while the bot was down still goes out on start, but none older than a day past its stage.
+
+Never lost, never silently doubled. Telegram has no idempotency key, so a send whose response was
+lost cannot be told from one that never arrived. Each (chat, deadline, stage) is claimed in SQLite
+with a lease, marked just before the request goes out, and confirmed with the message id Telegram
+returns. A claim that never went out (the process died first) is sent after restart as if new. A
+send whose outcome is unknown is sent once more after the lease, marked "nhắc lại", and never a
+third time. A send that surely failed (no connection, 5xx after the retries) is released for the
+next run. Before every send the chat (and the user who subscribed) must still be allowed, or the
+subscription ends; a document the chat is not cleared for is never reminded there.
 """
 
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError
+
 from bot.db import Subscription
-from index.ingest.deadlines import Deadline, match_unit
+from bot.delivery import OutcomeUnknown, at_most_once
+from index.engine import Deadline, unit_matches
 
 DEFAULT_STAGES = (7, 3, 1, 0)
 GRACE_DAYS = 1
+log = logging.getLogger("docbot.reminders")
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,7 @@ class Due:
     chat_id: int
     deadline: Deadline
     stage: int  # days before the due date
+    user_id: int | None = None  # who subscribed the chat (None for subscriptions made before issue 15)
 
 
 def wanted(sub: Subscription, d: Deadline) -> bool:
@@ -32,7 +49,7 @@ def wanted(sub: Subscription, d: Deadline) -> bool:
     if sub.deadline_id:
         return sub.deadline_id == d.id
     if sub.unit:
-        return match_unit(sub.unit, d.responsible)
+        return unit_matches(sub.unit, d.responsible)
     return True
 
 
@@ -47,8 +64,11 @@ def due_reminders(
         if not fired:
             continue
         stage = min(fired)  # the closest stage to the deadline that is due now
-        chats = {s.chat_id for s in subs if wanted(s, d)}
-        out.extend(Due(c, d, stage) for c in sorted(chats))
+        chats: dict[int, int | None] = {}
+        for s in subs:
+            if wanted(s, d):
+                chats.setdefault(s.chat_id, s.user_id)
+        out.extend(Due(c, d, stage, chats[c]) for c in sorted(chats))
     return out
 
 
@@ -91,6 +111,47 @@ def deadline_html(d: Deadline, today: date, citation: str) -> str:
     return "\n".join(lines)
 
 
-def reminder_html(item: Due, today: date, citation: str) -> str:
-    """The reminder message."""
-    return "🔔 <b>Nhắc hạn</b>\n" + deadline_html(item.deadline, today, citation)
+def reminder_html(item: Due, today: date, citation: str, repeat: bool = False) -> str:
+    """The reminder message; a repeat says so (the first may have arrived: Telegram did not confirm it)."""
+    head = "🔔 <b>Nhắc hạn (nhắc lại)</b>" if repeat else "🔔 <b>Nhắc hạn</b>"
+    return head + "\n" + deadline_html(item.deadline, today, citation)
+
+
+async def send_due(bot, service, access, today: date, stages: tuple[int, ...], lease: float) -> bool:
+    """Send what is due now. Returns True when some send failed or its outcome is unknown: the caller
+    runs this again after the lease (a failed one is then sent as new, an unknown one as a repeat)."""
+    import asyncio
+
+    db = service.db
+    await asyncio.to_thread(service.refresh_deadlines)
+    items = due_reminders(db.active_deadlines(), db.subscriptions(), today, stages)
+    unknown = False
+    for item in items:
+        if not access.allowed(item.user_id, item.chat_id):
+            log.info("Chat %s không còn quyền: hủy đăng ký nhắc hạn", item.chat_id)
+            db.unsubscribe(item.chat_id)
+            continue
+        if not service.engine.visible(item.deadline.doc, access.clearance(item.user_id, item.chat_id)):
+            continue  # a document this chat is not cleared for: it never hears of it
+        claim = db.claim(item.chat_id, item.deadline.id, item.stage, lease)
+        if claim is None:
+            continue
+        text = reminder_html(item, today, service.citation(item.deadline.doc), claim.repeat)
+        db.sending(claim)
+        try:
+            with at_most_once():
+                message = await bot.send_message(item.chat_id, text, parse_mode=ParseMode.HTML)
+        except Forbidden:
+            log.info("Chat %s đã chặn bot: hủy đăng ký nhắc hạn", item.chat_id)
+            db.unsubscribe(item.chat_id)
+            db.drop_claim(claim)
+        except OutcomeUnknown:
+            log.warning("Nhắc hạn tới %s: không rõ đã đến chưa; sẽ nhắc lại một lần sau thời hạn giữ", item.chat_id)
+            unknown = True
+        except (NetworkError, BadRequest):
+            log.exception("Gửi nhắc hạn thất bại, sẽ thử lại sau thời hạn giữ")
+            db.release(claim)
+            unknown = True
+        else:
+            db.confirm(claim, message.message_id)
+    return unknown

@@ -9,10 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from index.answer.lines import Answer
-from index.retrieval.search import Hit
-from index.store.generations import DocRecord
-from index.text import fold_diacritics, normalize, tokens
+from index.engine import Answer, Asked, Citation, Cited, DocRecord, Hit, level_label, words
 
 TELEGRAM_LIMIT = 4096
 
@@ -29,6 +26,20 @@ def doc_citation(doc: DocRecord | None, fallback: str) -> str:
         y, m, d = meta.date.split("-")
         extra.append(f"ngày {int(d)}/{int(m)}/{y}")
     return _shorten(meta.title, 140) + (f" ({', '.join(extra)})" if extra else "")
+
+
+def cite_label(c: Citation) -> str:
+    """A hit's citation line: title with số hiệu, date, page and access level when known."""
+    extra = []
+    if c.number:
+        extra.append(f"số {c.number}")
+    if c.date:
+        y, m, d = c.date.split("-")
+        extra.append(f"ngày {int(d)}/{int(m)}/{y}")
+    if c.page:
+        extra.append(f"tr. {c.page}")
+    stamp = f"[{level_label(c.level)}] " if c.level else ""
+    return stamp + _shorten(c.title, 140) + (f" ({', '.join(extra)})" if extra else "")
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -53,12 +64,6 @@ def _copies(hit: Hit) -> list[str]:
     return out
 
 
-def _section_line(hit: Hit) -> str:
-    """The section path, and the page ("tr. 3") when the file has pages."""
-    page = hit.passage.page_label
-    return f"{hit.passage.section} · {page}" if page else hit.passage.section
-
-
 def variant_note(answer: Answer, docs: dict[str, DocRecord], shown: int = 3) -> str | None:
     """A warning when the quoted passage has near copies in other documents that differ in details
     (next year's plan with another unit or date) and the question did not say which document it
@@ -76,14 +81,17 @@ def variant_note(answer: Answer, docs: dict[str, DocRecord], shown: int = 3) -> 
     )
 
 
-def result_json(hit: Hit, docs: dict[str, DocRecord]) -> dict:
+def result_json(cited: Cited, docs: dict[str, DocRecord]) -> dict:
     """One search result in the CLI's JSON contract."""
+    hit = cited.hit
     doc = docs.get(hit.passage.doc)
     return {
         "doc": hit.passage.doc,
         "title": doc_citation(doc, hit.passage.doc),
+        "number": cited.citation.number,
+        "date": cited.citation.date,
+        "page": cited.citation.page,
         "section": hit.passage.section,
-        "page": hit.passage.page,
         "text": hit.passage.text,
         "score": round(hit.score, 4),
         "pid": hit.passage.pid,
@@ -92,16 +100,18 @@ def result_json(hit: Hit, docs: dict[str, DocRecord]) -> dict:
     }
 
 
-def render_text(answer: Answer, docs: dict[str, DocRecord], max_citations: int = 3) -> str:
+def render_text(asked: Asked, max_citations: int = 3) -> str:
     """Console rendering: answer line, then numbered citations."""
+    answer, docs = asked.answer, asked.docs
     out = [("➤ " if answer.found else "✗ ") + answer.text]
     if note := variant_note(answer, docs):
         out.append("⚠ " + note)
-    if answer.hits:
+    if asked.cited:
         out.append("" if answer.found else "Các đoạn có thể liên quan:")
-        for n, hit in enumerate(answer.hits[:max_citations], 1):
-            out.append(f"[{n}] {doc_citation(docs.get(hit.passage.doc), hit.passage.doc)}")
-            out.append(f"    Mục: {_section_line(hit)}")
+        for n, cited in enumerate(asked.cited[:max_citations], 1):
+            hit = cited.hit
+            out.append(f"[{n}] {cite_label(cited.citation)}")
+            out.append(f"    Mục: {hit.passage.section}")
             out.extend(f"    ({note})" for note in _copies(hit))
             for line in hit.passage.quote().split("\n"):
                 out.append(f"    │ {line}")
@@ -110,11 +120,11 @@ def render_text(answer: Answer, docs: dict[str, DocRecord], max_citations: int =
 
 def _highlight(text: str, answer_text: str) -> str:
     """Escape a quote and bold the line that carries the answer."""
-    key = set(tokens(fold_diacritics(normalize(answer_text))))
+    key = set(words(answer_text))
     lines = text.split("\n")
     best, best_score = -1, 0.0
     for i, line in enumerate(lines):
-        have = set(tokens(fold_diacritics(normalize(line))))
+        have = set(words(line))
         score = len(key & have) / (len(key) or 1)
         if score > best_score:
             best, best_score = i, score
@@ -125,10 +135,9 @@ def _highlight(text: str, answer_text: str) -> str:
     return "\n".join(out)
 
 
-def render_html(
-    answer: Answer, docs: dict[str, DocRecord], start: int = 0, max_citations: int = 3, limit: int = TELEGRAM_LIMIT
-) -> str:
+def render_html(asked: Asked, start: int = 0, max_citations: int = 3, limit: int = TELEGRAM_LIMIT) -> str:
     """Telegram rendering (parse_mode=HTML), always within the message limit."""
+    answer, docs = asked.answer, asked.docs
     head = (
         f"<b>{html.escape(answer.text, quote=False)}</b>"
         if answer.found
@@ -137,9 +146,10 @@ def render_html(
     if start == 0 and (note := variant_note(answer, docs)):
         head += f"\n<i>⚠ {html.escape(note, quote=False)}</i>"
     blocks = []
-    for n, hit in enumerate(answer.hits[start : start + max_citations], start + 1):
-        cite = html.escape(doc_citation(docs.get(hit.passage.doc), hit.passage.doc), quote=False)
-        sec = " · ".join([html.escape(_section_line(hit), quote=False)] + _copies(hit))
+    for n, cited in enumerate(asked.cited[start : start + max_citations], start + 1):
+        hit = cited.hit
+        cite = html.escape(cite_label(cited.citation), quote=False)
+        sec = " · ".join([html.escape(hit.passage.section, quote=False)] + _copies(hit))
         quote = _highlight(hit.passage.quote(), answer.text if answer.found else "")
         blocks.append((f"<b>[{n}] {cite}</b>\n<i>{sec}</i>\n", quote))
     return fit_message(head, blocks, limit)

@@ -538,6 +538,7 @@ class FakeBotAPI:
         self._blocked: set[int] = set()
         self._failures: dict[str, list[tuple[int, float | None, str | None]]] = {}
         self._delays: dict[str, float] = {}
+        self._faults: dict[str, list[tuple[str, float]]] = {}  # method -> ("drop"|"lost"|"slow", seconds)
         self._custom: dict[str, Callable[[dict[str, Any]], Any]] = {}
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
@@ -663,6 +664,28 @@ class FakeBotAPI:
             retry_after = 1
         with self._cond:
             self._failures.setdefault(method.lower(), []).extend([(status, retry_after, description)] * times)
+
+    def drop_next(self, method: str, times: int = 1, *, after: bool = False) -> None:
+        """Close the connection of the next ``times`` calls of ``method`` without an answer.
+
+        ``after=False``: before handling (the call has no effect, as when a proxy drops it);
+        ``after=True``: after handling (the call took effect and its response was lost: a message is
+        really sent). PTB sees ``NetworkError`` (httpx.RemoteProtocolError) in both cases: a client
+        cannot tell them apart, which is the point of the test.
+        """
+        with self._cond:
+            self._faults.setdefault(method.lower(), []).extend([("lost" if after else "drop", 0.0)] * times)
+
+    def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` only after ``seconds`` (handled before the
+        wait, like a loaded server whose answer is late)."""
+        with self._cond:
+            self._faults.setdefault(method.lower(), []).extend([("slow", seconds)] * times)
+
+    def forge_update(self, kind: str, body: dict[str, Any]) -> int:
+        """Queue an update Telegram would never send as such (``queue_update`` under a clearer name
+        for security tests: forged callback data, edited captions, files in other chats)."""
+        return self.queue_update({kind: body})
 
     def set_delay(self, method: str, seconds: float) -> None:
         """Answer every call of ``method`` (``"*"`` = any) only after ``seconds``: for timeout tests."""
@@ -1169,6 +1192,15 @@ class FakeBotAPI:
             return
         raw_method = path[len(api_prefix) :]
         method = self._canonical.get(raw_method.lower(), raw_method)
+        with self._cond:
+            queue = self._faults.get(method.lower())
+            fault = queue.pop(0) if queue else None
+        if fault is not None and fault[0] == "drop":
+            with self._cond:
+                self._calls.append({"method": method, "params": {}, "t": time.monotonic(), "status": "dropped"})
+                self._cond.notify_all()
+            req.close_connection = True
+            return
         record: dict[str, Any] = {
             "method": method,
             "params": {},
@@ -1196,6 +1228,13 @@ class FakeBotAPI:
             else:
                 record["error"] = payload.get("description")
             self._cond.notify_all()
+        if fault is not None and fault[0] == "lost":
+            with self._cond:
+                record["response"] = "lost"
+            req.close_connection = True
+            return
+        if fault is not None and fault[0] == "slow":
+            time.sleep(fault[1])
         req.reply(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
     def _decode_params(self, req: _Handler, query: str, body: bytes) -> dict[str, Any]:

@@ -14,8 +14,7 @@ from bot.app import build_application
 from bot.db import BotDB
 from bot.service import BotService
 from bot.settings import BotSettings
-from index.answer.lines import Answer
-from index.retrieval.search import Hit
+from index.engine import Answer, Asked, Cited, Hit
 from tests.fakebotapi import FakeBotAPI
 from tests.test_fakebotapi import polling as running
 
@@ -149,15 +148,18 @@ class LongEngine:
     def __getattr__(self, name):
         return getattr(self.engine, name)
 
-    def ask(self, question, top_k=5):
+    def ask_as(self, question, cleared=None, top_k=5):
         from dataclasses import replace
 
-        answer, took = self.engine.ask(question, top_k)
-        hits = [
-            Hit(replace(h.passage, text=(h.passage.text + "\n") * 12), h.score, h.bm25, h.dense, h.index)
-            for h in answer.hits
+        asked = self.engine.ask_as(question, cleared, top_k)
+        cited = [
+            Cited(Hit(replace(c.hit.passage, text=(c.hit.passage.text + "\n") * 12), 0.0, 0.0, 0.0, n), c.citation)
+            for n, c in enumerate(asked.cited)
         ]
-        return Answer(answer.found, answer.text * 3, answer.kind, hits), took
+        answer = asked.answer
+        return Asked(
+            Answer(answer.found, answer.text * 3, answer.kind, [c.hit for c in cited]), cited, 0.0, asked.docs
+        )
 
 
 def test_five_thousand_character_answer_kept_under_limit(engine, tmp_path):
@@ -178,14 +180,13 @@ class InstantEngine:
     def __init__(self, engine):
         self.engine = engine
         self.index = engine.index
-        answer, _ = engine.ask("hội nghị tổng kết ở đâu?", 9)
-        self.answer = answer
+        self.asked = engine.ask_as("hội nghị tổng kết ở đâu?", None, 9)
 
     def __getattr__(self, name):
         return getattr(self.engine, name)
 
-    def ask(self, question, top_k=5):
-        return self.answer, 0.1
+    def ask_as(self, question, cleared=None, top_k=5):
+        return self.asked
 
 
 @pytest.mark.parametrize(("kind", "paced"), [("instant", False), ("instant", True), ("real", False)])

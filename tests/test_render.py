@@ -3,10 +3,8 @@
 import re
 
 from bot.render import TELEGRAM_LIMIT, _strip_tags_len, render_html, render_text, variant_note
-from index.answer.lines import Answer
-from index.ingest.metadata import DocMeta
-from index.retrieval.search import Hit
-from index.store.generations import DocRecord, StoredPassage
+from index.engine import Answer, Asked, Citation, Cited, DocMeta, DocRecord, Hit
+from index.ingest.parsed import StoredPassage
 
 
 def make_hit(text: str, n: int = 0) -> Hit:
@@ -17,9 +15,18 @@ def make_hit(text: str, n: int = 0) -> Hit:
 DOCS = {"d.txt": DocRecord("d.txt", "x", DocMeta("Kế hoạch tổng kết", "34-KH/BCĐ", None, "2024-09-12"), None, 1)}
 
 
+def asked(answer: Answer, page: int | None = None) -> Asked:
+    """An Answer as the Engine hands it to the bot: each hit with its citation."""
+    cited = []
+    for h in answer.hits:
+        meta = DOCS[h.passage.doc].meta if h.passage.doc in DOCS else DocMeta(h.passage.doc)
+        cited.append(Cited(h, Citation(h.passage.doc, meta.title, meta.number, meta.date, h.passage.section, page)))
+    return Asked(answer, cited, 0.0, DOCS)
+
+
 def test_html_in_question_and_quote_is_escaped():
     ans = Answer(True, "<script>alert(1)</script> & Ban Dân vận", "who", [make_hit("a <b>b</b> & c")])
-    msg = render_html(ans, DOCS)
+    msg = render_html(asked(ans))
     assert "<script>" not in msg and "&lt;script&gt;" in msg and "&lt;b&gt;b&lt;/b&gt; &amp; c" in msg
     assert "số 34-KH/BCĐ, ngày 12/9/2024" in msg and "Ban &lt;Dân&gt; vận" in msg
 
@@ -27,14 +34,14 @@ def test_html_in_question_and_quote_is_escaped():
 def test_long_answer_kept_under_limit_without_broken_tags():
     long = "\n".join(f"- dòng {i} " + "nội dung dài " * 30 for i in range(40))
     ans = Answer(True, "Ban Dân vận", "who", [make_hit(long, i) for i in range(3)])
-    msg = render_html(ans, DOCS)
+    msg = render_html(asked(ans))
     assert _strip_tags_len(msg) <= TELEGRAM_LIMIT
     for tag in ("b", "i", "blockquote"):
         assert len(re.findall(f"<{tag}>", msg)) == len(re.findall(f"</{tag}>", msg))
 
 
 def test_console_rendering_lists_citations():
-    out = render_text(Answer(False, "Không có trong tài liệu.", "other", [make_hit("đoạn gần nhất")]), DOCS)
+    out = render_text(asked(Answer(False, "Không có trong tài liệu.", "other", [make_hit("đoạn gần nhất")])))
     assert out.startswith("✗ Không có trong tài liệu.") and "Các đoạn có thể liên quan" in out
     assert "│ đoạn gần nhất" in out
 
@@ -51,7 +58,7 @@ def test_duplicates_collapse_into_one_citation_naming_the_other_documents():
     kept = collapse_duplicates(hits, top_k=5)
     assert [h.index for h in kept] == [0, 2]
     assert kept[0].also_in == ["e.txt"] and kept[0].variants == []
-    assert "cũng có trong 1 tài liệu khác" in render_html(Answer(True, "x", "who", kept), DOCS)
+    assert "cũng có trong 1 tài liệu khác" in render_html(asked(Answer(True, "x", "who", kept)))
     assert variant_note(Answer(True, "x", "who", kept), DOCS) is None  # the same words: nothing to warn of
 
 
@@ -64,9 +71,17 @@ def test_a_near_copy_with_other_details_is_a_variant_and_the_answer_warns():
     kept = collapse_duplicates(hits, top_k=5)
     assert len(kept) == 1 and kept[0].variants == ["e.txt"] and kept[0].also_in == []
     answer = Answer(True, "trước ngày 30/9/2024", "when", kept)
-    html_msg = render_html(answer, DOCS)
+    html_msg = render_html(asked(answer))
     assert "1 tài liệu khác có đoạn gần giống, khác chi tiết" in html_msg
     assert "Lưu ý: e.txt có đoạn gần giống" in html_msg and "hãy nêu văn bản trong câu hỏi" in html_msg
-    assert "⚠ Lưu ý" in render_text(answer, DOCS)
+    assert "⚠ Lưu ý" in render_text(asked(answer))
     # a question that named its document has no doubt to warn of
     assert variant_note(Answer(True, "x", "when", kept, scoped=True), DOCS) is None
+
+
+def test_citation_carries_page_and_level():
+    ans = Answer(True, "Ban Dân vận", "who", [make_hit("đoạn")])
+    a = asked(ans, page=4)
+    a.cited[0] = Cited(a.cited[0].hit, Citation("d.txt", "Kế hoạch tổng kết", "34-KH/BCĐ", None, "s", 4, "mat"))
+    msg = render_html(a)
+    assert "tr. 4" in msg and "[MẬT]" in msg

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.ingest.levels import detect_level
 from index.text import clean_markup
 
 _NUMBER_RE = re.compile(r"\bSố\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,6}(?:/[A-ZĐ0-9]{1,8}){1,3})")
@@ -52,6 +53,7 @@ class DocMeta:
     place: str | None = None  # the place of the date line ("Lâm Đồng, ngày …")
     ocr: bool = False  # the text was read by OCR from a scan (citations say so)
     encoding: str | None = None  # legacy encoding the file was converted from (tcvn3, vni, utf-16…)
+    level: str = ""  # confidentiality stamp (index/ingest/levels.py); "" = not restricted
 
 
 def _title(lines: list[str], fallback: str) -> str:
@@ -308,4 +310,4 @@ def extract_metadata(text: str, fallback_title: str) -> DocMeta:
                 break
     title = re.sub(r"\s+", " ", _title(lines, fallback_title)).strip()
     kind = _kind(lines, code)
-    return DocMeta(title=title, number=number, issuer=issuer, date=date, kind=kind, place=place)
+    return DocMeta(title=title, number=number, issuer=issuer, date=date, kind=kind, place=place, level=detect_level(text))

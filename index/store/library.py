@@ -1,20 +1,32 @@
 """The corpus as a managed library: add, replace and remove documents safely, with an audit log.
 
 A file is validated before anything is written (type checked by content as well as name, text
-extracted, a scanned PDF refused), stored under a safe name (no path tricks), never silently
-overwrites a document with the same name or the same số hiệu, and lands with an atomic rename.
-Every change is recorded (who, when, what) in SQLite.
+extracted, a scanned PDF refused), stored under a safe name (no path tricks) and never silently
+overwrites a document with the same name or the same số hiệu.
+
+Crash consistency: a change is a journal row in SQLite. The new file is first staged outside the
+corpus (``data/staging/``, fsynced); then the row is written, the file moved in (a replaced or
+removed file moved aside into the staging directory, not deleted), the index rebuilt; the audit
+entry and the end of the journal row are written in ONE transaction. A process killed anywhere in
+between leaves a journal row, and ``recover`` at the next start finishes the change when the
+live index already holds it, and otherwise rolls it back (new file out, old file back). So a file
+is either in the corpus, the index and the audit log, or in none of them.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
 import re
+import secrets
+import shutil
 import sqlite3
 import time
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,7 +122,8 @@ def _corpus_metadata(settings: Settings) -> Iterator[tuple[Path, DocMeta]]:
 
 
 def store(settings: Settings, data: bytes, checked: Checked, replace: Conflict | None = None) -> Path:
-    """Write the file atomically; when replacing, the old file goes only once the new one is in place."""
+    """Bulk loading without journal or audit (benchmarks build synthetic archives with it); people's
+    changes go through ``Engine.add_document``."""
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     dest = settings.corpus_dir / checked.name
     tmp = settings.corpus_dir / f".{checked.name}.uploading"
@@ -147,31 +160,208 @@ def find_document(settings: Settings, query: str) -> list[str]:
     ]
 
 
-class AuditLog:
-    """Who added, replaced or removed what, and when."""
+@contextmanager
+def change_lock(settings: Settings) -> Iterator[None]:
+    """One document change at a time, across threads and processes (the bot and ``docbot add``):
+    the conflict check and the commit run under it, so two uploads of one name cannot both land."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "library.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sha256(data: bytes) -> str:
+    """Hex digest, as the index records documents."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One journalled change of the corpus."""
+
+    id: str
+    action: str  # "add" | "replace" | "remove"
+    doc: str  # the document added, or removed
+    replaces: str  # the document a replacement removes ("" if none)
+    sha: str  # digest of the new file ("" for a removal)
+    who: str
+    detail: str
+    level: str  # access level the admin set ("" = as the document's stamp says)
+
+    @property
+    def staging(self) -> str:
+        """Folder name under data/staging/."""
+        return self.id
+
+
+class Journal:
+    """The library database: audit log, pending changes, access levels the admins set."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.staging_dir = settings.data_dir / "staging"
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(settings.data_dir / "library.sqlite", isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(
+        self.db.execute("PRAGMA busy_timeout=5000")
+        self.db.executescript(
             "CREATE TABLE IF NOT EXISTS audit (ts REAL NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,"
-            " doc TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')"
+            " doc TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');"
+            "CREATE TABLE IF NOT EXISTS changes (id TEXT PRIMARY KEY, body TEXT NOT NULL, created REAL NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS levels (doc TEXT PRIMARY KEY, level TEXT NOT NULL);"
         )
-
-    def record(self, who: str, action: str, doc: str, detail: str = "") -> None:
-        """Append one entry."""
-        self.db.execute("INSERT INTO audit VALUES (?,?,?,?,?)", (time.time(), who, action, doc, detail))
-
-    def latest(self, n: int = 20) -> list[tuple[float, str, str, str, str]]:
-        """Newest entries first."""
-        return self.db.execute("SELECT * FROM audit ORDER BY ts DESC LIMIT ?", (n,)).fetchall()
 
     def close(self) -> None:
         """Close the database."""
         self.db.close()
 
+    # ---- audit ---------------------------------------------------------------------------------
+    def record(self, who: str, action: str, doc: str, detail: str = "") -> None:
+        """Append one audit entry (re-indexing; document changes are recorded by ``commit``)."""
+        self.db.execute("INSERT INTO audit VALUES (?,?,?,?,?)", (time.time(), who, action, doc, detail))
 
-def audit_log(settings: Settings) -> AuditLog:
-    """The audit log of a data directory."""
-    return AuditLog(settings.data_dir / "library.sqlite")
+    def latest(self, n: int = 20) -> list[tuple[float, str, str, str, str]]:
+        """Newest entries first."""
+        return self.db.execute("SELECT * FROM audit ORDER BY ts DESC, rowid DESC LIMIT ?", (n,)).fetchall()
+
+    def levels(self) -> dict[str, str]:
+        """Access levels set by admins at upload, by document."""
+        return dict(self.db.execute("SELECT doc, level FROM levels").fetchall())
+
+    # ---- changes -------------------------------------------------------------------------------
+    def stage(self, data: bytes, name: str) -> str:
+        """Write an upload outside the corpus (fsynced); returns the staging id. Raises OSError when the
+        disk is full or read-only, before anything else changed."""
+        sid = secrets.token_hex(8)
+        folder = self.staging_dir / sid
+        folder.mkdir(parents=True)
+        try:
+            _fsync_write(folder / name, data)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return sid
+
+    def begin(self, change: Change) -> None:
+        """Journal the change, then move the files: the staged file in, the file it replaces (or the
+        one removed) aside into the staging folder."""
+        self.db.execute("INSERT INTO changes VALUES (?,?,?)", (change.id, json.dumps(change.__dict__), time.time()))
+        folder = self.staging_dir / change.staging
+        folder.mkdir(parents=True, exist_ok=True)
+        corpus = self.settings.corpus_dir
+        corpus.mkdir(parents=True, exist_ok=True)
+        gone = change.doc if change.action == "remove" else change.replaces
+        if gone and (corpus / gone).exists():
+            (folder / "old").mkdir(exist_ok=True)
+            os.replace(corpus / gone, folder / "old" / gone)
+        if change.action != "remove":
+            if change.replaces != change.doc and (corpus / change.doc).exists():
+                (folder / "old").mkdir(exist_ok=True)
+                os.replace(corpus / change.doc, folder / "old" / change.doc)
+            os.replace(folder / change.doc, corpus / change.doc)
+        _fsync_dir(corpus)
+
+    def commit(self, change: Change) -> None:
+        """The audit entry and the end of the journal row, in one transaction; then the staging goes."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute(
+                "INSERT INTO audit VALUES (?,?,?,?,?)",
+                (time.time(), change.who, change.action, change.doc, change.detail),
+            )
+            self.db.execute("DELETE FROM changes WHERE id=?", (change.id,))
+            if change.action == "remove":
+                self.db.execute("DELETE FROM levels WHERE doc=?", (change.doc,))
+            else:
+                if change.replaces and change.replaces != change.doc:
+                    self.db.execute("DELETE FROM levels WHERE doc=?", (change.replaces,))
+                if change.level:
+                    self.db.execute("INSERT OR REPLACE INTO levels VALUES (?,?)", (change.doc, change.level))
+                else:
+                    self.db.execute("DELETE FROM levels WHERE doc=?", (change.doc,))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        shutil.rmtree(self.staging_dir / change.staging, ignore_errors=True)
+
+    def rollback(self, change: Change) -> None:
+        """Put the corpus back as it was before the change and forget it."""
+        corpus = self.settings.corpus_dir
+        folder = self.staging_dir / change.staging
+        new = corpus / change.doc
+        if change.action != "remove" and new.is_file() and sha256(new.read_bytes()) == change.sha:
+            new.unlink()
+        old = folder / "old"
+        if old.is_dir():
+            for path in old.iterdir():
+                os.replace(path, corpus / path.name)
+        self.db.execute("DELETE FROM changes WHERE id=?", (change.id,))
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def pending(self) -> list[Change]:
+        """Changes begun and never committed (the process died, or the index build failed)."""
+        rows = self.db.execute("SELECT body FROM changes ORDER BY created").fetchall()
+        return [Change(**json.loads(r[0])) for r in rows]
+
+    def discard_stage(self, sid: str) -> None:
+        """Drop a staged upload that was never begun (a conflict, a refusal)."""
+        shutil.rmtree(self.staging_dir / sid, ignore_errors=True)
+
+    def clean_temporary(self) -> list[str]:
+        """At start: staged uploads no journal row refers to, and the hidden ``.uploading`` files an
+        older version left in the corpus."""
+        removed = []
+        known = {c.staging for c in self.pending()}
+        if self.staging_dir.is_dir():
+            for folder in self.staging_dir.iterdir():
+                if folder.name not in known:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(str(folder))
+        if self.settings.corpus_dir.is_dir():
+            for path in self.settings.corpus_dir.glob(".*.uploading"):
+                path.unlink(missing_ok=True)
+                removed.append(str(path))
+        return removed
+
+
+def new_change(
+    action: str, doc: str, replaces: str, data: bytes, who: str, detail: str, level: str, sid: str
+) -> Change:
+    """A change record (``sid``: the staging id of the new file, or a fresh one for a removal)."""
+    return Change(sid, action, doc, replaces, sha256(data) if data else "", who, detail, level)
+
+
+def fresh_id() -> str:
+    """A staging id for a change that stages no file (a removal)."""
+    return secrets.token_hex(8)
+
+
+def audit_log(settings: Settings) -> Journal:
+    """The library database of a data directory (audit log included)."""
+    return Journal(settings)
+
+
+def drop_vector_cache(settings: Settings) -> None:
+    """Forget every cached vector (``docbot index --rebuild``), with SQLite's side files."""
+    cache = settings.data_dir / "cache" / "vectors.sqlite"
+    for p in (cache, cache.with_name(cache.name + "-wal"), cache.with_name(cache.name + "-shm")):
+        p.unlink(missing_ok=True)
