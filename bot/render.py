@@ -38,6 +38,8 @@ def cite_label(c: Citation) -> str:
         extra.append(f"ngày {int(d)}/{int(m)}/{y}")
     if c.page:
         extra.append(f"tr. {c.page}")
+    if c.ocr:
+        extra.append("bản quét, đọc bằng OCR")
     stamp = f"[{level_label(c.level)}] " if c.level else ""
     return stamp + _shorten(c.title, 140) + (f" ({', '.join(extra)})" if extra else "")
 

@@ -107,6 +107,7 @@ class Citation:
     section: str
     page: int | None
     level: str = ""
+    ocr: bool = False  # the document was read by OCR from a scan: its words may be misread
 
 
 @dataclass(frozen=True)
@@ -355,8 +356,9 @@ class Engine:
             meta.number,
             meta.date,
             passage.section,
-            getattr(passage, "page", None),
+            passage.page,
             self.level(passage.doc),
+            meta.ocr,
         )
 
     def _cite(self, hits: list[Hit], docs: dict[str, DocRecord]) -> list[Cited]:

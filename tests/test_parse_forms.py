@@ -214,6 +214,7 @@ def test_unit_given_by_a_lead_in_line_and_period_of_a_task_section() -> None:
 def test_citation_shows_page_and_quote_built_from_fields() -> None:
     from bot.render import render_html, render_text
     from index.answer.lines import Answer
+    from index.engine import Asked, Cited, Citation
     from index.retrieval.search import Hit
 
     p = StoredPassage(
@@ -229,10 +230,13 @@ def test_citation_shows_page_and_quote_built_from_fields() -> None:
         (),
         3,
     )
-    ans = Answer(True, "Trước ngày 15/3/2026", "when", [Hit(p, 1.0, 1.0, 1.0, 0)])
-    out = render_text(ans, {})
-    assert "Mục: II. NHIỆM VỤ · tr. 3" in out and "│ Gửi báo cáo trước ngày 15/3/2026." in out
-    assert "II. NHIỆM VỤ · tr. 3" in render_html(ans, {})
+    hit = Hit(p, 1.0, 1.0, 1.0, 0)
+    citation = Citation("d.pdf", "Kế hoạch kiểm tra", None, None, p.section, p.page)
+    asked = Asked(Answer(True, "Trước ngày 15/3/2026", "deadline", [hit]), [Cited(hit, citation)], 0.0, {})
+    out = render_text(asked)
+    assert "[1] Kế hoạch kiểm tra (tr. 3)" in out and "Mục: II. NHIỆM VỤ" in out
+    assert "│ Gửi báo cáo trước ngày 15/3/2026." in out
+    assert "Kế hoạch kiểm tra (tr. 3)" in render_html(asked)
 
 
 @pytest.mark.parametrize(
@@ -264,3 +268,19 @@ def test_footnote_at_the_bottom_of_a_page_does_not_cut_the_sentence() -> None:
     assert any("của ngành1 và đề xuất giải pháp trọng tâm năm 2026." in p.body for p in ps)
     [fn] = [p for p in ps if p.kind == "footnote"]
     assert fn.section == "Chú thích 1" and fn.body.endswith("cải cách tổ chức bộ máy.") and fn.page == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "ocr", "expected"),
+    [
+        (3, False, "Tờ trình (tr. 3)"),
+        (2, True, "Tờ trình (tr. 2, bản quét, đọc bằng OCR)"),
+        (None, True, "Tờ trình (bản quét, đọc bằng OCR)"),
+        (None, False, "Tờ trình"),
+    ],
+)
+def test_citation_line_names_page_and_ocr(page: int | None, ocr: bool, expected: str) -> None:
+    from bot.render import cite_label
+    from index.engine import Citation
+
+    assert cite_label(Citation("t.pdf", "Tờ trình", None, None, "I. MỤC ĐÍCH", page, "", ocr)) == expected
