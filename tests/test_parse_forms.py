@@ -214,7 +214,7 @@ def test_unit_given_by_a_lead_in_line_and_period_of_a_task_section() -> None:
 def test_citation_shows_page_and_quote_built_from_fields() -> None:
     from bot.render import render_html, render_text
     from index.answer.lines import Answer
-    from index.engine import Asked, Cited, Citation
+    from index.engine import Asked, Citation, Cited
     from index.retrieval.search import Hit
 
     p = StoredPassage(
