@@ -386,8 +386,9 @@ class Engine:
         # hidden documents' passages are dropped from a wider retrieval, so the asker still gets top_k
         retrieval = self.retrieve(question, top_k=top_k * 3)
         hits = [h for h in retrieval.hits if h.passage.doc in docs][:top_k]
-        retrieval = replace(retrieval, hits=hits, scope={d for d in retrieval.scope if d in docs})
-        answer = make_answer(retrieval)
+        query = replace(retrieval.query, scope=frozenset(d for d in retrieval.query.scope if d in docs))
+        retrieval = replace(retrieval, query=query, hits=hits)
+        answer = make_answer(retrieval, self.settings.search)
         took = (time.perf_counter() - start) * 1000
         return Asked(answer, self._cite(answer.hits, docs), took, docs)
 

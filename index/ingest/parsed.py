@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from index import text
-from index.ingest import deadlines, encodings, loaders, metadata, ocr, structure, systools
+from index.ingest import deadlines, encodings, levels, loaders, metadata, ocr, structure, systools
 from index.ingest.deadlines import deadlines_from
 from index.ingest.loaders import PageProgress, load_bytes
 from index.ingest.metadata import DocMeta, extract_metadata
@@ -114,7 +114,7 @@ def parse_document(name: str, data: bytes, on_page: PageProgress | None = None) 
 
 def _source_hash() -> str:
     digest = hashlib.sha256()
-    for module in (loaders, metadata, structure, deadlines, dates, text, units, encodings, ocr, systools):
+    for module in (loaders, metadata, levels, structure, deadlines, dates, text, units, encodings, ocr, systools):
         source = Path(module.__file__ or "")
         # a package (the loaders): every module in it
         for path in sorted(source.parent.glob("*.py")) if source.name == "__init__.py" else [source]:
