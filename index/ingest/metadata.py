@@ -310,4 +310,5 @@ def extract_metadata(text: str, fallback_title: str) -> DocMeta:
                 break
     title = re.sub(r"\s+", " ", _title(lines, fallback_title)).strip()
     kind = _kind(lines, code)
-    return DocMeta(title=title, number=number, issuer=issuer, date=date, kind=kind, place=place, level=detect_level(text))
+    level = detect_level(text)
+    return DocMeta(title=title, number=number, issuer=issuer, date=date, kind=kind, place=place, level=level)
