@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from index.ingest.structure import PATH_SEP, Block, Segment, is_group_row, parse_segments, render_row, table_items
+from index.ingest.structure import Block, Segment, is_group_row, parse_segments, render_row, table_items
 from index.text import first_sentence_end, split_sentences
 from index.vocab.dates import (
     ACTION,
@@ -40,6 +40,7 @@ from index.vocab.dates import (
     find_dues,
     parse_due,
 )
+from index.vocab.sections import SECTION_SEP
 from index.vocab.units import names_unit, strip_numbering
 
 __all__ = ["DATE_EXPR", "Deadline", "Due", "extract_deadlines", "deadlines_from", "parse_due"]
@@ -108,7 +109,7 @@ def _assigned(text: str) -> str | None:
 
 
 def _heading_unit(section: str) -> str | None:
-    for part in reversed(section.split(PATH_SEP)):
+    for part in reversed(section.split(SECTION_SEP)):
         if _REQUESTER.search(part):  # "IV. Văn phòng Chính phủ trân trọng đề nghị:" names who asks
             continue
         if names_unit(part):
@@ -374,7 +375,7 @@ def deadlines_from(
     for seg in segments:
         if seg.kind == "footnote":
             continue
-        section = PATH_SEP.join(h.text for h in seg.path) if seg.path else "Phần đầu văn bản"
+        section = SECTION_SEP.join(h.text for h in seg.path) if seg.path else "Phần đầu văn bản"
         found = (
             _table_deadlines(doc, seg, section, anchor, cues)
             if seg.kind == "table"

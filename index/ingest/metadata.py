@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from index.ingest.levels import detect_level
 from index.text import clean_markup
+from index.vocab.signature import ON_BEHALF_OF
 
 _NUMBER_RE = re.compile(r"\bSố\s*:?\s*(\d{1,5})\s*-\s*([A-ZĐ][A-Za-zĐ]{0,6}(?:/[A-ZĐ0-9]{1,8}){1,3})")
 _DATE_LINE_RE = re.compile(r"(?:Hà Nội|[A-ZĐ][\wÀ-ỹ ]{1,20}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
@@ -38,7 +39,6 @@ _DOC_TYPES = (
 )
 _ISSUERS = ("THÀNH ỦY HÀ NỘI", "THÀNH UỶ HÀ NỘI", "BAN CHẤP HÀNH ĐẢNG BỘ", "BAN THƯỜNG VỤ", "UBND", "ỦY BAN NHÂN DÂN")
 _CONTENT_RE = re.compile(r"^\s*(?:\d+[.)]\s*)?Nội dung\s*:\s*(\S.+)$")
-_SIGN_RE = re.compile(r"^(?:T/M|TM\.?)\s+(.+)$")
 
 
 @dataclass(frozen=True)
@@ -304,7 +304,7 @@ def extract_metadata(text: str, fallback_title: str) -> DocMeta:
                 break
     if issuer is None:
         for line in lines:
-            s = _SIGN_RE.match(line.strip())
+            s = ON_BEHALF_OF.match(line.strip())
             if s:
                 issuer = s.group(1).strip(" *").capitalize()
                 break

@@ -26,9 +26,10 @@ from index.text import (
     split_sentences,
     superscript_to_int,
 )
+from index.vocab.sections import SECTION_SEP
+from index.vocab.signature import SIGNATURE_LINE
 
 MAX_BODY = 650  # characters of body per passage; with headings most passages stay under ~900
-PATH_SEP = " › "
 
 # Heading numberings, outermost first. Besides the Party forms (PHẦN THỨ, A., I., 1., 1.1.) the
 # formatting guide HD 36 writes "I- …" and "1- …", and decrees and decisions use "Chương I",
@@ -51,7 +52,6 @@ _NUMBERINGS_BY_STYLE = dict(_NUMBERINGS)
 _PART_RE = re.compile(r"^(PHỤ LỤC|Phụ lục|ĐỀ CƯƠNG)\b")
 # "Nơi nhận:", alone or with the signer's title beside it in a layout text ("Nơi nhận:     KT. BỘ TRƯỞNG")
 _RECIPIENTS_RE = re.compile(r"^Nơi nhận\s*:?\s*(?:(?:\s{2,}|\t).*)?$", re.IGNORECASE)
-_SIGNATURE_RE = re.compile(r"^(T/M|TM\.|KT\.|TL\.|TUQ\.|Q\.)\s*[A-ZĐÀ-Ỹ]")
 _FOOTNOTE_PLAIN_RE = re.compile(r"^(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ])")
 _GLUED_MARKER_RE = re.compile(r"[a-zà-ỹđ]{2,}(\d{1,2})(?![\w/.,])")
 _FOOTNOTE_BOTTOM_LINES = 6  # a footnote of a paged file sits within the last lines before a page break
@@ -138,7 +138,7 @@ class Segment:
     def section(self) -> str:
         """The heading path as shown in a citation."""
         names = [_short(h.text, 90) for h in self.path]
-        return PATH_SEP.join(names) if names else "Phần đầu văn bản"
+        return SECTION_SEP.join(names) if names else "Phần đầu văn bản"
 
     @property
     def headings(self) -> list[str]:
@@ -358,7 +358,7 @@ def _paragraphs(text: str, paged: bool | None = None) -> list[_Para]:
                     and not _numbering(cleaned)
                     and (wrapped_numbered or not _numbering(target.text))
                     and not cleaned.startswith(("-", "+"))
-                    and not _SIGNATURE_RE.match(cleaned)
+                    and not SIGNATURE_LINE.match(cleaned)
                     and not _is_upper_line(cleaned)
                     and not _is_upper_line(target.text)
                 )
@@ -447,7 +447,7 @@ def parse_segments(text: str, paged: bool | None = None) -> list[Segment]:
             current.add(para.text, para.page)
             continue
         cleaned = para.text
-        if _RECIPIENTS_RE.match(cleaned) or (_SIGNATURE_RE.match(cleaned) and not closing):
+        if _RECIPIENTS_RE.match(cleaned) or (SIGNATURE_LINE.match(cleaned) and not closing):
             closing = True
             stack = [h for h in stack if h.style == "part"][:1] + [Heading("closing", "Nơi nhận, chữ ký")]
             current = new_segment("closing")
@@ -458,7 +458,7 @@ def parse_segments(text: str, paged: bool | None = None) -> list[Segment]:
             closing
             and _is_upper_line(cleaned)
             and len(cleaned) > 15
-            and not _SIGNATURE_RE.match(cleaned)
+            and not SIGNATURE_LINE.match(cleaned)
             and i + 1 < len(paras)
             and len(cleaned) > 25
         ):
@@ -647,7 +647,7 @@ def body_lines(text: str, section: str) -> list[str]:
     """A passage's non-empty lines without the headings of its section path repeated at its top
     (they are context for the reader, not part of what the passage says). Prefer a passage's
     ``body``: this is for callers that still hold only the flattened text."""
-    headings = {part.strip() for part in section.split(PATH_SEP)}
+    headings = {part.strip() for part in section.split(SECTION_SEP)}
     return [line for line in text.split("\n") if line.strip() and line.strip() not in headings]
 
 
@@ -671,7 +671,7 @@ def passages_from(doc: str, segments: list[Segment]) -> list[Passage]:
                     rows.pop()
                 body = "\n".join(render_row(r) for r in rows)
                 cells = tuple(row_cells(item.header, r) for r in rows[1:])
-                sec = section + (PATH_SEP + item.label if item.label else "")
+                sec = section + (SECTION_SEP + item.label if item.label else "")
                 page = next((r.page for r in item.rows if r.page is not None), None)
                 passages.append(
                     Passage(doc, len(passages), sec, passage_text(head, body), "table", key, head, body, cells, page)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SECTION_SEP = " › "  # as index.ingest.structure writes it (its PATH_SEP)
+SECTION_SEP = " › "  # between the headings of a section path: "II. NHIỆM VỤ › 1. Ban Tổ chức"
 
 
 def last_heading(section: str) -> str:
