@@ -14,28 +14,29 @@ from index.engine import Answer, Asked, Citation, Cited, DocRecord, Hit, level_l
 TELEGRAM_LIMIT = 4096
 
 
+def _number_and_date(number: str | None, iso_date: str | None) -> list[str]:
+    """The parts of a citation that say which document: "số 34-KH/BCĐ", "ngày 12/9/2024"."""
+    extra = []
+    if number:
+        extra.append(f"số {number}")
+    if iso_date:
+        y, m, d = iso_date.split("-")
+        extra.append(f"ngày {int(d)}/{int(m)}/{y}")
+    return extra
+
+
 def doc_citation(doc: DocRecord | None, fallback: str) -> str:
     """'Kế hoạch … (số 34-KH/BCĐ, 12/09/2024)': title with số hiệu and date when known."""
     if doc is None:
         return fallback
     meta = doc.meta
-    extra = []
-    if meta.number:
-        extra.append(f"số {meta.number}")
-    if meta.date:
-        y, m, d = meta.date.split("-")
-        extra.append(f"ngày {int(d)}/{int(m)}/{y}")
+    extra = _number_and_date(meta.number, meta.date)
     return _shorten(meta.title, 140) + (f" ({', '.join(extra)})" if extra else "")
 
 
 def cite_label(c: Citation) -> str:
     """A hit's citation line: title with số hiệu, date, page and access level when known."""
-    extra = []
-    if c.number:
-        extra.append(f"số {c.number}")
-    if c.date:
-        y, m, d = c.date.split("-")
-        extra.append(f"ngày {int(d)}/{int(m)}/{y}")
+    extra = _number_and_date(c.number, c.date)
     if c.page:
         extra.append(f"tr. {c.page}")
     if c.ocr:

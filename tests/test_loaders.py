@@ -6,31 +6,7 @@ import zipfile
 import pytest
 
 from index.ingest.loaders import LoaderError, ScannedPdfError, load_bytes
-
-
-def text_pdf(lines: list[str]) -> bytes:
-    """A minimal one-page PDF with a real text layer (Helvetica, ASCII)."""
-    content = "BT /F1 12 Tf 50 750 Td " + " ".join(f"({ln}) Tj 0 -16 Td" for ln in lines) + " ET"
-    objs = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        "/Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(f"{i} 0 obj\n{obj}\nendobj\n".encode("latin-1"))
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+from tests.ingest_fixtures import text_page_pdf
 
 
 def blank_pdf(pages: int = 2) -> bytes:
@@ -62,7 +38,7 @@ def test_empty_and_zero_byte_files():
 
 
 def test_pdf_with_text_layer():
-    doc = load_bytes(text_pdf(["KE HOACH so 12-KH/TU", "1. Ban To chuc chu tri"]), "kh.pdf")
+    doc = load_bytes(text_page_pdf(["KE HOACH so 12-KH/TU", "1. Ban To chuc chu tri"]), "kh.pdf")
     assert doc.pages == 1 and "Ban To chuc chu tri" in doc.text
 
 
