@@ -24,7 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,7 @@ SHARED = ROOT.parent.parent / "shared" if not (ROOT.parent / "shared").exists() 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from evalkit.fit import FA_TARGET, cv_probabilities, fit_model  # noqa: E402
+from evalkit.fit import FA_TARGET, FA_TRAIN, MODEL_FEATURES, cv_probabilities, fit_model  # noqa: E402
 
 VAR = ROOT / "var" / "eval"
 SCORE = SHARED / "eval" / "score.py"
@@ -111,10 +111,29 @@ def collect(devset: DevSet) -> list[dict]:
                 "legacy_cues": legacy_cues(lines, retrieval),
                 "kind": decision.kind,
                 "features": decision.features,
+                # what the features are computed from, so they can be recomputed without the engine
+                "evidence": [asdict(e) for e in abstain.evidence_of(retrieval.hits)],
+                "idf": {w: retrieval.idf[w] for w in _question_words(row["question"]) if w in retrieval.idf},
+                "idf_max": max(retrieval.idf.values(), default=1.0),
             })
     finally:
         abstain.MODEL_OVERRIDE.reset(token)
     return records
+
+
+def _question_words(question: str) -> set[str]:
+    from index.text import fold_diacritics, normalize, tokens
+
+    return set(tokens(fold_diacritics(normalize(question))))
+
+
+def recompute_features(rec: dict) -> dict[str, float]:
+    """A record's features from its stored evidence, with the feature code as it is now."""
+    from index.answer import abstain
+
+    passages = [abstain.Evidence(**e) for e in rec["evidence"]]
+    terms = abstain.question_terms(rec["question"], rec["idf"], rec["idf_max"])
+    return abstain.features(rec["question"], passages, terms)
 
 
 def legacy_cues(lines, retrieval) -> list[str]:
@@ -201,6 +220,8 @@ def main() -> None:
         path = VAR / f"{devset.name}.records.jsonl"
         if args.no_collect and path.exists():
             records[devset.name] = read_rows(path)
+            for rec in records[devset.name]:
+                rec["features"] = recompute_features(rec)
             continue
         print(f"== collecting {devset.name}", flush=True)
         records[devset.name] = collect(devset)
@@ -212,13 +233,14 @@ def main() -> None:
     from index.answer import abstain
 
     every = [r for devset in chosen for r in records[devset.name]]
-    names = abstain.FEATURES
+    names = MODEL_FEATURES
     X = np.array([[r["features"][n] for n in names] for r in every])
     y = np.array([r["answerable"] for r in every], dtype=float)
     fitted = fit_model(X, y, names).with_info({
         "fitted_on": {d.name: len(records[d.name]) for d in chosen},
         "command": "python scripts/eval_answers.py --fit",
-        "false_abstention_target": FA_TARGET,
+        "false_abstention_goal": FA_TARGET,
+        "false_abstention_on_training_questions": FA_TRAIN,
     })
     if args.fit:
         abstain.MODEL_PATH.write_text(json.dumps(fitted.to_json(), ensure_ascii=False, indent=1) + "\n",
@@ -230,11 +252,14 @@ def main() -> None:
     p_lodo, t_lodo = cv_probabilities(X, y, names, [group_of(r, args.k_unanswerable) for r in every])
     folds = [str(i % 10) for i in np.random.default_rng(0).permutation(len(y))]
     p_kfold, t_kfold = cv_probabilities(X, y, names, folds)
+    corpus_of = {d.name: d.corpus for d in SETS}
+    p_other, t_other = cv_probabilities(X, y, names, [corpus_of[r["set"]] for r in every])
     variants = {
         "before": np.array([r["legacy_abstain"] for r in every]),
         "fitted": p_fit < fitted.threshold,
         "cv_lodo": p_lodo < t_lodo,
         "cv_kfold": p_kfold < t_kfold,
+        "other_corpus": p_other < t_other,
     }
     results: dict[str, dict] = {}
     offset = 0

@@ -75,7 +75,7 @@ _KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ),
     (
         "email",
-        re.compile(r"\b(e ?-?mail|thu dien tu|hop thu)\b"),
+        re.compile(r"\b(e ?-?mail|thu dien tu|hop thu dien tu|dia chi thu)\b"),
         re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     ),
     (
@@ -89,20 +89,22 @@ _KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE),
     ),
     (
-        # a sum of money: the nouns Vietnamese administrative text uses for one, asked by amount
-        "money",
-        re.compile(
-            r"\b(bao nhieu tien|so tien|may trieu|may ty|bao nhieu trieu|bao nhieu ty|bao nhieu dong|"
-            r"(kinh phi|muc ho tro|ho tro|phu cap|muc thuong|thuong|tien thuong|muc phi|phi|le phi|hoc phi|"
-            r"luong|muc luong|muc boi duong|boi duong|von dieu le|von|tong muc dau tu|dau tu|chi phi|"
-            r"cong tac phi|dinh muc|muc chi|gia)\b.{0,40}\b(bao nhieu|may)\b)"
-        ),
-        re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|triệu|tỷ(?! lệ| trọng)|nghìn|ngàn|VNĐ|VND|USD)", re.IGNORECASE),
-    ),
-    (
+        # a share: "bao nhiêu %", "tỷ lệ … bao nhiêu" (before money: "vốn … đạt bao nhiêu %" is a share)
         "percent",
         re.compile(r"\b(bao nhieu phan tram|phan tram|ty le\b.{0,60}\bbao nhieu)|bao nhieu\s*%"),
         re.compile(r"\d+(?:[.,]\d+)?\s*%|phần trăm", re.IGNORECASE),
+    ),
+    (
+        # a sum of money: the nouns Vietnamese administrative text uses for one, asked by amount. Not
+        # "thưởng" alone (folded, it is also "thường"), nor "đầu tư" ("vốn", "tổng mức đầu tư" are).
+        "money",
+        re.compile(
+            r"\b(bao nhieu tien|so tien|may trieu|may ty|bao nhieu trieu|bao nhieu ty|bao nhieu dong|"
+            r"(kinh phi|muc ho tro|duoc ho tro|phu cap|muc thuong|tien thuong|muc phi|le phi|hoc phi|"
+            r"phi hoi vien|muc luong|tien luong|muc boi duong|von dieu le|von|tong muc dau tu|chi phi|"
+            r"cong tac phi|muc chi|gia ve|gia ban)\b.{0,70}\bbao nhieu\b)"
+        ),
+        re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|triệu|tỷ(?! lệ| trọng)|nghìn|ngàn|VNĐ|VND|USD)", re.IGNORECASE),
     ),
     (
         "rank",
@@ -133,7 +135,10 @@ _KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     (
         "place",
         re.compile(r"\b(o dau|tai dau|dia diem|phong nao|phong hop nao|tru so|noi nao|cho nao|dat o)\b"),
-        re.compile(r"\b(?:[Tt]ại|Hội trường|[Pp]hòng họp|[Tt]rụ sở|[Đđ]ịa điểm|[Đđ]iểm cầu|[Ss]ố \d+,? đường)\b"),
+        re.compile(
+            r"\b(?:[Tt]ại (?:[A-ZĐ]|số \d)|Hội trường|[Pp]hòng họp|[Tt]rụ sở|[Đđ]ịa điểm\s*:|[Đđ]iểm cầu|"
+            r"[Ss]ố \d+,? (?:đường|phố))"
+        ),
     ),
     (
         "date",
@@ -235,6 +240,8 @@ FEATURES = (
     "kind_asked",  # a kind of answer is asked (phone, person, amount, date, …)
     "kind_missing",  # ... and no top passage holds a span of that kind
     "kind_missing_near",  # ... or none in a line of the passage that holds the question's rarest term
+    "line_coverage",  # IDF-weighted share of the question's words in one line (with its headings)
+    "span_coverage",  # ... in a line that holds a span of the asked kind (0 when none does)
     "dense",  # cosine of the best passage
     "bm25_margin",  # first passage's BM25 over the best of the others, log ratio
 )
@@ -250,7 +257,7 @@ def features(question: str, passages: Sequence[Evidence], terms: Sequence[Term])
     union = set().union(*word_sets)
     total = sum(t.weight for t in terms) or 1.0
     f["coverage"] = max(sum(t.weight for t in terms if _holds(t, ws)) for ws in word_sets) / total if terms else 0.0
-    f["specific_missing"] = sum(t.weight for t in terms if t.specific and not _holds(t, union))
+    f["specific_missing"] = 0.0 + sum(t.weight for t in terms if t.specific and not _holds(t, union))
     plain = [t.word for t in terms]
     pairs = [f"{a} {b}" for a, b in zip(plain, plain[1:], strict=False)]
     if pairs:
@@ -260,24 +267,55 @@ def features(question: str, passages: Sequence[Evidence], terms: Sequence[Term])
         f["pair_coverage"] = 1.0
     kind = asked_kind(question)
     if kind is not None:
+        check = _span_check(kind, question)
         f["kind_asked"] = 1.0
-        f["kind_missing"] = float(not any(has_span(kind, p.text) for p in top))
-        f["kind_missing_near"] = float(not _span_near(kind, top, terms))
+        f["kind_missing"] = float(not any(check(p.text) for p in top))
+        f["kind_missing_near"] = float(not _span_near(check, top, [t for t in terms if _holds(t, union)]))
+    check = _span_check(kind, question) if kind is not None else None
+    for p in top:
+        context = _words_of(p.index_text.split(" | ")[0] + " " + " ".join(p.index_text.split(" | ")[1:2]))
+        for line in p.text.split("\n"):
+            words = _words_of(line) | context
+            share = sum(t.weight for t in terms if _holds(t, words)) / total
+            f["line_coverage"] = max(f["line_coverage"], share)
+            if check is None or check(line):
+                f["span_coverage"] = max(f["span_coverage"], share)
     f["dense"] = max(p.dense for p in top)
     bms = sorted((p.bm25 for p in passages), reverse=True)
     f["bm25_margin"] = math.log((1.0 + bms[0]) / (1.0 + (bms[1] if len(bms) > 1 else 0.0)))
     return f
 
 
-def _span_near(kind: str, passages: Sequence[Evidence], terms: Sequence[Term]) -> bool:
-    """A span of the kind in a line that also holds one of the question's rarest held words."""
-    held = [t for t in sorted(terms, key=lambda t: -t.weight) if not any(c.isdigit() for c in t.word)]
+def _span_near(check, passages: Sequence[Evidence], held: Sequence[Term]) -> bool:
+    """A span of the kind in a line that also holds one of the question's rarest words the passages hold."""
+    rare = [t for t in sorted(held, key=lambda t: -t.weight) if not any(c.isdigit() for c in t.word)][:3]
     for p in passages:
         for line in p.text.split("\n"):
             words = _words_of(line)
-            if any(t.word in words for t in held[:3]) and has_span(kind, line):
+            if any(t.word in words for t in rare) and check(line):
                 return True
     return False
+
+
+# a number in figures or in words (folded): "31.706", "hai", "mười"
+_NUMBER_WORDS = r"(?:\d[\d.,]*|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)"
+_COUNTED = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+)")
+
+
+def counted_noun(question: str) -> str | None:
+    """What a count question counts: 'bao nhiêu vụ phạm tội' → 'vu'; None for '… là bao nhiêu'."""
+    m = _COUNTED.search(fold_diacritics(normalize(question)))
+    return m.group(1) if m and m.group(1) not in _FUNCTION_WORDS else None
+
+
+def _span_check(kind: str, question: str):
+    """A test for a span of the asked kind; a count asked as 'bao nhiêu N' wants a number before N
+    ('31.706 đảng viên', 'hai phó chủ tịch'), not any number."""
+    noun = counted_noun(question) if kind == "count" else None
+    if noun is None:
+        return lambda text: has_span(kind, text)
+    rx = re.compile(rf"\b{_NUMBER_WORDS}\s+(?:[a-z]+\s+){{0,2}}{re.escape(noun)}\b")
+    return lambda text: bool(rx.search(fold_diacritics(normalize(text))))
 
 
 # ---- the model ------------------------------------------------------------------------------------

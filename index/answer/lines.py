@@ -13,6 +13,7 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from index.answer.abstain import decide, evidence_of
 from index.ingest.structure import body_lines
 from index.retrieval.search import STOPWORDS_FOLDED, Hit, Retrieval
 from index.text import fold_diacritics, has_diacritics, normalize, split_sentences, tokens
@@ -335,7 +336,7 @@ def make_answer(retrieval: Retrieval) -> Answer:
     qtype = question_type(retrieval.question)
     if not hits:
         return Answer(False, NOT_FOUND, qtype, [])
-    if is_off_topic(retrieval) or lacks_asked_entity(retrieval.question, hits):
+    if decide(retrieval.question, evidence_of(hits), retrieval.idf).abstain:
         return Answer(False, NOT_FOUND, qtype, hits, bool(retrieval.scope))
     q = retrieval.query_text
     _IDF.set(retrieval.idf)

@@ -16,6 +16,7 @@ VARIANTS = {
     "fitted": "after, fitted on all dev sets",
     "cv_lodo": "after, cross-validated: leave one document out",
     "cv_kfold": "after, cross-validated: 10-fold over questions",
+    "other_corpus": "after, fitted on the other corpus only (seed ↔ realdocs)",
 }
 COLUMNS = [
     ("hit@1", lambda s: s["hit@1"]),
