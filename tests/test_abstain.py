@@ -116,13 +116,15 @@ CASES = [
         "figure of the asked kind beside the asked index",
         SIPAS_Q,
         [_ev("Năm 2024, chỉ số SIPAS của tỉnh Lâm Đồng đạt 84,5%.")],
-        {"specific_missing": 0.0, "kind_asked": 1.0, "kind_missing": 0.0, "kind_missing_near": 0.0},
+        {"specific_missing": 0.0, "kind_asked": 1.0, "kind_missing": 0.0, "kind_missing_near": 0.0,
+         "closed_missing": 0.0, "span_coverage": 1.0},
     ),
     (
         "the index named, no figure anywhere",
         SIPAS_Q,
         [_ev("Nâng cao các chỉ số PAR INDEX, SIPAS của tỉnh Lâm Đồng năm 2024.")],
-        {"specific_missing": 0.0, "kind_missing": 1.0, "kind_missing_near": 1.0},
+        {"specific_missing": 0.0, "kind_missing": 1.0, "kind_missing_near": 1.0, "closed_missing": 1.0,
+         "span_coverage": 0.0},
     ),
     (
         "a percentage, but in another line than the asked index",
@@ -141,6 +143,24 @@ CASES = [
         "họp ngày 22/1 ở đâu?",
         [_ev("Cuộc họp: 14 giờ ngày 22/01/2026, tại Hội trường 100 chỗ.")],
         {"specific_missing": 0.0, "kind_missing": 0.0, "coverage": 1.0},
+    ),
+    (
+        "a count asked as 'bao nhiêu N' wants a number before N, not any number",
+        "hội đồng có mấy phó chủ tịch?",
+        [_ev("Hội đồng gồm 01 Chủ tịch và hai Phó Chủ tịch.")],
+        {"kind_missing": 0.0, "closed_missing": 0.0},
+    ),
+    (
+        "a count with numbers, none of them of what is counted (an open kind: not closed_missing)",
+        "năm 2025 phát hiện bao nhiêu vụ phạm tội?",
+        [_ev("Năm 2025, tội phạm giảm 12% so với năm 2024.")],
+        {"kind_missing": 1.0, "closed_missing": 0.0},
+    ),
+    (
+        "a phone asked, only an e-mail there",
+        "số điện thoại đầu mối ban tổ chức là gì?",
+        [_ev("Ban Tổ chức Thành ủy, e-mail vanthu_btctu@hanoi.gov.vn.")],
+        {"kind_missing": 1.0, "closed_missing": 1.0},
     ),
     (
         "no kind asked",

@@ -13,11 +13,15 @@ tell. The decision reads four kinds of evidence from the top passages:
   (the cues are Vietnamese question constructions, each a general form, not a known question);
 * the embedding similarity of the best passage and the BM25 margin of the first over the rest.
 
-A logistic regression over these features gives the probability that the passages answer; under a
-threshold the bot says "không có trong tài liệu". The weights and the threshold live in
-``abstain_model.json`` beside this module, written by ``scripts/eval_answers.py --fit`` (which also
-cross-validates them, leaving one document out). Inputs are plain — the question, its terms with
-IDF, the passages' texts and scores — so any retrieval front end can call it.
+A logistic regression over some of these features gives the probability that the passages answer;
+under a threshold the bot says "không có trong tài liệu". Which features it uses is chosen by
+cross-validation (scripts/evalkit/fit.py says what each candidate did): on the dev sets only a
+missing span of a *closed* kind (a sum, a share, a phone, an e-mail, a link, a clock time, a rank, a
+document number) and the coverage of the line holding the asked span held up on held-out documents.
+The weights and the threshold live in ``abstain_model.json`` beside this module, written by
+``scripts/eval_answers.py --fit`` (which also cross-validates them, leaving one document out). Inputs
+are plain — the question, its terms with IDF, the passages' texts and scores — so any retrieval front
+end can call it.
 """
 
 from __future__ import annotations
@@ -159,6 +163,10 @@ _KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ),
 ]
 KINDS = tuple(k for k, _, _ in _KINDS)
+# Kinds whose answer has a form no other text takes: a passage either has a phone number, a URL, a sum in
+# đồng, a percentage, a rank, a số with digits or a clock time, or it cannot answer. Counts, places,
+# dates and names are written in too many ways (and near every passage has some) to be told missing.
+CLOSED_KINDS = frozenset({"phone", "email", "link", "clock", "money", "percent", "rank", "doc_number"})
 
 
 def asked_kind(question: str) -> str | None:
@@ -239,6 +247,7 @@ FEATURES = (
     "pair_coverage",  # share of the question's adjacent word pairs found in a top passage
     "kind_asked",  # a kind of answer is asked (phone, person, amount, date, …)
     "kind_missing",  # ... and no top passage holds a span of that kind
+    "closed_missing",  # ... of a kind with an unmistakable form (a sum, a share, a phone, a link, a time, …)
     "kind_missing_near",  # ... or none in a line of the passage that holds the question's rarest term
     "line_coverage",  # IDF-weighted share of the question's words in one line (with its headings)
     "span_coverage",  # ... in a line that holds a span of the asked kind (0 when none does)
@@ -270,6 +279,7 @@ def features(question: str, passages: Sequence[Evidence], terms: Sequence[Term])
         check = _span_check(kind, question)
         f["kind_asked"] = 1.0
         f["kind_missing"] = float(not any(check(p.text) for p in top))
+        f["closed_missing"] = f["kind_missing"] if kind in CLOSED_KINDS else 0.0
         f["kind_missing_near"] = float(not _span_near(check, top, [t for t in terms if _holds(t, union)]))
     check = _span_check(kind, question) if kind is not None else None
     for p in top:
