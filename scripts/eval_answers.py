@@ -252,14 +252,16 @@ def main() -> None:
     p_lodo, t_lodo = cv_probabilities(X, y, names, [group_of(r, args.k_unanswerable) for r in every])
     folds = [str(i % 10) for i in np.random.default_rng(0).permutation(len(y))]
     p_kfold, t_kfold = cv_probabilities(X, y, names, folds)
+    off = np.array([abstain.off_topic(r["features"]) for r in every])  # the unfitted guard, as in decide()
+    print(f"off-topic guard fires on {int(off.sum())} of {len(off)} dev questions", flush=True)
     corpus_of = {d.name: d.corpus for d in SETS}
     p_other, t_other = cv_probabilities(X, y, names, [corpus_of[r["set"]] for r in every])
     variants = {
         "before": np.array([r["legacy_abstain"] for r in every]),
-        "fitted": p_fit < fitted.threshold,
-        "cv_lodo": p_lodo < t_lodo,
-        "cv_kfold": p_kfold < t_kfold,
-        "other_corpus": p_other < t_other,
+        "fitted": (p_fit < fitted.threshold) | off,
+        "cv_lodo": (p_lodo < t_lodo) | off,
+        "cv_kfold": (p_kfold < t_kfold) | off,
+        "other_corpus": (p_other < t_other) | off,
     }
     results: dict[str, dict] = {}
     offset = 0

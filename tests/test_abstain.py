@@ -225,3 +225,22 @@ def test_committed_model_is_complete():
     assert len(model.weights) == len(model.features) == len(model.mean) == len(model.scale)
     assert 0.0 < model.threshold < 1.0
     assert model.info.get("command")  # how to refit it
+
+
+@pytest.mark.parametrize(
+    ("coverage", "dense", "off"),
+    [
+        (0.21, 0.83, True),  # "giá vé máy bay …": neither the words nor the meaning are in the index
+        (0.35, 0.833, True),
+        (0.21, 0.88, False),  # close in meaning: the model decides
+        (0.64, 0.83, False),  # most of the words are there
+    ],
+)
+def test_off_topic_guard(coverage, dense, off):
+    from index.answer.abstain import off_topic
+
+    assert off_topic({"coverage": coverage, "dense": dense}) is off
+    model = _model({}, bias=5.0, threshold=0.5)  # a model that would always answer
+    passages = [_ev("Kế hoạch tổ chức hội nghị tổng kết.", dense=dense)]
+    d = decide("hội nghị", passages, {"hoi": 1.0, "nghi": 1.0}, unknown_idf=2.0, model=model)
+    assert d.abstain is (d.features["coverage"] < 0.5 and dense < 0.85)
