@@ -138,21 +138,17 @@ def recompute_features(rec: dict) -> dict[str, float]:
 
 def legacy_cues(lines, retrieval) -> list[str]:
     """Which of the former hard rules fire on a question (for the report on their backing)."""
-    from index.text import fold_diacritics, normalize
-
     if not retrieval.hits:
         return []
-    q = fold_diacritics(normalize(retrieval.question))
     texts = " ".join(h.passage.text for h in retrieval.hits[:3])
     cues = []
     if lines.is_off_topic(retrieval):
         cues.append("weak_retrieval")
+    money_missing = lines.asks_money(retrieval.question) and not lines.MONEY_RX.search(texts)
     if lines.asks_money(retrieval.question):
-        cues.append("money_asked" + ("" if lines.MONEY_RX.search(texts) else "_missing"))
-    if lines._EXACT_DAY_Q.search(q):  # noqa: SLF001 - a dev tool reporting on the former rules
-        cues.append("day_asked" + ("" if lines.DAY_RX.search(texts) else "_missing"))
-    if lines._CLOCK_Q.search(q):  # noqa: SLF001
-        cues.append("clock_asked" + ("" if lines.CLOCK_RX.search(texts) else "_missing"))
+        cues.append("money_asked" + ("_missing" if money_missing else ""))
+    if lines.lacks_asked_entity(retrieval.question, retrieval.hits) and not money_missing:
+        cues.append("day_or_clock_asked_missing")
     return cues
 
 
