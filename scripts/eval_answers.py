@@ -1,0 +1,281 @@
+"""Answer evaluation on every dev set, and the fitting of the abstention model, rerunnable offline.
+
+    .venv/bin/python scripts/eval_answers.py              # collect, score before/after, fitted and CV
+    .venv/bin/python scripts/eval_answers.py --fit        # ... and rewrite index/answer/abstain_model.json
+    .venv/bin/python scripts/eval_answers.py --no-collect # reuse var/eval/*.records.jsonl
+
+Sets: ../shared/eval/dev.jsonl and dev2.jsonl on the project's corpus/ (index in var/eval/seed), and
+../shared/realdocs/qa.jsonl on copies of its reference Unicode texts (var/eval/rd-corpus, index in
+var/eval/rd; the copies stay under the git-ignored var/). The engine runs in-process: every question is
+retrieved once, its answer line taken with abstention off, and the abstention features recorded
+(var/eval/<set>.records.jsonl). The decision is then applied four ways — before (the rules this
+project had: money / clock / exact-day cues and weak retrieval), the committed model, and
+cross-validated models (leave one document out, unanswerable questions in k folds; and k-fold over
+questions) — and each variant's outputs, in `docbot search --json` form, are scored by
+../shared/eval/score.py run as a subprocess on them. Results: docs/abstention.md, docs/abstention.json
+and docs/abstention-curve.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent.parent / "shared" if not (ROOT.parent / "shared").exists() else ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from evalkit.fit import FA_TARGET, FA_TRAIN, MODEL_FEATURES, cv_probabilities, fit_model  # noqa: E402
+
+VAR = ROOT / "var" / "eval"
+SCORE = SHARED / "eval" / "score.py"
+
+
+@dataclass(frozen=True)
+class DevSet:
+    name: str
+    questions: Path
+    corpus: str  # "seed" or "rd"
+    units: Path | None = None
+
+
+SETS = [
+    DevSet("dev", SHARED / "eval" / "dev.jsonl", "seed"),
+    DevSet("dev2", SHARED / "eval" / "dev2.jsonl", "seed"),
+    DevSet("realdocs", SHARED / "realdocs" / "qa.jsonl", "rd", SHARED / "realdocs" / "units.txt"),
+]
+
+
+def corpus_dirs(corpus: str) -> tuple[Path, Path]:
+    """(corpus dir, data dir) of a set's index; the realdocs texts are copied under var/ first."""
+    if corpus == "seed":
+        return ROOT / "corpus", VAR / "seed"
+    src, dst = SHARED / "realdocs" / "text", VAR / "rd-corpus"
+    dst.mkdir(parents=True, exist_ok=True)
+    for path in sorted(src.glob("*.txt")):
+        target = dst / path.name
+        if not target.exists() or target.read_bytes() != path.read_bytes():
+            shutil.copyfile(path, target)
+    return dst, VAR / "rd"
+
+
+def read_rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def collect(devset: DevSet) -> list[dict]:
+    """Run the engine over a set: per question its results, answer line, legacy decision, features."""
+    from bot.render import result_json
+    from index.answer import abstain as rules
+    from index.answer import evidence as abstain
+    from index.answer import lines
+    from index.engine import Cited, Engine
+    from index.settings import Settings
+
+    corpus, data = corpus_dirs(devset.corpus)
+    (data / "models").parent.mkdir(parents=True, exist_ok=True)
+    if not (data / "models").exists():
+        (data / "models").symlink_to((ROOT / "var" / "models").resolve())
+    engine = Engine(Settings(corpus_dir=corpus, data_dir=data))
+    engine.rebuild(progress=False)
+    never = abstain.Model(abstain.FEATURES, (0.0,) * len(abstain.FEATURES), 0.0, (0.0,) * len(abstain.FEATURES),
+                          (1.0,) * len(abstain.FEATURES), threshold=0.0)
+    token = abstain.MODEL_OVERRIDE.set(never)
+    records = []
+    try:
+        for row in read_rows(devset.questions):
+            retrieval = engine.retrieve(row["question"], top_k=5)
+            tuning = engine.settings.search
+            answer = lines.make_answer(retrieval, tuning)  # with the never-abstaining model: the answer line
+            decision = abstain.decide(row["question"], abstain.evidence_of(retrieval.hits), retrieval.idf)
+            legacy = bool(retrieval.hits) and (
+                rules.off_topic(retrieval, tuning) or rules.missing_entity(retrieval, tuning)
+            )
+            records.append({
+                "set": devset.name,
+                "id": row["id"],
+                "type": row["type"],
+                "doc": row.get("doc"),
+                "question": row["question"],
+                "answerable": row["type"] != "unanswerable",
+                "line": answer.text if answer.found else None,
+                "qtype": answer.kind,
+                "results": [
+                    result_json(Cited(h, engine.citation(h.passage)), engine.index.docs) for h in retrieval.hits[:5]
+                ],
+                "legacy_abstain": legacy,
+                "legacy_cues": legacy_cues(rules, retrieval, tuning),
+                "kind": decision.kind,
+                "features": decision.features,
+                # what the features are computed from, so they can be recomputed without the engine
+                "evidence": [asdict(e) for e in abstain.evidence_of(retrieval.hits)],
+                "idf": {w: retrieval.idf[w] for w in _question_words(row["question"]) if w in retrieval.idf},
+                "idf_max": max(retrieval.idf.values(), default=1.0),
+            })
+    finally:
+        abstain.MODEL_OVERRIDE.reset(token)
+    return records
+
+
+def _question_words(question: str) -> set[str]:
+    from index.text import fold_diacritics, normalize, tokens
+
+    return set(tokens(fold_diacritics(normalize(question))))
+
+
+def recompute_features(rec: dict) -> dict[str, float]:
+    """A record's features from its stored evidence, with the feature code as it is now."""
+    from index.answer import evidence as abstain
+
+    passages = [abstain.Evidence(**e) for e in rec["evidence"]]
+    terms = abstain.question_terms(rec["question"], rec["idf"], rec["idf_max"])
+    return abstain.features(rec["question"], passages, terms)
+
+
+def legacy_cues(rules, retrieval, tuning) -> list[str]:
+    """Which of the former hard rules fire on a question (for the report on their backing)."""
+    from index.vocab import figures
+
+    if not retrieval.hits:
+        return []
+    texts = " ".join(h.passage.text for h in retrieval.hits[:3])
+    cues = []
+    if rules.off_topic(retrieval, tuning):
+        cues.append("weak_retrieval")
+    money_missing = retrieval.query.money and not figures.MONEY.search(texts)
+    if retrieval.query.money:
+        cues.append("money_asked" + ("_missing" if money_missing else ""))
+    if rules.missing_entity(retrieval, tuning) and not money_missing:
+        cues.append("day_or_clock_asked_missing")
+    return cues
+
+
+def group_of(rec: dict, k_unanswerable: int) -> str:
+    """Leave-one-document-out groups: a question's document; unanswerable ones in k folds by id."""
+    if rec["doc"]:
+        return f"{rec['set'] if rec['set'] == 'realdocs' else 'seed'}:{Path(rec['doc']).stem}"
+    return f"unanswerable:{_stable_hash(rec['set'] + rec['id']) % k_unanswerable}"
+
+
+def _stable_hash(text: str) -> int:
+    import hashlib
+
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+
+
+def output_line(rec: dict, abstain: bool) -> str:
+    """A record as `docbot search --json` prints it, with the given decision."""
+    from index.answer.lines import NOT_FOUND
+
+    found = bool(rec["results"]) and not abstain and rec["line"] is not None
+    return json.dumps({
+        "question": rec["question"],
+        "answer": {"found": found, "text": rec["line"] if found else NOT_FOUND, "type": rec["qtype"]},
+        "results": rec["results"],
+    }, ensure_ascii=False)
+
+
+def score(devset: DevSet, records: list[dict], decisions: list[bool], variant: str) -> dict:
+    """score.py's figures for one set under one variant of the decision (run on a file of outputs)."""
+    out = VAR / "out" / f"{devset.name}.{variant}.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(output_line(r, a) + "\n" for r, a in zip(records, decisions, strict=True)),
+                   encoding="utf-8")
+    cmd = [sys.executable, str(SCORE), "--questions", str(devset.questions), "--json",
+           "--cmd", f"{sys.executable} {Path(__file__).resolve()} --replay {out}"]
+    if devset.units:
+        cmd += ["--units", str(devset.units)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(proc.stdout)
+
+
+def replay(path: Path) -> None:
+    """Print stored outputs, one per question read on stdin (score.py's --cmd contract)."""
+    sys.stdin.read()
+    sys.stdout.write(path.read_text(encoding="utf-8"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--replay", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--sets", default=",".join(s.name for s in SETS))
+    ap.add_argument("--no-collect", action="store_true", help="reuse var/eval/<set>.records.jsonl")
+    ap.add_argument("--fit", action="store_true", help="write the fitted model to index/answer/abstain_model.json")
+    ap.add_argument("--k-unanswerable", type=int, default=5, help="folds for the unanswerable questions")
+    ap.add_argument("--out-dir", type=Path, default=ROOT / "docs")
+    args = ap.parse_args()
+    if args.replay:
+        replay(args.replay)
+        return
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    chosen = [s for s in SETS if s.name in args.sets.split(",")]
+    records: dict[str, list[dict]] = {}
+    for devset in chosen:
+        path = VAR / f"{devset.name}.records.jsonl"
+        if args.no_collect and path.exists():
+            records[devset.name] = read_rows(path)
+            for rec in records[devset.name]:
+                rec["features"] = recompute_features(rec)
+            continue
+        print(f"== collecting {devset.name}", flush=True)
+        records[devset.name] = collect(devset)
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[devset.name]),
+                        encoding="utf-8")
+
+    from evalkit.report import write_report
+
+    from index.answer import abstain
+
+    every = [r for devset in chosen for r in records[devset.name]]
+    names = MODEL_FEATURES
+    X = np.array([[r["features"][n] for n in names] for r in every])
+    y = np.array([r["answerable"] for r in every], dtype=float)
+    fitted = fit_model(X, y, names).with_info({
+        "fitted_on": {d.name: len(records[d.name]) for d in chosen},
+        "command": "python scripts/eval_answers.py --fit",
+        "false_abstention_goal": FA_TARGET,
+        "false_abstention_on_training_questions": FA_TRAIN,
+    })
+    if args.fit:
+        abstain.MODEL_PATH.write_text(json.dumps(fitted.to_json(), ensure_ascii=False, indent=1) + "\n",
+                                      encoding="utf-8")
+        abstain.load_model.cache_clear()
+    elif abstain.load_model() != fitted:
+        print("note: the committed model differs from this fit (run with --fit to store it)", flush=True)
+    p_fit = np.array([fitted.probability(r["features"]) for r in every])
+    p_lodo, t_lodo = cv_probabilities(X, y, names, [group_of(r, args.k_unanswerable) for r in every])
+    folds = [str(i % 10) for i in np.random.default_rng(0).permutation(len(y))]
+    p_kfold, t_kfold = cv_probabilities(X, y, names, folds)
+    off = np.array([abstain.off_topic(r["features"]) for r in every])  # the unfitted guard, as in decide()
+    print(f"off-topic guard fires on {int(off.sum())} of {len(off)} dev questions", flush=True)
+    corpus_of = {d.name: d.corpus for d in SETS}
+    p_other, t_other = cv_probabilities(X, y, names, [corpus_of[r["set"]] for r in every])
+    variants = {
+        "before": np.array([r["legacy_abstain"] for r in every]),
+        "fitted": (p_fit < fitted.threshold) | off,
+        "cv_lodo": (p_lodo < t_lodo) | off,
+        "cv_kfold": (p_kfold < t_kfold) | off,
+        "other_corpus": (p_other < t_other) | off,
+    }
+    results: dict[str, dict] = {}
+    offset = 0
+    for devset in chosen:
+        n = len(records[devset.name])
+        recs = records[devset.name]
+        results[devset.name] = {v: score(devset, recs, [bool(a) for a in d[offset:offset + n]], v)
+                                for v, d in variants.items()}
+        offset += n
+    write_report(args.out_dir, results, every, fitted, p_lodo, y)
+
+
+if __name__ == "__main__":
+    main()

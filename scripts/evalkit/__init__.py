@@ -1,0 +1,1 @@
+"""The answer-evaluation harness (scripts/eval_answers.py): fitting, cross-validation and the report."""

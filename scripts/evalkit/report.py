@@ -1,0 +1,118 @@
+"""The abstention report: score.py's figures per set and variant, the precision / recall curve of the
+held-out probabilities, the model's weights, and what the former hard rules rested on."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from index.answer.evidence import Model
+
+VARIANTS = {
+    "before": "before (money / clock / day cues, weak retrieval)",
+    "fitted": "after, fitted on all dev sets",
+    "cv_lodo": "after, cross-validated: leave one document out",
+    "cv_kfold": "after, cross-validated: 10-fold over questions",
+    "other_corpus": "after, fitted on the other corpus only (seed ↔ realdocs)",
+}
+COLUMNS = [
+    ("hit@1", lambda s: s["hit@1"]),
+    ("hit@5", lambda s: s["hit@5"]),
+    ("no-diacritics hit@5", lambda s: s["hit@5_by_type"].get("no_diacritics", float("nan"))),
+    ("abstains when unanswerable", lambda s: s["abstain_when_unanswerable"]),
+    ("false abstentions", lambda s: s["false_abstain"]),
+    ("answer line", lambda s: s["answer_line_correct"]),
+]
+
+
+def curve(p: np.ndarray, y: np.ndarray, points: int = 25) -> list[dict]:
+    """Abstention recall (unanswerable abstained), false abstention and precision per threshold."""
+    out = []
+    for t in sorted(set(np.quantile(p, np.linspace(0, 0.6, points)).round(4))):
+        abst = p < t
+        n_abst = int(abst.sum())
+        out.append({
+            "threshold": float(t),
+            "abstain_unanswerable": float(abst[y == 0].mean()),
+            "false_abstain": float(abst[y == 1].mean()),
+            "precision": float((abst & (y == 0)).sum() / n_abst) if n_abst else 1.0,
+        })
+    return out
+
+
+def cue_backing(records: list[dict]) -> dict[str, dict]:
+    """Per former cue: questions it fires on, answerable or not, and over how many documents."""
+    table: dict[str, dict] = defaultdict(lambda: {"answerable": 0, "unanswerable": 0, "docs": Counter()})
+    for r in records:
+        for cue in r.get("legacy_cues", []):
+            row = table[cue]
+            row["answerable" if r["answerable"] else "unanswerable"] += 1
+            doc = r["doc"] or (r["results"][0]["doc"] + " (top hit)" if r["results"] else "?")
+            row["docs"][doc] += 1
+    return {k: {**v, "docs": dict(v["docs"])} for k, v in sorted(table.items())}
+
+
+def write_report(out_dir: Path, results: dict, records: list[dict], model: Model, p_lodo: np.ndarray,
+                 y: np.ndarray) -> None:
+    """docs/abstention.md, .json and -curve.png."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["# Answers and abstention on the dev sets", "",
+             "`.venv/bin/python scripts/eval_answers.py` (add `--fit` to refit the model). Every figure is "
+             "score.py's, run on the variant's outputs. Seed corpus: `corpus/`; realdocs: copies of "
+             "`../shared/realdocs/text/*.txt` (the reference texts, not the loaders).", ""]
+    for name, by_variant in results.items():
+        lines += [f"## {name} ({by_variant['before']['questions']} questions)", "",
+                  "| | " + " | ".join(c for c, _ in COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+        for v, label in VARIANTS.items():
+            s = by_variant[v]
+            lines.append(f"| {label} | " + " | ".join(f"{f(s):.3f}" for _, f in COLUMNS) + " |")
+        lines.append("")
+    rows = curve(p_lodo, y)
+    lines += ["## Precision / recall of abstention (held-out probabilities, leave one document out)", "",
+              f"All sets together ({int((y == 0).sum())} unanswerable, {int((y == 1).sum())} answerable). "
+              "Abstain when P(answered) < threshold. The operating point is chosen inside each training fold "
+              "for false abstention ≤ 0.03 there (0.05 is the goal on unseen questions).", "",
+              "| threshold | abstains when unanswerable (recall) | false abstentions | precision |",
+              "|---|---|---|---|"]
+    lines += [f"| {r['threshold']:.3f} | {r['abstain_unanswerable']:.3f} | {r['false_abstain']:.3f} | "
+              f"{r['precision']:.3f} |" for r in rows]
+    lines += ["", f"Committed model threshold: **{model.threshold:.3f}**.", "", "## The model", "",
+              "| feature | weight (standardised) | mean | scale |", "|---|---|---|---|"]
+    lines += [f"| {n} | {w:+.3f} | {m:.3f} | {s:.3f} |"
+              for n, w, m, s in zip(model.features, model.weights, model.mean, model.scale, strict=True)]
+    lines += [f"| (bias) | {model.bias:+.3f} | | |", "", "## The former hard rules: what fires, where", "",
+              "| cue | answerable | unanswerable | documents |", "|---|---|---|---|"]
+    backing = cue_backing(records)
+    for cue, row in backing.items():
+        docs = ", ".join(f"{d} ×{n}" for d, n in sorted(row["docs"].items(), key=lambda kv: -kv[1]))
+        lines.append(f"| {cue} | {row['answerable']} | {row['unanswerable']} | {docs} |")
+    (out_dir / "abstention.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out_dir / "abstention.json").write_text(json.dumps(
+        {"results": results, "curve_lodo": rows, "model": model.to_json(), "former_cues": backing},
+        ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    _plot(out_dir / "abstention-curve.png", rows, model.threshold)
+    print((out_dir / "abstention.md").read_text(encoding="utf-8"))
+
+
+def _plot(path: Path, rows: list[dict], threshold: float) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # the dev extra; the markdown table says the same
+        return
+    fig, ax = plt.subplots(figsize=(5.5, 4))
+    ax.plot([r["false_abstain"] for r in rows], [r["abstain_unanswerable"] for r in rows], marker="o", ms=3)
+    ax.axvline(0.05, color="grey", ls="--", lw=0.8, label="false abstention goal 0.05")
+    ax.axhline(0.80, color="grey", ls=":", lw=0.8, label="abstention goal 0.80")
+    ax.set_xlabel("false abstentions (answerable told 'không có')")
+    ax.set_ylabel("unanswerable abstained")
+    ax.set_title("Abstention, leave one document out")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

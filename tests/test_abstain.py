@@ -1,0 +1,246 @@
+"""The abstention features and decision on hand-built retrievals (no model, no index)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from index.answer.evidence import (
+    FEATURES,
+    MODEL_PATH,
+    Evidence,
+    Model,
+    asked_kind,
+    decide,
+    features,
+    has_span,
+    load_model,
+    question_terms,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("số điện thoại đầu mối của ban tổ chức là gì?", "phone"),
+        ("so dien thoai lien he", "phone"),
+        ("báo cáo gửi qua email nào?", "email"),
+        ("link họp trực tuyến là gì?", "link"),
+        ("hội nghị bắt đầu lúc mấy giờ?", "clock"),
+        ("mỗi mô hình được hỗ trợ bao nhiêu tiền?", "money"),
+        ("thành viên được phụ cấp bao nhiêu mỗi tháng?", "money"),
+        ("vốn điều lệ tối thiểu của quỹ là bao nhiêu?", "money"),
+        ("tỷ lệ hài lòng của người dân quý 1/2026 là bao nhiêu?", "percent"),
+        ("chỉ số SIPAS đạt bao nhiêu %?", "percent"),
+        ("chỉ số PCI năm 2022 xếp thứ mấy?", "rank"),
+        ("thông báo kết luận số mấy?", "doc_number"),
+        ("trưởng đoàn kiểm tra là ai?", "person"),
+        ("ai được chỉ định làm chủ tịch hội (họ tên)?", "person"),
+        ("hội thảo tổ chức ở đâu?", "place"),
+        ("họp ở phòng nào?", "place"),
+        ("hạn nộp báo cáo là ngày nào?", "date"),
+        ("khi nao tong ket", "date"),
+        ("có bao nhiêu đảng viên mới?", "count"),
+        ("đơn vị nào chủ trì?", None),  # a unit: nearly every passage names one, no span check
+        ("nội dung chính của kế hoạch", None),
+    ],
+)
+def test_asked_kind(question, kind):
+    assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "present"),
+    [
+        ("phone", "Liên hệ đồng chí A, ĐT: 0263.3822.456", True),
+        ("phone", "điện thoại 0912 345 678", True),
+        ("phone", "gửi về địa chỉ vanthu_btctu@hanoi.gov.vn", False),
+        ("email", "gửi về địa chỉ vanthu_btctu@hanoi.gov.vn", True),
+        ("email", "gửi về Ban Tổ chức Thành ủy", False),
+        ("link", "tải tài liệu tại https://example.gov.vn/tl", True),
+        ("link", "tải tài liệu Phiên họp tại:", False),
+        ("clock", "vào lúc 14 giờ 30 phút ngày 12/01/2026", True),
+        ("clock", "Dự kiến Quý IV/2024", False),
+        ("money", "khoán 150.000đ/tháng cho kế toán", True),
+        ("money", "tổng kinh phí 331.969 tỷ đồng", True),
+        ("money", "tỷ lệ hộ nghèo giảm 1,5%", False),
+        ("percent", "đạt 89,58%", True),
+        ("percent", "đạt 89 điểm", False),
+        ("rank", "xếp thứ 12/63 tỉnh, thành phố", True),
+        ("rank", "nâng cao thứ hạng chỉ số", False),
+        ("doc_number", "Số: 85/GM-UBND", True),
+        ("doc_number", "Số:      /TB-UBND", False),
+        ("person", "T/M BAN THƯỜNG VỤ\nNguyễn Thị Tuyền", True),
+        ("person", "Ban Dân vận Thành ủy chủ trì", False),
+        ("place", "tại Hội trường 100 chỗ", True),
+        ("place", "Dự kiến Quý IV/2024", False),
+        ("date", "trước ngày 20/9/2024", True),
+        ("date", "trong Quý I/2021", True),
+        ("date", "Ban Tổ chức Thành ủy chủ trì", False),
+        ("count", "kết nạp 31.706 đảng viên mới", True),
+        ("count", "giai đoạn 2021 - 2025", False),  # years are not counts
+    ],
+)
+def test_has_span(kind, text, present):
+    assert has_span(kind, text) is present
+
+
+IDF = {"chi": 1.0, "so": 0.5, "sipas": 6.0, "nam": 0.3, "2024": 3.0, "tinh": 1.0, "lam": 2.5, "dong": 2.0, "dat": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("question", "specific"),
+    [
+        ("chỉ số SIPAS năm 2024 của tỉnh Lâm Đồng đạt bao nhiêu %?", {"sipas", "2024"}),
+        ("chi so sipas nam 2024", {"sipas", "2024"}),  # rare by IDF even when not typed in capitals
+        ("chỉ số của tỉnh", set()),
+        ("kết quả chương trình 10", {"ket", "qua", "chuong", "trinh", "10"}),  # words no passage holds
+    ],
+)
+def test_specific_terms(question, specific):
+    terms = question_terms(question, IDF, unknown_idf=7.0)
+    assert {t.word for t in terms if t.specific} == specific
+    assert all(0.0 <= t.weight <= 1.0 for t in terms)
+    assert not {"bao", "nhieu", "cua"} & {t.word for t in terms}  # function words say nothing about what
+
+
+def _ev(text: str, dense: float = 0.85, bm25: float = 5.0) -> Evidence:
+    return Evidence(text=text, index_text=text, dense=dense, bm25=bm25, score=0.5)
+
+
+SIPAS_Q = "chỉ số SIPAS năm 2024 của tỉnh Lâm Đồng đạt bao nhiêu %?"
+CASES = [
+    # (name, question, passages, expected feature values)
+    (
+        "figure of the asked kind beside the asked index",
+        SIPAS_Q,
+        [_ev("Năm 2024, chỉ số SIPAS của tỉnh Lâm Đồng đạt 84,5%.")],
+        {"specific_missing": 0.0, "kind_asked": 1.0, "kind_missing": 0.0, "kind_missing_near": 0.0,
+         "closed_missing": 0.0, "span_coverage": 1.0},
+    ),
+    (
+        "the index named, no figure anywhere",
+        SIPAS_Q,
+        [_ev("Nâng cao các chỉ số PAR INDEX, SIPAS của tỉnh Lâm Đồng năm 2024.")],
+        {"specific_missing": 0.0, "kind_missing": 1.0, "kind_missing_near": 1.0, "closed_missing": 1.0,
+         "span_coverage": 0.0},
+    ),
+    (
+        "a percentage, but in another line than the asked index",
+        SIPAS_Q,
+        [_ev("Chỉ số SIPAS của tỉnh Lâm Đồng năm 2024 được nêu.\nTỷ lệ giải ngân đạt 60%.")],
+        {"kind_missing": 0.0, "kind_missing_near": 1.0},
+    ),
+    (
+        "the year asked is not in the passages",
+        SIPAS_Q,
+        [_ev("Năm 2023, chỉ số SIPAS của tỉnh Lâm Đồng đạt 84,5%.")],
+        {"kind_missing": 0.0},
+    ),
+    (
+        "a date asked '22/1' is held by '22/01/2026'",
+        "họp ngày 22/1 ở đâu?",
+        [_ev("Cuộc họp: 14 giờ ngày 22/01/2026, tại Hội trường 100 chỗ.")],
+        {"specific_missing": 0.0, "kind_missing": 0.0, "coverage": 1.0},
+    ),
+    (
+        "a count asked as 'bao nhiêu N' wants a number before N, not any number",
+        "hội đồng có mấy phó chủ tịch?",
+        [_ev("Hội đồng gồm 01 Chủ tịch và hai Phó Chủ tịch.")],
+        {"kind_missing": 0.0, "closed_missing": 0.0},
+    ),
+    (
+        "a count with numbers, none of them of what is counted (an open kind: not closed_missing)",
+        "năm 2025 phát hiện bao nhiêu vụ phạm tội?",
+        [_ev("Năm 2025, tội phạm giảm 12% so với năm 2024.")],
+        {"kind_missing": 1.0, "closed_missing": 0.0},
+    ),
+    (
+        "a phone asked, only an e-mail there",
+        "số điện thoại đầu mối ban tổ chức là gì?",
+        [_ev("Ban Tổ chức Thành ủy, e-mail vanthu_btctu@hanoi.gov.vn.")],
+        {"kind_missing": 1.0, "closed_missing": 1.0},
+    ),
+    (
+        "no kind asked",
+        "nội dung kế hoạch",
+        [_ev("Kế hoạch gồm ba nội dung.")],
+        {"kind_asked": 0.0, "kind_missing": 0.0},
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "question", "passages", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_features(name, question, passages, expected):
+    f = features(question, passages, question_terms(question, IDF, unknown_idf=7.0))
+    assert set(f) == set(FEATURES)
+    for key, value in expected.items():
+        assert f[key] == pytest.approx(value), key
+    if "year asked" in name:
+        assert f["specific_missing"] == pytest.approx(3.0 / 7.0)
+
+
+def test_bm25_margin_and_dense():
+    q = "kinh phí hội nghị"
+    f = features(q, [_ev("a", dense=0.9, bm25=9.0), _ev("b", dense=0.8, bm25=4.0)], question_terms(q, {}, 5.0))
+    assert f["dense"] == pytest.approx(0.9)
+    assert f["bm25_margin"] == pytest.approx(2.0 ** 0 * __import__("math").log(10 / 5))
+
+
+def _model(weights: dict[str, float], bias: float, threshold: float) -> Model:
+    names = tuple(FEATURES)
+    return Model(names, tuple(weights.get(n, 0.0) for n in names), bias, (0.0,) * len(names), (1.0,) * len(names),
+                 threshold)
+
+
+@pytest.mark.parametrize(
+    ("passages", "abstain"),
+    [
+        ([_ev("Năm 2024, chỉ số SIPAS của tỉnh Lâm Đồng đạt 84,5%.")], False),
+        ([_ev("Nâng cao các chỉ số PAR INDEX, SIPAS của tỉnh Lâm Đồng năm 2024.")], True),
+        ([], True),  # nothing retrieved: nothing to answer from
+    ],
+)
+def test_decision_follows_the_model(passages, abstain):
+    model = _model({"kind_missing": -4.0, "specific_missing": -2.0}, bias=2.0, threshold=0.5)
+    d = decide(SIPAS_Q, passages, IDF, unknown_idf=7.0, model=model)
+    assert d.abstain is abstain
+    assert d.kind == "percent"
+    assert 0.0 <= d.probability <= 1.0
+
+
+def test_model_round_trips_through_json():
+    model = _model({"coverage": 1.5}, bias=-0.2, threshold=0.3)
+    again = Model.from_json(json.loads(json.dumps(model.to_json())))
+    assert again == model
+    assert again.probability({"coverage": 1.0}) == pytest.approx(model.probability({"coverage": 1.0}))
+
+
+def test_committed_model_is_complete():
+    if not MODEL_PATH.exists():
+        pytest.skip("no fitted model committed yet")
+    model = load_model()
+    assert model.features and set(model.features) <= set(FEATURES)
+    assert len(model.weights) == len(model.features) == len(model.mean) == len(model.scale)
+    assert 0.0 < model.threshold < 1.0
+    assert model.info.get("command")  # how to refit it
+
+
+@pytest.mark.parametrize(
+    ("coverage", "dense", "off"),
+    [
+        (0.21, 0.83, True),  # "giá vé máy bay …": neither the words nor the meaning are in the index
+        (0.35, 0.833, True),
+        (0.21, 0.88, False),  # close in meaning: the model decides
+        (0.64, 0.83, False),  # most of the words are there
+    ],
+)
+def test_off_topic_guard(coverage, dense, off):
+    from index.answer.evidence import off_topic
+
+    assert off_topic({"coverage": coverage, "dense": dense}) is off
+    model = _model({}, bias=5.0, threshold=0.5)  # a model that would always answer
+    passages = [_ev("Kế hoạch tổ chức hội nghị tổng kết.", dense=dense)]
+    d = decide("hội nghị", passages, {"hoi": 1.0, "nghi": 1.0}, unknown_idf=2.0, model=model)
+    assert d.abstain is (d.features["coverage"] < 0.5 and dense < 0.85)
