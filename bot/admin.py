@@ -58,12 +58,15 @@ class AdminService:
         self._pending[pid] = pending
         return pid
 
-    def receive(self, who: int, data: bytes, file_name: str, level: str = "") -> tuple[str, str | None]:
+    def receive(
+        self, who: int, data: bytes, file_name: str, level: str = "", on_page=None
+    ) -> tuple[str, str | None]:
         """Validate an upload; store and index it, or hold it for a replace confirmation.
 
-        Returns (HTML reply, pending id when a "Thay thế?" question is asked). Never raises."""
+        Returns (HTML reply, pending id when a "Thay thế?" question is asked). Never raises.
+        ``on_page(done, total)`` hears a scan's OCR progress."""
         try:
-            upload = self.engine.check_upload(data, file_name, level)
+            upload = self.engine.check_upload(data, file_name, level, on_page)
             return self._commit(who, upload, replace=False)
         except Exception as exc:  # noqa: BLE001 - any loader or disk failure is this file's verdict
             log.warning("Tải lên «%s» thất bại: %r", file_name, exc)
@@ -93,7 +96,7 @@ class AdminService:
             + (f" · ngày {meta.date}" if meta.date else "")
             + f"\nSố trang: {c.pages or '—'} · Số đoạn: {c.passages} · Hạn chót: {c.deadlines}"
             + level
-            + f"\nThời gian: {c.seconds:.1f} giây ({c.embedded} vectơ mới)."
+            + f"\nThời gian: {c.seconds:.1f} giây ({c.embedded} vectơ mới). Đã có thể hỏi về tài liệu này."
         )
 
     def confirm(self, pid: str, who: int, yes: bool) -> str:

@@ -343,8 +343,9 @@ class DocBot:
             log.warning("Không tải được tệp: %s", exc)
             text = "❌ Không tải được tệp từ Telegram, hãy gửi lại. Không có gì thay đổi."
         else:
+            on_page = self._progress(status, "⏳ Tệp là bản quét: đang đọc {total} trang bằng OCR ({done}/{total})…")
             text, pending = await asyncio.to_thread(
-                self.admin.receive, user.id, data, doc.file_name or "tai-lieu", level
+                self.admin.receive, user.id, data, doc.file_name or "tai-lieu", level, on_page
             )
             markup = _confirm_markup(pending, "Có, thay thế") if pending else None
         await self._verdict(context.bot, msg, status, text, markup)
@@ -371,6 +372,15 @@ class DocBot:
         user = update.effective_user
         msg = update.effective_message
         status = await self._reply(msg, "⏳ Bắt đầu lập chỉ mục lại…")
+        on_step = self._progress(status, "⏳ Đang {stage}: {done}/{total}")
+        text = await asyncio.to_thread(
+            self.admin.reindex, user.id, lambda stage, done, total: on_step(done, total, stage=stage)
+        )
+        await self._verdict(context.bot, msg, status, text)
+
+    def _progress(self, status: Message | None, template: str):
+        """A callback for work in a thread that edits one status message (at most every 1.5 s, and
+        at the end); ``template`` is formatted with ``done``, ``total`` and any keywords."""
         loop = asyncio.get_running_loop()
         last = {"t": 0.0, "text": ""}
 
@@ -381,15 +391,14 @@ class DocBot:
             except TelegramError:
                 pass  # progress is a courtesy; the verdict is what counts
 
-        def progress(stage: str, done: int, total: int) -> None:
+        def report(done: int, total: int, **more) -> None:
             now = loop.time()
-            text = f"⏳ Đang {stage}: {done}/{total}"
-            if text != last["text"] and (now - last["t"] > 1.5 or done == total):
+            text = template.format(done=done, total=total, **more)
+            if text != last["text"] and (now - last["t"] > 1.5 or done in (0, total)):
                 last.update(t=now, text=text)
                 asyncio.run_coroutine_threadsafe(edit(text), loop)
 
-        text = await asyncio.to_thread(self.admin.reindex, user.id, progress)
-        await self._verdict(context.bot, msg, status, text)
+        return report
 
     async def journal(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/nhatky: latest adds, replacements, removals."""

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from index.answer.lines import Answer, make_answer
 from index.ingest import levels
 from index.ingest.deadlines import Deadline, match_unit
-from index.ingest.loaders import LoaderError
+from index.ingest.loaders import LoaderError, PageProgress
 from index.ingest.metadata import DocMeta
 from index.ingest.parsed import StoredPassage
 from index.model.embedding import Embedder, ModelError, ensure_model
@@ -426,10 +426,11 @@ class Engine:
         return select_deadlines([d for d in self.deadlines() if d.doc in docs], today, unit, days, overdue_days)
 
     # ---- documents: one implementation for the CLI and Telegram ------------------------------------
-    def check_upload(self, data: bytes, name: str, level: str = "") -> Upload:
+    def check_upload(self, data: bytes, name: str, level: str = "", on_page: PageProgress | None = None) -> Upload:
         """Validate an upload (raises DocumentError with the reason in Vietnamese). ``level`` is what the
-        admin set; the document's own stamp counts too, the stricter wins."""
-        checked = library.check(data, name)
+        admin set; the document's own stamp counts too, the stricter wins. ``on_page(done, total)``
+        hears each page OCR reads (a scan takes 3-12 s a page), so the admin sees it progress."""
+        checked = library.check(data, name, on_page=on_page)
         return Upload(data, checked, levels.higher(getattr(checked.meta, "level", ""), level))
 
     def add_document(

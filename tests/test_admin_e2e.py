@@ -133,3 +133,42 @@ def test_upload_replace_remove_and_refusals(admin_engine, tmp_path):
 
         asyncio.run(scenario())
     db.close()
+
+
+def test_scanned_upload_shows_ocr_progress_and_is_answerable(admin_engine, tmp_path):
+    """A scan is read by OCR: the admin's one status message says how many pages are being read,
+    then the verdict says the document is answerable; a question typed without diacritics finds
+    its text, and the citation says it was read by OCR."""
+    from tests.ingest_fixtures import need_tools, scan_pdf
+
+    need_tools("pdftoppm", "tesseract", "pdfinfo")
+    scan = scan_pdf(
+        [
+            "UBND TINH LAM DONG",
+            "THONG BAO",
+            "Ket luan hoi nghi ve cong tac phong chong thien tai",
+            "1. Giao So Nong nghiep chu tri kiem tra de dieu",
+            "truoc ngay 15/7/2026.",
+        ]
+    )
+    db = BotDB(tmp_path / "bot.sqlite")
+    with FakeBotAPI() as api:
+
+        async def scenario():
+            app = build_application(BotService(admin_engine, db), settings_for(api))
+            async with running(app):
+                api.user_document(ADMIN, ADMIN, "thongbao-quet.pdf", scan, "application/pdf")
+                done = await api.wait_for_async(
+                    lambda c: c["method"] == "editMessageText" and "Đã thêm" in c["params"].get("text", ""), timeout=240
+                )
+                edits = [c["params"].get("text", "") for c in api.calls("editMessageText")]
+                assert any("bản quét: đang đọc 1 trang" in e for e in edits), edits
+                assert "Đã có thể hỏi" in done[0]["params"]["text"]
+                api.user_message("ai chu tri kiem tra de dieu", user_id=ADMIN, chat_id=ADMIN)
+                answer = await api.wait_for_async(
+                    lambda c: c["method"] == "sendMessage" and "de dieu" in c["params"].get("text", "").lower(),
+                    timeout=60,
+                )
+                assert "OCR" in answer[0]["params"]["text"]
+
+        asyncio.run(scenario())
