@@ -263,3 +263,19 @@ def test_a_heading_in_capitals_is_never_the_answer() -> None:
     question = "các chương trình công tác lớn giai đoạn 2020 - 2025 xong khi nào"
     answer = make_answer(retrieval(question, [passage(text)]), TUNING)
     assert answer.text == "Hoàn thành xây dựng trong Quý I/2021."
+
+
+@pytest.mark.parametrize(
+    ("question", "expanded"),
+    [
+        ("SNV phải chuẩn bị gì?", "Sở Nội vụ phải chuẩn bị gì?"),
+        ("gửi BNV trước ngày nào", "gửi Bộ Nội vụ trước ngày nào"),
+        ("snv là gì", "snv là gì"),  # upper case only: a lower-case word is never taken for one
+        ("MTTQ có vai trò gì", "MTTQ có vai trò gì"),  # the documents write MTTQ themselves
+        ("btv giao ai", "ban thường vụ giao ai"),
+    ],
+)
+def test_abbreviations_expanded(question: str, expanded: str) -> None:
+    from index.vocab.words import expand_abbreviations
+
+    assert expand_abbreviations(question) == expanded
