@@ -27,7 +27,7 @@ from index.ingest import levels
 from index.ingest.deadlines import Deadline, match_unit
 from index.ingest.loaders import LoaderError, PageProgress
 from index.ingest.metadata import DocMeta
-from index.ingest.parsed import StoredPassage
+from index.ingest.parsed import ParseCache, StoredPassage
 from index.model.embedding import Embedder, ModelError, ensure_model
 from index.retrieval.search import Hit, Retrieval, Searcher
 from index.settings import Settings, get_settings
@@ -430,7 +430,15 @@ class Engine:
         """Validate an upload (raises DocumentError with the reason in Vietnamese). ``level`` is what the
         admin set; the document's own stamp counts too, the stricter wins. ``on_page(done, total)``
         hears each page OCR reads (a scan takes 3-12 s a page), so the admin sees it progress."""
-        checked = library.check(data, name, on_page=on_page)
+        try:
+            cache: ParseCache | None = ParseCache(self.settings.parse_cache_path)
+        except (sqlite3.Error, OSError):
+            cache = None  # a data dir that cannot hold the cache: the file is read again when indexed
+        try:
+            checked = library.check(data, name, on_page=on_page, cache=cache)
+        finally:
+            if cache is not None:
+                cache.close()
         return Upload(data, checked, levels.higher(getattr(checked.meta, "level", ""), level))
 
     def add_document(

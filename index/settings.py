@@ -121,6 +121,11 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def parse_cache_path(self) -> Path:
+        """The parsed-documents cache that index builds and upload checks share."""
+        return self.data_dir / "cache" / "parsed.sqlite"
+
+    @property
     def models_dir(self) -> Path:
         """Where converted/cached models live."""
         return self.data_dir / "models"

@@ -68,3 +68,24 @@ def test_audit_log(settings):
     log.record("user:7", "remove", "a.txt")
     assert [row[2] for row in log.latest()] == ["remove", "add"]
     log.close()
+
+
+def test_a_checked_upload_is_not_read_again_when_indexed(settings, monkeypatch):
+    """The check fills the parse cache the index build reads, under the name the file is stored as,
+    so a scan is OCR'd once, not once to check and again to index."""
+    from index.ingest import parsed
+    from index.ingest.parsed import ParseCache
+
+    data = PLAN.encode()
+    cache = ParseCache(settings.parse_cache_path)
+    try:
+        checked = library.check(data, "kế hoạch 12.txt", cache=cache)
+
+        def no_second_read(*_args, **_kwargs):
+            raise AssertionError("the file was read again")
+
+        monkeypatch.setattr(parsed, "parse_document", no_second_read)
+        again = cache.parse(checked.name, data)
+        assert again.meta == checked.meta and again.passages
+    finally:
+        cache.close()

@@ -278,15 +278,15 @@ def test_disk_full_during_index_rolls_back_with_a_verdict(engine, db, monkeypatc
 
 def test_any_loader_exception_ends_the_upload_in_a_verdict(engine, db, monkeypatch):
     """An injected loader failure of a kind no loader promises (as pypdf's DependencyError was)."""
-    from index.store import library
+    from index.ingest import parsed
 
     class DependencyError(Exception):
         pass
 
-    def broken(data, name):
+    def broken(data, name, on_page=None):
         raise DependencyError("cryptography is required for AES")
 
-    monkeypatch.setattr(library, "load_bytes", broken)
+    monkeypatch.setattr(parsed, "load_bytes", broken)  # where an upload's check reads the file
     with FakeBotAPI() as api:
 
         async def scenario(app):

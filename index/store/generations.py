@@ -183,7 +183,7 @@ def _parse_files(
 
     parsed: list[ParsedDoc] = []
     errors: dict[str, str] = {}
-    cache = ParseCache(settings.data_dir / "cache" / "parsed.sqlite")
+    cache = ParseCache(settings.parse_cache_path)
     try:
         for n, path in enumerate(files, 1):
             if on_progress:

@@ -30,9 +30,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.ingest.loaders import SUPPORTED_SUFFIXES, LoaderError, PageProgress, load_bytes, unsupported_message
-from index.ingest.metadata import DocMeta, extract_metadata
-from index.ingest.parsed import ParseCache
+from index.ingest.loaders import SUPPORTED_SUFFIXES, LoaderError, PageProgress, unsupported_message
+from index.ingest.metadata import DocMeta
+from index.ingest.parsed import ParseCache, parse_document
 from index.settings import Settings
 from index.store.generations import corpus_files, indexed_docs
 from index.text import fold_diacritics
@@ -47,7 +47,6 @@ class Checked:
     name: str  # the safe file name it would get
     meta: DocMeta
     pages: int | None
-    chars: int
 
 
 @dataclass(frozen=True)
@@ -72,18 +71,25 @@ def safe_name(name: str) -> str:
     return stem + suffix
 
 
-def check(data: bytes, name: str, max_bytes: int = MAX_BYTES, on_page: PageProgress | None = None) -> Checked:
+def check(
+    data: bytes,
+    name: str,
+    max_bytes: int = MAX_BYTES,
+    on_page: PageProgress | None = None,
+    cache: ParseCache | None = None,
+) -> Checked:
     """Validate an upload without storing it; raises LoaderError with a Vietnamese message.
-    ``on_page(done, total)`` hears each page a scan's OCR reads (3-12 s a page)."""
+    ``on_page(done, total)`` hears each page a scan's OCR reads (3-12 s a page). Given the index's
+    parse ``cache``, the parse is remembered, so indexing the stored file does not read (or OCR) it
+    again."""
     if len(data) > max_bytes:
         raise LoaderError(
             f"Tệp «{name}» quá lớn ({len(data) / 1024 / 1024:.1f} MB; tối đa {max_bytes // 1024 // 1024} MB). "
             "Hãy chia nhỏ hoặc nén lại rồi gửi."
         )
     safe = safe_name(name)
-    raw = load_bytes(data, safe, on_page)
-    meta = extract_metadata(raw.text, fallback_title=Path(safe).stem.replace("-", " "))
-    return Checked(safe, meta, raw.pages, len(raw.text))
+    parsed = cache.parse(safe, data, on_page) if cache is not None else parse_document(safe, data, on_page)
+    return Checked(safe, parsed.meta, parsed.pages)
 
 
 def find_conflict(settings: Settings, checked: Checked) -> Conflict | None:
@@ -111,7 +117,7 @@ def _corpus_metadata(settings: Settings) -> Iterator[tuple[Path, DocMeta]]:
             if record is not None and record.sha256 == hashlib.sha256(data).hexdigest():
                 yield path, record.meta
                 continue
-            cache = cache or ParseCache(settings.data_dir / "cache" / "parsed.sqlite")
+            cache = cache or ParseCache(settings.parse_cache_path)
             try:
                 yield path, cache.parse(path.name, data).meta
             except LoaderError:
