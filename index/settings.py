@@ -64,11 +64,12 @@ class Tuning(BaseSettings):
     # --- dedupe ----------------------------------------------------------------------------------
     copy_margin: float = 0.2  # near copies this close to the best are equals: flat on dev (test_doc_context)
     duplicate_ratio: float = 90  # rapidfuzz ratio above which two passages say the same thing
-    # Overlapping passages of one section joined into one citation up to this length (0: never). 900 /
-    # 1200 → dev answer 0.84 (MRR 0.923 / 0.925); 1500 → dev answer 0.84, dev2 hit@5 0.863, answer 0.70.
-    # Off: the answer then reads the joined text and picks another sentence (q094).
-    merged_max_chars: int = 0
-    overlap_spare: int = 0  # citations beyond top_k kept to fill seats joined overlaps free: 2 → same figures
+    # Overlapping passages of one section joined into one citation up to this length (0: never), after
+    # the answer line is taken (index/answer/citations.py), so the line does not change. 1200 keeps a
+    # joined quote within score.py's 1500 characters and three quotes within a Telegram message. dev2
+    # as at 0: hit@1 0.699, hit@5 0.849, answer 0.675; hit@3 0.822 → 0.836 (the joined quote holds both).
+    merged_max_chars: int = 1200
+    overlap_spare: int = 2  # hits beyond top_k retrieved to fill the seats joined overlaps free
     rerank_depth: int = 15  # with a cross-encoder: at least this many of the best are re-scored (3 × top_k)
     # --- answer sentence --------------------------------------------------------------------------
     answer_depth: int = 2  # passages an answer sentence is looked for in

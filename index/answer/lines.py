@@ -43,6 +43,8 @@ class Answer:
     kind: str  # what the question asked for (Query.kind)
     hits: list[Hit] = field(default_factory=list)
     scoped: bool = False  # the question named its document, so copies elsewhere do not compete
+    span: str = ""  # the answer itself (a unit, a date, a figure with what it counts), shown in bold
+    sentence: str = ""  # the sentence of a passage that carries it: the quote's highlight
 
 
 def cued_date(sentence: str) -> tuple[int, int, bool] | None:
