@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.retrieval.query import read_query
 from index.retrieval.search import starts_with_item
 
@@ -32,3 +34,19 @@ def test_corpus_tokens_fold_each_word_once_and_share_strings() -> None:
     assert folded == [tokens(fold_diacritics(t)) for t in texts]
     assert accented[0][0] is accented[1][3]  # "Ban": one string for every occurrence
     assert with_bigrams(accented)[1][-1] == "vận_30/9/2024"
+
+
+@pytest.mark.parametrize(
+    ("question", "accented", "expanded"),
+    [
+        # a spelled-out short form brings diacritics of its own: the question is still unaccented,
+        # so it is restored from the corpus and searched in the folded index
+        ("hoi nghi tong ket ctr 01 o dau", False, "hoi nghi tong ket chuong trinh 01 o dau dia diem"),
+        ("btv giao ai theo dõi?", True, "ban thường vụ giao ai theo dõi?"),
+        ("han nop bao cao", False, "han nop bao cao truoc ngay gui ve"),  # a deadline's words, folded too
+    ],
+)
+def test_typed_diacritics_are_read_off_what_was_typed(question: str, accented: bool, expanded: str) -> None:
+    query = read_query(question)
+    assert query.accented is accented
+    assert query.expanded == expanded

@@ -147,8 +147,12 @@ def read_query(
         named, rest = set(), question
     elif not content_tokens(fold(rest), folded=True):  # nothing left but the naming words
         rest = question
-    expanded = expand_intent(expand_abbreviations(rest))
-    accented = has_diacritics(expanded)
+    # whether the asker typed diacritics is read off what they typed: the spelled-out short forms
+    # ("ctr" → "chương trình") carry diacritics of their own and must not make "to chuc o dau" look
+    # accented (it would then skip restoration and search the accented index with folded words)
+    accented = has_diacritics(rest)
+    spelled = expand_abbreviations(rest)
+    expanded = expand_intent(spelled if accented else fold_diacritics(spelled))
     folded = fold(expanded)
     cue_text = fold(expand_abbreviations(question))  # the question itself, without the added search words
     return Query(
