@@ -35,8 +35,8 @@ FIRST = "- (1) Rà soát quy hoạch.\n- (2) Đổi mới tuyển dụng."
         (_hit("- (2) Đổi mới tuyển dụng.\n- (3) Thi tuyển lãnh đạo.", 4), True),
         # the same section, no line in common: two quotes
         (_hit("- (5) Kiểm tra, giám sát.", 6), False),
-        # a shared line in another section, or another document: two quotes
-        (_hit("- (2) Đổi mới tuyển dụng.", 4, key="d@2"), False),
+        # a shared line in another section (not the next passage), or another document: two quotes
+        (_hit("- (2) Đổi mới tuyển dụng.", 7, key="d@2"), False),
         (_hit("- (2) Đổi mới tuyển dụng.", 4, doc="e.txt"), False),
     ],
 )
@@ -83,3 +83,31 @@ def test_passages_with_only_flattened_text_join_by_their_lines() -> None:
         "- (2) Đổi mới tuyển dụng.",
         "- (3) Thi tuyển lãnh đạo.",
     ]
+
+
+def _item(heading: str, body: str, index: int, top: str = "III. THỜI GIAN, ĐỊA ĐIỂM") -> Hit:
+    headings = (top, heading)
+    text = "\n".join([*headings, body])
+    section = f"{top} › {heading}"
+    passage = StoredPassage(f"d.txt#{index}", "d.txt", section, text, "body", f"d@{index}", text, headings, body)
+    return Hit(passage, 1.0, 0, 0, index)
+
+
+@pytest.mark.parametrize(
+    ("second", "joined"),
+    [
+        # the next item under the same heading: one quote, its own sub-heading kept
+        (_item("2. Địa điểm", "Hội trường Thành ủy.", 5), True),
+        # under the same heading but not next to it, or next to it under another heading: two quotes
+        (_item("3. Thành phần", "Đại biểu.", 6), False),
+        (_item("1. Mục đích", "Đánh giá.", 5, top="IV. TỔ CHỨC"), False),
+    ],
+)
+def test_neighbouring_items_under_one_heading_are_one_citation(second: Hit, joined: bool) -> None:
+    first = _item("1. Thời gian", "Dự kiến Quý IV/2024.", 4)
+    kept, _ = join_overlaps([first, second], max_chars=1200)
+    assert len(kept) == (1 if joined else 2)
+    if joined:
+        assert kept[0].passage.quote() == (
+            "III. THỜI GIAN, ĐỊA ĐIỂM\n1. Thời gian\nDự kiến Quý IV/2024.\n2. Địa điểm\nHội trường Thành ủy."
+        )

@@ -24,30 +24,39 @@ def _body(passage: StoredPassage) -> list[str]:
     return body_lines(passage.text, passage.section)
 
 
+def _pair(a: StoredPassage, b: StoredPassage, neighbours: bool) -> bool:
+    """Whether two passages read as one text: of one section and sharing a line (list windows
+    overlap by an item), or next to each other under one heading ("1. Thời gian" and "2. Địa điểm"
+    of "III. THỜI GIAN, ĐỊA ĐIỂM …", both retrieved for "tổ chức ở đâu, khi nào")."""
+    if a.doc != b.doc:
+        return False
+    if a.section_key == b.section_key and set(_body(a)) & set(_body(b)):
+        return True
+    return neighbours and bool(a.headings) and a.headings[:1] == b.headings[:1]
+
+
 def joined(first: Hit, second: Hit) -> StoredPassage | None:
-    """Two passages of one section that share a line, as one passage: the earlier one's headings,
-    then their lines in document order, each once. None when they are not such a pair."""
+    """Two passages that read as one text (:func:`_pair`), as one passage: the earlier one's
+    headings, then their lines in document order, each once (the later one's own sub-heading
+    kept). None when they are not such a pair."""
     a, b = first.passage, second.passage
-    if a.doc != b.doc or a.section_key != b.section_key:
-        return None
-    if not set(_body(a)) & set(_body(b)):
+    if not _pair(a, b, abs(first.index - second.index) == 1):
         return None
     (lead, follow) = (a, b) if first.index < second.index else (b, a)  # passages are stored in document order
     lines = lead.text.split("\n")
     seen = set(lines)
     text = "\n".join(lines + [line for line in follow.text.split("\n") if line not in seen])
-    body = ""
-    if lead.body:
-        lead_body = _body(lead)
-        have = set(lead_body)
-        body = "\n".join(lead_body + [line for line in _body(follow) if line not in have])
-    if not body:  # a passage without structured fields (built by hand): its text is all there is
+    if not lead.body:  # a passage without structured fields (built by hand): its text is all there is
         return replace(first.passage, text=text)
+    body_lines_ = _body(lead)
+    have = set(body_lines_) | set(lead.headings)
+    extra = [h for h in follow.headings if h not in have] + [line for line in _body(follow) if line not in have]
+    body = "\n".join(body_lines_ + extra)
     return replace(first.passage, text=text, body=body, headings=lead.headings, page=lead.page or follow.page)
 
 
 def join_overlaps(hits: list[Hit], max_chars: int) -> tuple[list[Hit], list[int]]:
-    """Hits (best first) with overlapping passages of one section as one citation, at the better
+    """Hits (best first) with passages that read as one text as one citation, at the better
     one's rank, while the joined quote stays within ``max_chars`` (0: never join); and, for each
     given hit, the position of the citation that now holds it."""
     out: list[Hit] = []
