@@ -78,6 +78,10 @@ class Tuning(BaseSettings):
     idf_cap: float = 6.0  # a word's weight is min(IDF, cap) / 3: one rare word does not outweigh the rest
     cue_bonus: float = 1.5  # a sentence with a cued date, for a deadline question: flat at 0-3 (tests rely on it)
     figure_margin: float = 1.5  # a sentence without a figure wins "how much" by this: 3 → dev2 answer 0.725
+    # --- typed answer span (scripts/eval_lines.py --cv chooses them, fitted and leave-one-document-out) ---
+    span_depth: int = 3  # passages a span of the asked kind is looked for in
+    span_bonus: float = 2.0  # × a span's fit to the question (a day for "ngày nào", the counted noun, …)
+    span_coverage: float = 0.3  # IDF-weighted share of the question's words a span's passage must hold
     # --- abstention -------------------------------------------------------------------------------
     # IDF-weighted share of the question's words in a top passage, below: off topic. 0.2 → dev2 false
     # abstention 0; 0.4 → dev false abstention 0.041, dev2 abstention 0.2 / false 0.027

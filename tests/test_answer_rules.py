@@ -262,7 +262,8 @@ def test_a_heading_in_capitals_is_never_the_answer() -> None:
     text = "CÁC CHƯƠNG TRÌNH CÔNG TÁC LỚN GIAI ĐOẠN 2020 - 2025\nHoàn thành xây dựng trong Quý I/2021."
     question = "các chương trình công tác lớn giai đoạn 2020 - 2025 xong khi nào"
     answer = make_answer(retrieval(question, [passage(text)]), TUNING)
-    assert answer.text == "Hoàn thành xây dựng trong Quý I/2021."
+    assert answer.text == "Trong Quý I/2021 — Hoàn thành xây dựng trong Quý I/2021."  # the period first
+    assert answer.sentence == "Hoàn thành xây dựng trong Quý I/2021." and "CHƯƠNG TRÌNH" not in answer.text
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index.answer.spans import Finder, Span
 from index.ingest.structure import body_lines
 from index.retrieval.hits import Hit
 from index.retrieval.query import Query
@@ -16,6 +17,7 @@ from index.settings import Tuning
 from index.text import fold, split_sentences, tokens
 
 SHORT_LINE = 60  # a line shorter than this is part of a run (a stamp, a signature, a table row)
+NEAR_CHARS = 80  # the clause before a span read for the question's words (a report's "X đạt N" is short)
 DEFAULT_IDF = 3.0  # a word the index does not know weighs as a middling one
 Test = Callable[[str], object]  # a sentence test: a pattern's ``search``, or any predicate
 
@@ -37,6 +39,16 @@ def candidates(text: str, section: str = "") -> list[str]:
             out.append(" ".join(run))
         run = []
     return out
+
+
+@dataclass(frozen=True)
+class Found:
+    """The best span of the asked kind: the span, the sentence that carries it, the hit it came from."""
+
+    span: Span
+    sentence: str
+    source: int
+    score: float
 
 
 def _pairs(seq: list[str]) -> set[str]:
@@ -101,3 +113,54 @@ class SentenceScorer:
             if sent is not None and score > best_score:
                 best, best_score = sent, score
         return best, best_score
+
+    def carries(self, hit: Hit, rank: int = 1) -> bool:
+        """Whether a passage carries the question's key terms: their IDF-weighted share in its text
+        (headings included) is at least ``span_coverage``. The top passage does: search chose it on
+        them and its document's context (a short "4. Thời gian: …" item of the invitation asked of)."""
+        if rank == 0:
+            return True
+        terms = set(self.query.key_terms) | self._terms
+        if not terms:
+            return True
+        have = set(tokens(fold(hit.passage.text)))
+        total = sum(self.weight(t) for t in terms)
+        return sum(self.weight(t) for t in terms & have) >= self.tuning.span_coverage * total
+
+    def near(self, sentence: str, span: Span, after: bool = False) -> float:
+        """The IDF-weighted share of the question's words next to a span (``NEAR_CHARS`` characters,
+        within its clause). Before it for a figure or date: a report puts them right after what they
+        measure ("thu ngân sách đạt 331.969 tỷ đồng"); after it for a unit, the subject of the task that
+        follows ("Văn phòng UBND tỉnh thẩm định"); a heading's unit is the subject of the sentence's
+        opening words."""
+        if not self._terms:
+            return 0.0
+        if span.start < 0:
+            window = sentence[:NEAR_CHARS]
+        elif after:
+            window = sentence[span.start + len(span.text) :][:NEAR_CHARS].split(";", 1)[0]
+        else:
+            window = sentence[max(0, span.start - NEAR_CHARS) : span.start].rsplit(";", 1)[-1]
+        have = set(tokens(fold(window)))
+        return sum(self.weight(x) for x in self._terms & have) / sum(self.weight(x) for x in self._terms)
+
+    def best_span(self, hits: list[Hit], find: Finder, after: bool = False) -> Found | None:
+        """The best sentence with a span of the asked kind in the first ``span_depth`` passages that
+        carry the question's key terms: its match, plus ``span_bonus`` × the span's fit, a lower-ranked
+        passage marked down by ``rank_penalty`` a rank. Headings are never candidates."""
+        best: Found | None = None
+        t = self.tuning
+        for rank, hit in enumerate(hits[: t.span_depth]):
+            if not self.carries(hit, rank):
+                continue
+            p = hit.passage
+            for sent in candidates(p.text, p.section) or candidates(p.text):
+                spans = find(sent, p, self.query)
+                if not spans:
+                    continue
+                fit = {s: s.weight + self.near(sent, s, after) for s in spans}
+                span = max(spans, key=fit.__getitem__)  # the first of the best fitting
+                score = self.score(sent) + t.span_bonus * fit[span] - t.rank_penalty * rank
+                if best is None or score > best.score:
+                    best = Found(span, sent, rank, score)
+        return best

@@ -20,9 +20,10 @@ from index.vocab.ordinals import ORDINAL_ASKED, ORDINAL_NUMBERS
 from index.vocab.units import UNIT_WORD_FOLDED
 from index.vocab.words import STOPWORDS, STOPWORDS_FOLDED, expand_abbreviations
 
-# What a question asks for. "unit" covers a unit or a person ("ai", "đơn vị nào"); "list" and
-# "yes_no" are told apart for the answer code, which answers them as "content" for now.
-AnswerKind = Literal["sign", "place", "deadline", "date", "unit", "figure", "list", "yes_no", "content"]
+# What a question asks for. "unit" is a unit or anyone responsible ("ai", "đơn vị nào"), "person" a
+# person by role ("tổ trưởng … là ai"); "list" and "yes_no" are told apart for the answer code, which
+# answers them as "content" for now.
+AnswerKind = Literal["sign", "person", "place", "deadline", "date", "unit", "figure", "list", "yes_no", "content"]
 
 
 def content_tokens(text: str, folded: bool) -> list[str]:
@@ -34,10 +35,13 @@ def content_tokens(text: str, folded: bool) -> list[str]:
 
 def answer_kind(folded: str) -> AnswerKind:
     """What a (folded) question asks for. The order settles questions with two cues: who signed
-    before who, a place before a time, a time before a unit ("ai … khi nào" asks when), and "bao
+    before who, a person by role ("là ai") before a place or time, a place before a time, a time
+    before a unit ("ai … khi nào" asks when), and "bao
     nhiêu" makes a time cue a figure ("thời gian … bao nhiêu năm")."""
     if cues.SIGN.search(folded):
         return "sign"
+    if cues.PERSON.search(folded):
+        return "person"
     if cues.WHERE.search(folded):
         return "place"
     if cues.WHEN.search(folded) and not cues.BAO_NHIEU.search(folded):
