@@ -82,6 +82,8 @@ class Tuning(BaseSettings):
     span_depth: int = 3  # passages a span of the asked kind is looked for in
     span_bonus: float = 2.0  # × a span's fit to the question (a day for "ngày nào", the counted noun, …)
     span_coverage: float = 0.3  # IDF-weighted share of the question's words a span's passage must hold
+    span_rank_penalty: float = 1.2  # a span of the n-th passage loses n × this
+    span_near_chars: int = 80  # characters next to a span read for the question's words (its clause)
     # --- abstention -------------------------------------------------------------------------------
     # IDF-weighted share of the question's words in a top passage, below: off topic. 0.2 → dev2 false
     # abstention 0; 0.4 → dev false abstention 0.041, dev2 abstention 0.2 / false 0.027

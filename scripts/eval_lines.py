@@ -44,7 +44,15 @@ SWEEP: dict[str, list[float]] = {
     "span_depth": [1, 2, 3, 4, 5],
     "span_bonus": [0.0, 0.5, 1.0, 2.0, 3.0, 5.0],
     "span_coverage": [0.0, 0.2, 0.3, 0.4, 0.5, 0.7],
-    "rank_penalty": [0.0, 0.3, 0.6, 1.2, 2.0],
+    "span_rank_penalty": [0.0, 0.3, 0.6, 1.2, 2.0],
+    "span_near_chars": [0, 40, 80, 120, 200],
+}
+
+# the numbers chosen together (--joint)
+JOINT: dict[str, list[float]] = {
+    "span_bonus": [1.0, 2.0, 3.0],
+    "span_rank_penalty": [0.3, 0.6, 1.2, 2.0],
+    "span_depth": [2, 3, 4, 5],
 }
 
 
@@ -146,6 +154,43 @@ def reach(scorer, sets: dict) -> None:
             print(f"{name} {row['id']} {row['type']}/{answer.kind} reachable at {ranks}")
 
 
+def joint(scorer, sets: dict, base: Tuning, grid: dict[str, list[float]]) -> None:
+    """All the grid's numbers chosen together: fitted (best on every question) and leave one document
+    out (best on the other documents' questions, scored on the held-out one's); ties go to the values
+    as set, then to the first in the grid."""
+    import itertools
+
+    names = list(grid)
+    configs = list(itertools.product(*(grid[n] for n in names)))
+    results = {}
+    for cfg in configs:
+        tuning = base.model_copy(update={n: type(getattr(base, n))(v) for n, v in zip(names, cfg, strict=True)})
+        results[cfg] = [(s, row["doc"], ok) for s, items in judge(scorer, sets, tuning).items() for row, _, ok in items]
+    as_set = tuple(getattr(base, n) for n in names)
+
+    def best(keep) -> tuple:
+        return max(configs, key=lambda c: (sum(ok for s, d, ok in results[c] if keep(d)), c == as_set))
+
+    fitted = best(lambda d: True)
+    by_set: dict[str, list[bool]] = defaultdict(list)
+    for s, _, ok in results[fitted]:
+        by_set[s].append(ok)
+    print("fitted", dict(zip(names, fitted, strict=True)), {s: round(sum(v) / len(v), 3) for s, v in by_set.items()})
+    docs = sorted({d for _, d, _ in results[configs[0]]})
+    held: dict[str, list[bool]] = defaultdict(list)
+    chosen = defaultdict(int)
+    for doc in docs:
+        cfg = best(lambda d, doc=doc: d != doc)
+        chosen[cfg] += 1
+        for s, d, ok in results[cfg]:
+            if d == doc:
+                held[s].append(ok)
+    pooled = [ok for v in held.values() for ok in v]
+    rates = {s: round(sum(v) / len(v), 3) for s, v in held.items()}
+    print("LODO  ", rates, "pooled", round(sum(pooled) / len(pooled), 3))
+    print("chosen per held-out document:", {str(dict(zip(names, c, strict=True))): n for c, n in chosen.items()})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--collect", action="store_true")
@@ -153,6 +198,7 @@ def main() -> None:
     ap.add_argument("--failures", action="store_true")
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--reach", action="store_true")
+    ap.add_argument("--joint", action="store_true", help="choose JOINT's numbers together, fitted and LODO")
     args = ap.parse_args()
     if args.collect:
         collect(args.sets)
@@ -179,6 +225,8 @@ def main() -> None:
                 if not ok:
                     print(f"  ✗ [{row['type']}/{answer.kind}] {row['id']} {row['question']}\n"
                           f"      gold: {row['answer'][:120]}\n      line: {answer.text[:200]!r}")
+    if args.joint:
+        joint(scorer, sets, base, JOINT)
     if args.reach:
         reach(scorer, sets)
     if args.cv:

@@ -17,7 +17,6 @@ from index.settings import Tuning
 from index.text import fold, split_sentences, tokens
 
 SHORT_LINE = 60  # a line shorter than this is part of a run (a stamp, a signature, a table row)
-NEAR_CHARS = 80  # the clause before a span read for the question's words (a report's "X đạt N" is short)
 DEFAULT_IDF = 3.0  # a word the index does not know weighs as a middling one
 Test = Callable[[str], object]  # a sentence test: a pattern's ``search``, or any predicate
 
@@ -127,27 +126,31 @@ class SentenceScorer:
         total = sum(self.weight(t) for t in terms)
         return sum(self.weight(t) for t in terms & have) >= self.tuning.span_coverage * total
 
-    def near(self, sentence: str, span: Span, after: bool = False) -> float:
-        """The IDF-weighted share of the question's words next to a span (``NEAR_CHARS`` characters,
-        within its clause). Before it for a figure or date: a report puts them right after what they
-        measure ("thu ngân sách đạt 331.969 tỷ đồng"); after it for a unit, the subject of the task that
-        follows ("Văn phòng UBND tỉnh thẩm định"); a heading's unit is the subject of the sentence's
-        opening words."""
+    def near(self, sentence: str, span: Span, after: bool = False, spans: list[Span] = ()) -> float:
+        """The IDF-weighted share of the question's words next to a span: within ``span_near_chars``
+        characters and its clause (to the ';'). Before it for a figure or date: a report puts them
+        right after what they measure ("thu ngân sách đạt 331.969 tỷ đồng"). After it for a unit, up
+        to the next unit: the subject of the task that follows ("Công an tỉnh đề nghị Văn phòng UBND
+        tỉnh thẩm định": the second does thẩm định). A heading's unit: the sentence's opening words."""
         if not self._terms:
             return 0.0
+        n = self.tuning.span_near_chars
+        starts = sorted({s.start for s in spans if s.start >= 0})
         if span.start < 0:
-            window = sentence[:NEAR_CHARS]
+            window = sentence[:n]
         elif after:
-            window = sentence[span.start + len(span.text) :][:NEAR_CHARS].split(";", 1)[0]
+            end = span.start + len(span.text)
+            stop = next((x for x in starts if x >= end), len(sentence))
+            window = sentence[end:stop][:n].split(";", 1)[0]
         else:
-            window = sentence[max(0, span.start - NEAR_CHARS) : span.start].rsplit(";", 1)[-1]
+            window = sentence[max(0, span.start - n) : span.start].rsplit(";", 1)[-1]
         have = set(tokens(fold(window)))
         return sum(self.weight(x) for x in self._terms & have) / sum(self.weight(x) for x in self._terms)
 
     def best_span(self, hits: list[Hit], find: Finder, after: bool = False) -> Found | None:
         """The best sentence with a span of the asked kind in the first ``span_depth`` passages that
         carry the question's key terms: its match, plus ``span_bonus`` × the span's fit, a lower-ranked
-        passage marked down by ``rank_penalty`` a rank. Headings are never candidates."""
+        passage marked down by ``span_rank_penalty`` a rank. Headings are never candidates."""
         best: Found | None = None
         t = self.tuning
         for rank, hit in enumerate(hits[: t.span_depth]):
@@ -158,9 +161,9 @@ class SentenceScorer:
                 spans = find(sent, p, self.query)
                 if not spans:
                     continue
-                fit = {s: s.weight + self.near(sent, s, after) for s in spans}
+                fit = {s: s.weight + self.near(sent, s, after, spans) for s in spans}
                 span = max(spans, key=fit.__getitem__)  # the first of the best fitting
-                score = self.score(sent) + t.span_bonus * fit[span] - t.rank_penalty * rank
+                score = self.score(sent) + t.span_bonus * fit[span] - t.span_rank_penalty * rank
                 if best is None or score > best.score:
                     best = Found(span, sent, rank, score)
         return best

@@ -116,7 +116,7 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
 def _counted(sentence: str, end: int) -> str:
     """What a figure counts: the words right after it, up to a comma, bracket or the next figure."""
     m = figures.COUNTED_NOUN.match(sentence, end)
-    return m.group(0).rstrip() if m else ""
+    return m.group(0).strip() if m else ""
 
 
 def _asked_noun(query: Query) -> list[str]:
@@ -153,8 +153,8 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         pct = figures.PERCENT_AFTER.match(sentence, end)
         if pct:
             end = pct.end()
-        counted = _counted(sentence, end)
-        text = sentence[m.start() : end] + (f" {counted}" if counted and not pct else "")
+        counted = "" if pct else _counted(sentence, end)  # a share counts nothing
+        text = sentence[m.start() : end] + (f" {counted}" if counted else "")
         weight = 0.0
         if counts_noun(counted, noun):
             weight += 1.0
@@ -192,7 +192,7 @@ def unit_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
             if unit:
                 spans.append(Span(unit, m.start(1), weight))
     for m in UNIT_SPAN.finditer(sentence):
-        spans.append(Span(m.group(1).strip(), m.start(1), 1.5 if m.start(1) <= 3 else 0.5))
+        spans.append(Span(m.group(1).strip(), m.start(1), 1.0 if m.start(1) <= 3 else 0.5))
     if names_unit(passage.section):
         name = heading_unit_name(passage.section)
         if name and len(name) < UNIT_MAX:
