@@ -473,3 +473,26 @@ def test_content_line_fills_span_and_sentence() -> None:
         retrieval("nội dung trọng tâm về nước sạch", [passage("Bảo đảm nước sạch cho người dân nông thôn.")]), TUNING
     )
     assert answer.span == answer.sentence == "Bảo đảm nước sạch cho người dân nông thôn." and answer.source == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("SNV phải chuẩn bị nội dung gì cho cuộc họp", "content"),  # "Sở", not "số"
+        ("bài học kinh nghiệm trong báo cáo sơ kết là gì", "content"),  # "sơ kết"
+        ("điểm cầu Trụ sở Chính phủ họp ở phòng nào", "content"),  # "trụ sở"
+        ("chỉ số 766 là gì", "content"),  # an index's name
+        ("kế hoạch kiểm tra đã ban hành số mấy", "figure"),
+        ("chi so sipas nam 2022 dat bao nhieu", "figure"),  # without diacritics the folded cues stand
+        ("so dang vien bi khai tru", "figure"),
+    ],
+)
+def test_figure_kind_tells_so_from_its_homographs(question: str, kind: str) -> None:
+    assert read_query(question).kind == kind
+
+
+def test_a_target_named_without_a_count_falls_back_to_the_best_sentence() -> None:
+    """ "mục tiêu … là gì" names a target but asks no number: without a figure, the sentence answers."""
+    text = "Mục tiêu của chương trình là xây dựng đội ngũ cán bộ đủ phẩm chất, năng lực."
+    answer = make_answer(retrieval("mục tiêu của chương trình là gì", [passage(text)]), TUNING)
+    assert answer.kind == "figure" and not answer.related and answer.span == text

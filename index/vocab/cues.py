@@ -19,7 +19,15 @@ WHEN = re.compile(
     r"quy nao|luc nao|tu ngay|den ngay|thoi diem|(?:ngay|thang|quy) may)\b(?! che)"
 )  # "quý mấy" asks a time as "quý nào" does; "hạn chế" (a shortcoming) is no "hạn" (a deadline)
 WHERE = re.compile(r"\b(o dau|tai dau|dia diem|noi nao|cho nao)\b")
-HOW_MUCH = re.compile(r"\b(bao nhieu|may|ty le|chi tieu|muc tieu|so luong|so|dat)\b")
+HOW_MUCH = re.compile(r"\b(bao nhieu|may|ty le|chi tieu|muc tieu|so luong|so lieu|phan tram|so|dat)\b")
+# Folded, "so" is số (a number) but also sở (a department: "SNV" → "Sở Nội vụ"), sơ (sơ kết), sổ, and
+# "may", "dat" are máy, đất, đặt too: with diacritics typed, only "số" (not "chỉ số", an index's
+# name), "mấy" and "đạt" ask for a figure.
+HOW_MUCH_AMBIGUOUS = re.compile(r"\b(may|so|dat)\b")
+HOW_MUCH_ACCENTED = re.compile(r"\b(mấy|(?<!chỉ )số|đạt)\b")
+# a number asked in so many words, not only a target or index named ("mục tiêu … là gì"): when no
+# figure is found for such a question, the best sentence answers it instead
+COUNT_ASKED = re.compile(r"\b(bao nhieu|may|ty le|so luong|phan tram|xep thu|thu may|hang may)\b")
 BAO_NHIEU = re.compile(r"\bbao nhieu\b")  # "how many": a "thời gian … bao nhiêu" asks for a figure
 # who signed the document
 SIGN = re.compile(r"\b(ai ky|ai ki|nguoi ky|ky ten|ky boi|chu ky)\b(?! so)")  # "chữ ký số": a digital signature
