@@ -496,3 +496,11 @@ def test_a_target_named_without_a_count_falls_back_to_the_best_sentence() -> Non
     text = "Mục tiêu của chương trình là xây dựng đội ngũ cán bộ đủ phẩm chất, năng lực."
     answer = make_answer(retrieval("mục tiêu của chương trình là gì", [passage(text)]), TUNING)
     assert answer.kind == "figure" and not answer.related and answer.span == text
+
+
+def test_a_table_answer_highlights_the_rows_as_written() -> None:
+    answer = make_answer(
+        retrieval("cơ quan nào chủ trì xây dựng báo cáo tổng kết", [passage(TABLE, "Phụ lục", "table")]), TUNING
+    )
+    assert answer.span == "Ban Tổ chức Thành ủy" and answer.source == 0
+    assert answer.sentence in TABLE and "Xây dựng báo cáo tổng kết: Ban Tổ chức Thành ủy" in answer.text

@@ -49,8 +49,9 @@ class Answer:
 
     ``span`` is the short answer itself (the unit, date, figure with what it counts, place or person;
     the renderer shows it in bold), ``sentence`` the whole sentence that carries it (highlighted in the
-    quote), ``source`` the index in ``hits`` of the passage it came from. ``related`` says no span of
-    the asked kind was found: the line says so and the passages are offered as related."""
+    quote; a run of short lines is joined by spaces, so match it ignoring whitespace), ``source`` the
+    index in ``hits`` of the passage it came from. ``related`` says no span of the asked kind was
+    found: the line says so, span and sentence are empty, and the passages are offered as related."""
 
     found: bool
     text: str
@@ -111,8 +112,9 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _table_who(hit: Hit) -> tuple[str, str] | None:
-    """For a table row: the value of its 'responsible' column (an empty cell said as such), and the row."""
+def _table_who(hit: Hit) -> tuple[str, str, str] | None:
+    """For a table's rows: the values of its 'responsible' column (an empty cell said as such), each
+    row's content with its value, and the rows as the passage has them (the quote's highlight)."""
     rows = [ln for ln in hit.passage.text.split("\n") if " | " in ln or ln.startswith("| ")]
     if not rows:
         return None
@@ -120,7 +122,7 @@ def _table_who(hit: Hit) -> tuple[str, str] | None:
     col = next((i for i, c in enumerate(header) if RESPONSIBLE_COLUMN.search(c)), None)
     if col is None:
         return None
-    parts, values = [], []
+    parts, values, raw = [], [], []
     for row in rows[1:]:
         cells = [c.strip() for c in (" " + row if row.startswith("| ") else row).split(" | ")]
         if len(cells) <= 1 or re.fullmatch(r"[IVX]+\.?", cells[0]):
@@ -129,7 +131,8 @@ def _table_who(hit: Hit) -> tuple[str, str] | None:
         value = cells[col] if col < len(cells) and cells[col] else f"({header[col]} để trống)"
         parts.append(f"{_trim(content, 90)}: {value}")
         values.append(value)
-    return ("; ".join(values), "; ".join(parts)) if parts else None
+        raw.append(row)
+    return ("; ".join(values), "; ".join(parts), "\n".join(raw)) if parts else None
 
 
 def unit_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
@@ -139,8 +142,8 @@ def unit_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
     if top.passage.kind == "table" and scorer.carries(top):
         table = _table_who(top)
         if table:
-            values, rows = table
-            return Line(_trim(rows), _trim(values, SPAN_MAX), rows, 0)
+            values, rows, raw = table
+            return Line(_trim(rows), _trim(values, SPAN_MAX), raw, 0)
     found = scorer.best_span(hits, FINDERS[scorer.query.kind if scorer.query.kind in FINDERS else "unit"], after=True)
     return _line(found, _cap(found.span.text)) if found else None
 
