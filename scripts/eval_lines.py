@@ -3,7 +3,9 @@
     .venv/bin/python scripts/eval_lines.py --collect        # retrieve every question once (var/eval/lines/)
     .venv/bin/python scripts/eval_lines.py                  # score the answer lines, by kind
     .venv/bin/python scripts/eval_lines.py --failures       # ... and list the wrong ones, grouped by kind
-    .venv/bin/python scripts/eval_lines.py --cv             # choose the answer numbers of Tuning by LODO
+    .venv/bin/python scripts/eval_lines.py --cv             # each span number of Tuning: fitted and LODO
+    .venv/bin/python scripts/eval_lines.py --joint          # the JOINT numbers chosen together (~3 min)
+    .venv/bin/python scripts/eval_lines.py --reach          # wrong lines: which passages hold the answer
 
 Retrieval is not what is measured here (the answer code never changes it), so each question is
 retrieved once and the ``Retrieval`` kept (pickled under the git-ignored var/eval/lines/); the answer
