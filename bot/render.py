@@ -106,11 +106,11 @@ def result_json(cited: Cited, docs: dict[str, DocRecord]) -> dict:
 def render_text(asked: Asked, max_citations: int = 3) -> str:
     """Console rendering: answer line, then numbered citations."""
     answer, docs = asked.answer, asked.docs
-    out = [("➤ " if answer.found else "✗ ") + answer.text]
+    out = [("➤ " if answer.found and not answer.related else "✗ ") + answer.text]
     if note := variant_note(answer, docs):
         out.append("⚠ " + note)
     if asked.cited:
-        out.append("" if answer.found else "Các đoạn có thể liên quan:")
+        out.append("" if answer.found and not answer.related else "Các đoạn có thể liên quan:")
         for n, cited in enumerate(asked.cited[:max_citations], 1):
             hit = cited.hit
             out.append(f"[{n}] {cite_label(cited.citation)}")
@@ -176,7 +176,7 @@ def render_html(asked: Asked, start: int = 0, max_citations: int = 3, limit: int
     """Telegram rendering (parse_mode=HTML), always within the message limit."""
     answer, docs = asked.answer, asked.docs
     head = answer_head(answer) if answer.found else f"<b>{html.escape(answer.text, quote=False)}</b>"
-    if not answer.found:
+    if not answer.found or answer.related:
         head += "\n<i>Các đoạn có thể liên quan:</i>"
     if start == 0 and (note := variant_note(answer, docs)):
         head += f"\n<i>⚠ {html.escape(note, quote=False)}</i>"

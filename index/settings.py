@@ -77,6 +77,17 @@ class Tuning(BaseSettings):
     idf_cap: float = 6.0  # a word's weight is min(IDF, cap) / 3: one rare word does not outweigh the rest
     cue_bonus: float = 1.5  # a sentence with a cued date, for a deadline question: flat at 0-3 (tests rely on it)
     figure_margin: float = 1.5  # a sentence without a figure wins "how much" by this: 3 → dev2 answer 0.725
+    # --- typed answer span --------------------------------------------------------------------------
+    # Chosen together by scripts/eval_lines.py --joint on dev + dev2 + realdocs (107 checkable answer
+    # lines, 26 documents): fitted dev 1.0 / dev2 0.825 / realdocs 0.857, and the same leave one
+    # document out (every held-out document chose these values). One at a time (--cv), pooled:
+    span_depth: int = 3  # passages a span of the asked kind is looked for in: 1 → 0.813, 2 → 0.86, 3-5 → 0.879
+    span_bonus: float = 2.0  # × a span's fit (a day for "ngày nào", the counted noun…): 0 → 0.785, 1 → 0.832, 5 → 0.841
+    # IDF-weighted share of the question's words a lower passage must hold: 0-0.4 → 0.879, 0.5-0.7 → 0.869
+    span_coverage: float = 0.3
+    span_rank_penalty: float = 1.2  # a span of the n-th passage loses n × this: 0 → 0.841, 0.6 → 0.86, 2 → 0.86
+    # characters next to a span read for the question's words (its clause): 0 → 0.832, 40 → 0.86, 80-200 → 0.879
+    span_near_chars: int = 80
     # --- abstention -------------------------------------------------------------------------------
     # IDF-weighted share of the question's words in a top passage, below: off topic. 0.2 → dev2 false
     # abstention 0; 0.4 → dev false abstention 0.041, dev2 abstention 0.2 / false 0.027

@@ -111,3 +111,15 @@ def test_neighbouring_items_under_one_heading_are_one_citation(second: Hit, join
         assert kept[0].passage.quote() == (
             "III. THỜI GIAN, ĐỊA ĐIỂM\n1. Thời gian\nDự kiến Quý IV/2024.\n2. Địa điểm\nHội trường Thành ủy."
         )
+
+
+def test_the_answer_source_follows_its_passage_into_the_joined_citation() -> None:
+    from index.answer.citations import cite
+    from index.answer.lines import Answer
+
+    first, other = _hit(FIRST, 3, score=2.0), _hit("Một đoạn khác.", 9, key="d@7")
+    second = _hit("- (2) Đổi mới tuyển dụng.\n- (3) Thi tuyển lãnh đạo.", 4)
+    answer = Answer(True, "x", "unit", [first, other, second], source=2)
+    assert cite(answer, 1200, 5).source == 0  # the third passage now stands in the first citation
+    assert cite(Answer(True, "x", "unit", [first, other, second], source=1), 1200, 5).source == 1
+    assert cite(Answer(True, "x", "unit", [first, other], source=1), 1200, 1).source is None  # cut off

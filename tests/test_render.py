@@ -132,3 +132,9 @@ def test_answer_span_is_bold_and_its_sentence_is_the_highlight(answer: Answer, h
 def test_a_span_with_html_is_escaped_in_bold():
     answer = Answer(True, "<i>x</i> & y", "unit", [make_hit("a")], span="<i>x</i>")
     assert render_html(asked(answer)).startswith("<b>&lt;i&gt;x&lt;/i&gt;</b> &amp; y")
+
+
+def test_an_answer_without_a_span_of_the_asked_kind_offers_the_passages_as_related():
+    answer = Answer(True, "Không thấy ngày cụ thể trong các đoạn liên quan.", "date", [make_hit("a")], related=True)
+    assert "<i>Các đoạn có thể liên quan:</i>" in render_html(asked(answer))
+    assert render_text(asked(answer)).startswith("✗ Không thấy ngày cụ thể")

@@ -81,8 +81,9 @@ def join_overlaps(hits: list[Hit], max_chars: int) -> tuple[list[Hit], list[int]
 
 def cite(answer: Answer, max_chars: int, top_k: int) -> Answer:
     """The answer with its passages joined into readable citations, at most ``top_k``."""
-    hits, _ = join_overlaps(answer.hits, max_chars)
-    return replace(answer, hits=hits[:top_k])
+    hits, where = join_overlaps(answer.hits, max_chars)
+    source = where[answer.source] if answer.source is not None and answer.source < len(where) else None
+    return replace(answer, hits=hits[:top_k], source=source if source is not None and source < top_k else None)
 
 
 def seats(top_k: int, tuning: Tuning) -> int:
