@@ -215,7 +215,7 @@ CLOSING = "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n(Đã ký)\nNguyễn Văn A"
                     "Thành phần: các đồng chí Ủy viên Ban Thường vụ.\nĐịa điểm: Hội trường Thành ủy, số 9 Ngô Quyền."
                 )
             ],
-            "Địa điểm: Hội trường Thành ủy",
+            "Hội trường Thành ủy, số 9 Ngô Quyền",  # the span alone: its label is no context
         ),
         (
             "tỷ lệ hộ dân dùng nước sạch đạt bao nhiêu",

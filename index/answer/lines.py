@@ -40,6 +40,7 @@ NO_SPAN = {
 }
 LINE_MAX = 200  # an answer line: the span, then a short context
 SPAN_MAX = 120  # a span longer than this is cut (a table's several responsible cells)
+CONTEXT_MIN_WORDS = 2  # a context of no more words than this beside the span is its label, not context
 LEAD_MAX = 240  # a long sentence is cut to the part leading up to its span
 
 
@@ -92,7 +93,9 @@ def _line(found: Found, span_text: str | None = None) -> Line:
     span = _trim(span_text or found.span.text, SPAN_MAX)
     sent = found.sentence.strip()
     context = _trim(_around(sent, found.span.start), LINE_MAX - len(span) - 3)
-    same = re.sub(r"\W", "", context.lower()) == re.sub(r"\W", "", span.lower())
+    # the context adds nothing when, the span taken out, at most a label is left ("Địa điểm: <span>")
+    rest = context.lower().replace(span.lower().rstrip(".…"), " ")
+    same = len(re.findall(r"\w+", rest)) <= CONTEXT_MIN_WORDS
     text = span if same or not context else f"{span} — {context}"
     return Line(with_numeric_dates(text), with_numeric_dates(span), sent, found.source)
 
