@@ -70,13 +70,9 @@ class Tuning(BaseSettings):
     overlap_spare: int = 2  # hits beyond top_k retrieved to fill the seats joined overlaps free
     rerank_depth: int = 15  # with a cross-encoder: at least this many of the best are re-scored (3 × top_k)
     # --- answer sentence --------------------------------------------------------------------------
-    answer_depth: int = 2  # passages an answer sentence is looked for in
-    rank_penalty: float = 0.6  # a sentence of the n-th passage loses n × this: flat at 0-1.2
     pair_weight: float = 0.25  # a shared word pair adds this × its words' weights: 0 / 0.125 → dev answer 0.84
     length_penalty: float = 0.004  # per token, of equal matches the shorter: 0 → dev2 answer 0.65
     idf_cap: float = 6.0  # a word's weight is min(IDF, cap) / 3: one rare word does not outweigh the rest
-    cue_bonus: float = 1.5  # a sentence with a cued date, for a deadline question: flat at 0-3 (tests rely on it)
-    figure_margin: float = 1.5  # a sentence without a figure wins "how much" by this: 3 → dev2 answer 0.725
     # --- typed answer span --------------------------------------------------------------------------
     # Chosen together by scripts/eval_lines.py --joint on dev + dev2 + realdocs (107 checkable answer
     # lines, 26 documents): fitted dev 1.0 / dev2 0.825 / realdocs 0.857, and the same leave one

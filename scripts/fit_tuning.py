@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/fit_tuning.py                     # grid over all sets, fitted and CV table
     .venv/bin/python scripts/fit_tuning.py --rd-data var/rd    # where the realdocs files are indexed
+    .venv/bin/python scripts/fit_tuning.py --grid topic_weight=0,0.1   # fewer values of one weight
 
 The sets: ../shared/eval/dev.jsonl and dev2.jsonl on the project's seed index (``var/``), and
 ../shared/realdocs/qa.jsonl on the realdocs *files* indexed into their own data dir, as a user would
@@ -140,7 +141,12 @@ def main() -> None:
     ap.add_argument("--realdocs", type=Path, default=ROOT.parent / "shared" / "realdocs")
     ap.add_argument("--rd-data", type=Path, default=ROOT / "var" / "rd")
     ap.add_argument("--out", type=Path, default=ROOT / "var" / "fit_tuning.json")
+    ap.add_argument("--grid", action="append", default=[], help="NAME=V1,V2: these values instead of GRID's")
     args = ap.parse_args()
+    grid = dict(GRID)
+    for change in args.grid:
+        name, values = change.split("=", 1)
+        grid[name] = [float(v) for v in values.split(",")]
     scorer = load_scorer(args.eval_dir)
     sets = [
         DevSet("dev", args.eval_dir / "dev.jsonl", "seed"),
@@ -158,7 +164,7 @@ def main() -> None:
         rows += [(s, json.loads(x)) for x in s.questions.read_text(encoding="utf-8").splitlines() if x.strip()]
     keys = [(s.corpus, s.name, r.get("doc")) for s, r in rows]
     fold_of = folds(keys)
-    points = [{}] + grid_points(GRID)  # the first is Tuning as set
+    points = [{}] + grid_points(grid)  # the first is Tuning as set
     results: list[list[dict]] = []
     for n, point in enumerate(points):
         tuning = base.model_copy(update=point)

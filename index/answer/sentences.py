@@ -89,27 +89,14 @@ class SentenceScorer:
         text: str,
         section: str = "",
         must: Test | None = None,
-        bonus: Test | None = None,
     ) -> tuple[str | None, float]:
-        """The passage's best sentence (that matches ``must``; ``bonus`` adds the cue bonus)."""
+        """The passage's best sentence (of those that match ``must``)."""
         best, best_score = None, -1.0
         for sent in candidates(text, section) or candidates(text):
             if must is not None and not must(sent):
                 continue
             score = self.score(sent)
-            if bonus is not None and bonus(sent):
-                score += self.tuning.cue_bonus
             if score > best_score:
-                best, best_score = sent, score
-        return best, best_score
-
-    def best_in(self, hits: list[Hit], must: Test | None = None, bonus: Test | None = None) -> tuple[str | None, float]:
-        """The best sentence of the first few hits, a lower-ranked passage's sentence marked down."""
-        best, best_score = None, -1e9
-        for rank, hit in enumerate(hits[: self.tuning.answer_depth]):
-            sent, score = self.best(hit.passage.text, hit.passage.section, must, bonus)
-            score -= self.tuning.rank_penalty * rank
-            if sent is not None and score > best_score:
                 best, best_score = sent, score
         return best, best_score
 
