@@ -309,3 +309,23 @@ def test_a_line_stands_under_its_document_label_and_section():
     under = Evidence(text=text, index_text="kế hoạch 34 3.4. ban dân vận thành ủy " + text.lower())
     terms = question_terms(query, {"ban": 1.0, "dan": 2.0, "van": 2.0, "danh": 1.0, "gia": 1.0}, 7.0)
     assert features(query, [under], terms)["line_coverage"] > features(query, [plain], terms)["line_coverage"]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "gap"),
+    [
+        # a closed kind: its span must stand among the question's words, not in another line
+        (SIPAS_Q, "Năm 2024, chỉ số SIPAS của tỉnh Lâm Đồng đạt 84,5%.", 0.0),
+        (SIPAS_Q, "Chỉ số SIPAS của tỉnh Lâm Đồng năm 2024.\nTỷ lệ giải ngân đạt 60%.", "positive"),
+        (SIPAS_Q, "Nâng cao chỉ số SIPAS của tỉnh Lâm Đồng năm 2024.", 1.0),  # no span at all
+        # an open kind (a count): answers are written in too many ways to hold it to one line
+        ("năm 2025 phát hiện bao nhiêu vụ?", "Năm 2025.\nPhát hiện 12 vụ.", 0.0),
+    ],
+)
+def test_closed_gap(question, text, gap):
+    query = read_query(question)
+    f = features(query, [_ev(text)], question_terms(query, IDF, unknown_idf=7.0))
+    if gap == "positive":
+        assert 0.0 < f["closed_gap"] < 1.0
+    else:
+        assert f["closed_gap"] == pytest.approx(gap)

@@ -195,6 +195,8 @@ FEATURES = (
     "line_coverage",  # IDF-weighted share of the question's words in one line (with its headings)
     "span_coverage",  # ... in a line that holds a span of the asked kind (0 when none does)
     "span_specific",  # share of the question's specific terms in a line with a span of the asked kind
+    "closed_gap",  # a closed kind asked: the share of the question's words NOT in the best line with its span
+    "span_rare",  # share of the question's rare words (not numbers) in a line with a span of the asked kind
     "number_missing",  # the question's numbers (years, dates, "chương trình 10") no top passage holds
     "rare_missing",  # IDF weight of the rare words (not numbers) no top passage holds
     "dense",  # cosine of the best passage
@@ -218,6 +220,8 @@ def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) 
     f["rare_missing"] = sum(t.weight for t in terms if t.specific and not _numeric(t.word) and not _holds(t, union))
     specific = [t for t in terms if t.specific]
     specific_total = sum(t.weight for t in specific)
+    rare = [t for t in specific if not _numeric(t.word)]
+    rare_total = sum(t.weight for t in rare)
     plain = [t.word for t in terms]
     pairs = [f"{a} {b}" for a, b in zip(plain, plain[1:], strict=False)]
     if pairs:
@@ -243,6 +247,10 @@ def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) 
                 f["span_coverage"] = max(f["span_coverage"], share)
                 held = sum(t.weight for t in specific if _holds(t, words)) / specific_total if specific else 1.0
                 f["span_specific"] = max(f["span_specific"], held)
+                held = sum(t.weight for t in rare if _holds(t, words)) / rare_total if rare else 1.0
+                f["span_rare"] = max(f["span_rare"], held)
+    if kind in CLOSED_KINDS:
+        f["closed_gap"] = 1.0 - f["span_coverage"]
     f["dense"] = max(p.dense for p in top)
     denses = sorted((p.dense for p in passages), reverse=True)
     f["dense_margin"] = denses[0] - denses[1] if len(denses) > 1 else 0.0
@@ -312,6 +320,8 @@ def _span_check(kind: str, query: Query):
             given |= _number_forms(word)
     noun = counted_noun(query.whole_folded) if kind == "count" else None
     title = cues.TITLE.search(query.whole_folded) if kind == "person" else None
+    # a date asked of a named document ("công văn 1021 ban hành ngày nào") is answered by its citation
+    cited_asked = query.issued or bool(cues.NAMED_DOC.search(query.whole_folded))
     if noun is None:
         rx, fold_text = SPANS[kind], False
     else:
@@ -325,7 +335,7 @@ def _span_check(kind: str, query: Query):
         if title is not None and title.group(0) not in fold_diacritics(normalize(text)):
             return False  # a name answers "trưởng đoàn là ai" beside the title: "Trưởng đoàn: Nguyễn Văn A"
         text = fold_diacritics(normalize(text)) if fold_text else text
-        refs = reference_spans(text) if kind == "date" else []
+        refs = reference_spans(text) if kind == "date" and not cited_asked else []
         return any(new(m) and not any(a < m.end() and m.start() < b for a, b in refs) for m in rx.finditer(text))
 
     return check

@@ -80,6 +80,12 @@ DATE = re.compile(
     r"quy nao|thoi han|han chot|han nop|han hoan thanh|truoc ngay nao|thoi gian nao|thoi diem nao)\b"
 )
 COUNT = re.compile(r"\b(bao nhieu|may)\b")
+# a document named by its kind and number ("chỉ thị 35-CT/TW", "công văn 1021", "kế hoạch số 134"): a
+# question about it may ask the date it was issued, which the text gives as a citation
+NAMED_DOC = re.compile(
+    r"\b(nghi quyet|chi thi|ket luan|quyet dinh|ke hoach|thong bao|huong dan|quy dinh|de an|cong van|luat|"
+    r"nghi dinh|thong tu|to trinh|bao cao|cong dien|giay moi)\s+(so\s+)?\d+"
+)
 
 # What a cue asks for, in the words a document uses for it ("ở đâu" → "địa điểm"), added to the search.
 INTENT_TERMS = [

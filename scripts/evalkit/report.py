@@ -74,17 +74,21 @@ def write_report(out_dir: Path, results: dict, records: list[dict], model: Model
               "`closed_missing, span_coverage`, alone or with one more feature) and the false-abstention share "
               "the threshold is set for on the training questions (0.01-0.05), take the highest abstention held "
               "out leaving one document out, among those whose false abstention is ≤ 0.05 under every held-out "
-              "scheme (leave one document out, 10-fold, the other corpus) and on every dev set left one document out; "
+              "scheme (leave one document out, 10-fold, the other corpus) and on every dev set left one document out, "
+              "with every held-out figure within 0.05 of the fitted one (these two conditions were added after the "
+              "first runs, to match the issue's goals: a pooled 0.04 hid dev2 at 0.08, and one pick held out 0.09 "
+              "under its fit); "
               "ties: lower LODO false abstention, higher abstention over all schemes, fewer features, stricter share.",
               "", f"Chosen: **{', '.join(best.features)}** at training share {best.target:.2f}.", "",
-              "| features | training share | LODO abst / false | 10-fold | other corpus | LODO false per set "
-              "| admissible |", "|---|---|---|---|---|---|---|"]
+              "| features | training share | fitted abst / false | LODO | 10-fold | other corpus | "
+              "LODO false per set | admissible |", "|---|---|---|---|---|---|---|---|"]
     ranked = sorted(trials, key=lambda t: (-t.held_out["lodo"][0], t.held_out["lodo"][1]))
     for t in ranked[:15]:
         cells = " | ".join(f"{t.held_out[k][0]:.3f} / {t.held_out[k][1]:.3f}"
                            for k in ("lodo", "kfold", "other_corpus"))
         per_set = ", ".join(f"{k} {v:.3f}" for k, v in t.per_set.items())
-        lines.append(f"| {', '.join(t.features)} | {t.target:.2f} | {cells} | {per_set} | "
+        lines.append(f"| {', '.join(t.features)} | {t.target:.2f} | {t.fitted[0]:.3f} / {t.fitted[1]:.3f} | "
+                     f"{cells} | {per_set} | "
                      f"{'yes' if t.admissible() else 'no'} |")
     lines.append("")
     for name, by_variant in results.items():
@@ -116,7 +120,8 @@ def write_report(out_dir: Path, results: dict, records: list[dict], model: Model
     (out_dir / "abstention.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (out_dir / "abstention.json").write_text(json.dumps(
         {"results": results, "pooled": pooled, "curve_lodo": rows, "model": model.to_json(),
-         "trials": [{"features": t.features, "target": t.target, "held_out": t.held_out, "per_set": t.per_set}
+         "trials": [{"features": t.features, "target": t.target, "fitted": t.fitted, "held_out": t.held_out,
+                     "per_set": t.per_set}
                     for t in trials],
          "former_cues": backing},
         ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
