@@ -329,3 +329,18 @@ def test_closed_gap(question, text, gap):
         assert 0.0 < f["closed_gap"] < 1.0
     else:
         assert f["closed_gap"] == pytest.approx(gap)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "coverage"),
+    [
+        ("chỉ số PAR INDEX xếp thứ mấy?", "Chỉ số PARINDEX xếp thứ 3/63.", 1.0),  # written with or without the space
+        ("chỉ số PAR INDEX xếp thứ mấy?", "Chỉ số PAR INDEX xếp thứ 3/63.", 1.0),
+        ("chỉ số PAR INDEX xếp thứ mấy?", "Chỉ số PAPI xếp thứ 12/63.", 0.0),
+    ],
+)
+def test_two_words_written_as_one(question, text, coverage):
+    query = read_query(question)
+    idf = {"par": 3.0, "index": 3.0, "chi": 0.0001, "so": 0.0001, "xep": 0.0001, "thu": 0.0001}
+    terms = [t for t in question_terms(query, idf, 3.0) if t.word in {"par", "index"}]
+    assert features(query, [_ev(text)], terms)["coverage"] == pytest.approx(coverage)

@@ -3,25 +3,25 @@
 A question can be on the documents' topic and still not be answered by them: "số điện thoại đầu
 mối Ban Tổ chức" where the plan gives only an e-mail, "chỉ số SIPAS năm 2024 đạt bao nhiêu %" where
 the report names SIPAS without a figure. Nearest passages always exist, so similarity alone cannot
-tell. The decision reads four kinds of evidence from the top passages:
+tell. The decision reads, from the Query (never the question's text again) and the top passages:
 
-* coverage of the question's words, weighted by IDF (a word the corpus rarely uses says the most);
-* its *specific* terms — numbers, years and dates, acronyms (PCI, DDCI), rare words — each either
-  somewhere in the top passages or missing; one missing specific term is a strong sign;
-* whether a span of the kind asked for is there: a phone number for "số điện thoại", a name for
-  "họ tên / trưởng đoàn là ai", a figure with its unit for an amount, a date for "ngày nào" ...
-  (the cues are Vietnamese question constructions, each a general form, not a known question);
-* the embedding similarity of the best passage and the BM25 margin of the first over the rest.
+* coverage of the question's words, weighted by IDF (a word the corpus rarely uses says the most),
+  in a passage, in one line (under its document label and section path), in adjacent pairs;
+* its *specific* terms — numbers (in every form a document writes them: "22/01/2026", "Quý I/2026",
+  "ngày 12 tháng 01 năm 2026") and rare words — each either in the top passages or missing;
+* whether a span of the kind asked for (``Query.span``) is there and tells the asker something: a
+  phone number for "số điện thoại", a name beside the asked title for "trưởng đoàn là ai", a sum for an
+  amount, a score in điểm, a date that is not a cited document's or the signing line's; not one made
+  only of the numbers the question gives. For a *closed* kind (a form no other text takes) the span
+  must also stand among the question's words (``closed_gap``);
+* the embedding similarity of the best passage and its margin, and the BM25 margin.
 
-A logistic regression over some of these features gives the probability that the passages answer;
-under a threshold the bot says "không có trong tài liệu". Which features it uses is chosen by
-cross-validation (scripts/evalkit/fit.py says what each candidate did): on the dev sets only a
-missing span of a *closed* kind (a sum, a share, a phone, an e-mail, a link, a clock time, a rank, a
-document number) and the coverage of the line holding the asked span held up on held-out documents.
-The weights and the threshold live in ``abstain_model.json`` beside this module, written by
-``scripts/eval_answers.py --fit`` (which also cross-validates them, leaving one document out). Inputs
-are plain — the question, its terms with IDF, the passages' texts and scores — so any retrieval front
-end can call it.
+A logistic regression over a few of these gives the probability that the passages answer; under a
+threshold the bot says "không có trong tài liệu". Which features, and the threshold, are chosen by a
+stated rule over cross-validation (scripts/evalkit/fit.py ``select``: leave one document out, 10-fold,
+the other corpus, on all dev sets pooled). The weights and the threshold live in ``abstain_model.json``
+beside this module, written by ``scripts/eval_answers.py --fit``; the caller passes the model
+(``load_model()`` for the committed one).
 """
 
 from __future__ import annotations
@@ -178,6 +178,13 @@ def _words_of(text: str) -> set[str]:
     return words
 
 
+def _joined(words: set[str], pairs: Sequence[tuple[str, str]]) -> set[str]:
+    """A text's words, and the question's two words it writes as one: "PARINDEX" holds "PAR INDEX",
+    "email" holds "e mail" (an acronym or loanword is written with or without its space)."""
+    extra = {w for a, b in pairs if a + b in words for w in (a, b)}
+    return words | extra if extra else words
+
+
 def _holds(term: Term, words: set[str]) -> bool:
     """A question's "22/1" is held by "22/01/2026", its "2026" by a date in 2026, "01" by "1"."""
     return term.word in words or _canonical(term.word) in words
@@ -211,7 +218,8 @@ def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) 
     f = dict.fromkeys(FEATURES, 0.0)
     if not top:
         return f
-    word_sets = [_words_of(p.index_text or p.text) for p in top]
+    adjacent = list(zip([t.word for t in terms], [t.word for t in terms][1:], strict=False))
+    word_sets = [_joined(_words_of(p.index_text or p.text), adjacent) for p in top]
     union = set().union(*word_sets)
     total = sum(t.weight for t in terms) or 1.0
     f["coverage"] = max(sum(t.weight for t in terms if _holds(t, ws)) for ws in word_sets) / total if terms else 0.0
@@ -240,7 +248,7 @@ def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) 
     for p in top:
         context = _words_of(_context(p))
         for line in p.text.split("\n"):
-            words = _words_of(line) | context
+            words = _joined(_words_of(line) | context, adjacent)
             share = sum(t.weight for t in terms if _holds(t, words)) / total
             f["line_coverage"] = max(f["line_coverage"], share)
             if check is None or check(line):
