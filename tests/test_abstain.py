@@ -329,6 +329,17 @@ def test_closed_gap(question, text, gap):
         assert 0.0 < f["closed_gap"] < 1.0
     else:
         assert f["closed_gap"] == pytest.approx(gap)
+    assert f["line_gap"] == pytest.approx(f["closed_gap"])  # line_gap: the same, and for a date too
+
+
+def test_line_gap_holds_a_date_to_its_task():
+    query = read_query("khi nào tổng kết phong trào?")
+    terms = question_terms(query, {"tong": 2.0, "ket": 2.0, "phong": 3.0, "trao": 3.0}, 7.0)
+    near = features(query, [_ev("Tổng kết phong trào trong tháng 12/2026.")], terms)
+    far = features(query, [_ev("Tổng kết phong trào.\nBáo cáo gửi trong tháng 12/2026.")], terms)
+    assert near["line_gap"] == pytest.approx(0.0)
+    assert far["line_gap"] == pytest.approx(1.0)
+    assert near["closed_gap"] == far["closed_gap"] == 0.0  # a date is not a closed kind
 
 
 @pytest.mark.parametrize(

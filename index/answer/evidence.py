@@ -203,6 +203,7 @@ FEATURES = (
     "span_coverage",  # ... in a line that holds a span of the asked kind (0 when none does)
     "span_specific",  # share of the question's specific terms in a line with a span of the asked kind
     "closed_gap",  # a closed kind asked: the share of the question's words NOT in the best line with its span
+    "line_gap",  # ... the same for a closed kind or a date ("khi nào X": the date stands with X)
     "span_rare",  # share of the question's rare words (not numbers) in a line with a span of the asked kind
     "number_missing",  # the question's numbers (years, dates, "chương trình 10") no top passage holds
     "rare_missing",  # IDF weight of the rare words (not numbers) no top passage holds
@@ -259,6 +260,8 @@ def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) 
                 f["span_rare"] = max(f["span_rare"], held)
     if kind in CLOSED_KINDS:
         f["closed_gap"] = 1.0 - f["span_coverage"]
+    if kind in CLOSED_KINDS or kind == "date":
+        f["line_gap"] = 1.0 - f["span_coverage"]
     f["dense"] = max(p.dense for p in top)
     denses = sorted((p.dense for p in passages), reverse=True)
     f["dense_margin"] = denses[0] - denses[1] if len(denses) > 1 else 0.0
