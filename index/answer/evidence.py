@@ -149,6 +149,7 @@ def _number_forms(word: str) -> set[str]:
     return forms
 
 
+_DIGIT = re.compile(r"\d")
 _ROMAN_PERIOD = re.compile(r"^(iv|i{1,3})/(\d{4})$")  # "Quý I/2026" folded: the quarter in figures
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # a date spelled out: "ngày 12 tháng 01 năm 2026", "tháng 6 năm 2025", "quý II năm 2026" (folded)
@@ -157,17 +158,25 @@ _SPELLED = re.compile(
 )
 
 
-def _words_of(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    """A line as cues are read: normalised, diacritics folded (cached, as ``_words_of``)."""
+    return fold_diacritics(normalize(text))
+
+
+@lru_cache(maxsize=8192)
+def _words_of(text: str, normalized: bool = False) -> frozenset[str]:
     """A text's folded words, with its numbers in every form a question may ask them: "22/01/2026" as
-    22/1/2026, 22/1 and 2026; "Quý I/2026" as 1/2026; "ngày 12 tháng 01 năm 2026" as 12/1/2026."""
-    folded = fold_diacritics(normalize(text))
+    22/1/2026, 22/1 and 2026; "Quý I/2026" as 1/2026; "ngày 12 tháng 01 năm 2026" as 12/1/2026.
+    Cached: the same passages come back for many questions (the decision must stay cheap)."""
+    folded = fold_diacritics(text) if normalized else _folded(text)
     words = set()
     for w in tokens(folded):
         words.add(w)
         roman = _ROMAN_PERIOD.match(w)
         if roman:
             w = f"{_ROMAN[roman.group(1)]}/{roman.group(2)}"
-        if any(c.isdigit() for c in w):
+        if _DIGIT.search(w):
             words |= _number_forms(w)
     for m in _SPELLED.finditer(folded):
         if m.group(1):
@@ -175,17 +184,17 @@ def _words_of(text: str) -> set[str]:
         else:
             part = str(_ROMAN.get(m.group(4), m.group(4)))
             words |= _number_forms(f"{part}/{m.group(5)}") if m.group(5) else {part}
-    return words
+    return frozenset(words)
 
 
-def _joined(words: set[str], pairs: Sequence[tuple[str, str]]) -> set[str]:
+def _joined(words: frozenset[str], pairs: Sequence[tuple[str, str]]) -> frozenset[str]:
     """A text's words, and the question's two words it writes as one: "PARINDEX" holds "PAR INDEX",
     "email" holds "e mail" (an acronym or loanword is written with or without its space)."""
     extra = {w for a, b in pairs if a + b in words for w in (a, b)}
     return words | extra if extra else words
 
 
-def _holds(term: Term, words: set[str]) -> bool:
+def _holds(term: Term, words: frozenset[str]) -> bool:
     """A question's "22/1" is held by "22/01/2026", its "2026" by a date in 2026, "01" by "1"."""
     return term.word in words or _canonical(term.word) in words
 
@@ -220,7 +229,7 @@ def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) 
     if not top:
         return f
     adjacent = list(zip([t.word for t in terms], [t.word for t in terms][1:], strict=False))
-    word_sets = [_joined(_words_of(p.index_text or p.text), adjacent) for p in top]
+    word_sets = [_joined(_words_of(p.index_text, True) if p.index_text else _words_of(p.text), adjacent) for p in top]
     union = set().union(*word_sets)
     total = sum(t.weight for t in terms) or 1.0
     f["coverage"] = max(sum(t.weight for t in terms if _holds(t, ws)) for ws in word_sets) / total if terms else 0.0
@@ -234,7 +243,7 @@ def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) 
     plain = [t.word for t in terms]
     pairs = [f"{a} {b}" for a, b in zip(plain, plain[1:], strict=False)]
     if pairs:
-        folded = [" ".join(tokens(fold_diacritics(normalize(p.index_text or p.text)))) for p in top]
+        folded = [" ".join(tokens(fold_diacritics(p.index_text) if p.index_text else _folded(p.text))) for p in top]
         f["pair_coverage"] = max(sum(1 for pr in pairs if pr in tx) for tx in folded) / len(pairs)
     else:
         f["pair_coverage"] = 1.0
@@ -247,7 +256,7 @@ def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) 
         f["kind_missing_near"] = float(not _span_near(check, top, [t for t in terms if _holds(t, union)]))
     check = _span_check(kind, query) if kind is not None else None
     for p in top:
-        context = _words_of(_context(p))
+        context = _words_of(_context(p), True)
         for line in p.text.split("\n"):
             words = _joined(_words_of(line) | context, adjacent)
             share = sum(t.weight for t in terms if _holds(t, words)) / total
@@ -273,8 +282,13 @@ def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) 
 def _context(p: Evidence) -> str:
     """What the index adds before a passage's text: its document's label and its section path (the
     index text is ``normalize(label | section | text)``); every line of the passage stands under them."""
-    body = normalize(p.text)
-    return p.index_text[: len(p.index_text) - len(body)] if p.index_text.endswith(body) else ""
+    return _label_and_section(p.text, p.index_text)
+
+
+@lru_cache(maxsize=4096)
+def _label_and_section(text: str, index_text: str) -> str:
+    body = normalize(text)
+    return index_text[: len(index_text) - len(body)] if index_text.endswith(body) else ""
 
 
 def _span_near(check, passages: Sequence[Evidence], held: Sequence[Term]) -> bool:
@@ -300,15 +314,16 @@ def counted_noun(folded: str) -> str | None:
 
 
 def _numeric(word: str) -> bool:
-    return any(c.isdigit() for c in word)
+    return bool(_DIGIT.search(word))
 
 
 _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 
 
-def reference_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def reference_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Where a text's reference dates are (``is_reference_date``), as read by the date grammar."""
-    return [m.span() for m in dates.DATE_EXPR.finditer(text) if is_reference_date(text[: m.start()])]
+    return tuple(m.span() for m in dates.DATE_EXPR.finditer(text) if is_reference_date(text[: m.start()]))
 
 
 def is_reference_date(before: str) -> bool:
@@ -343,10 +358,10 @@ def _span_check(kind: str, query: Query):
         return not numbers or any(_canonical(n) not in given for n in numbers)
 
     def check(text: str) -> bool:
-        if title is not None and title.group(0) not in fold_diacritics(normalize(text)):
+        if title is not None and title.group(0) not in _folded(text):
             return False  # a name answers "trưởng đoàn là ai" beside the title: "Trưởng đoàn: Nguyễn Văn A"
-        text = fold_diacritics(normalize(text)) if fold_text else text
-        refs = reference_spans(text) if kind == "date" and not cited_asked else []
+        text = _folded(text) if fold_text else text
+        refs = reference_spans(text) if kind == "date" and not cited_asked else ()
         return any(new(m) and not any(a < m.end() and m.start() < b for a, b in refs) for m in rx.finditer(text))
 
     return check
