@@ -1,19 +1,20 @@
 """Answer evaluation on every dev set, and the fitting of the abstention model, rerunnable offline.
 
-    .venv/bin/python scripts/eval_answers.py              # collect, score before/after, fitted and CV
-    .venv/bin/python scripts/eval_answers.py --fit        # ... and rewrite index/answer/abstain_model.json
-    .venv/bin/python scripts/eval_answers.py --no-collect # reuse var/eval/*.records.jsonl
+    .venv/bin/python scripts/eval_answers.py --fit        # collect, choose + fit, rewrite abstain_model.json
+    .venv/bin/python scripts/eval_answers.py              # ... the same, reporting without storing
+    .venv/bin/python scripts/eval_answers.py --no-collect # reuse var/eval/*.records.jsonl (features recomputed)
 
-Sets: ../shared/eval/dev.jsonl and dev2.jsonl on the project's corpus/ (index in var/eval/seed), and
-../shared/realdocs/qa.jsonl on copies of its reference Unicode texts (var/eval/rd-corpus, index in
-var/eval/rd; the copies stay under the git-ignored var/). The engine runs in-process: every question is
-retrieved once, its answer line taken with abstention off, and the abstention features recorded
-(var/eval/<set>.records.jsonl). The decision is then applied four ways — before (the rules this
-project had: money / clock / exact-day cues and weak retrieval), the committed model, and
-cross-validated models (leave one document out, unanswerable questions in k folds; and k-fold over
-questions) — and each variant's outputs, in `docbot search --json` form, are scored by
+Sets: ../shared/eval/dev.jsonl and dev2.jsonl on the project's seed index (var/), and
+../shared/realdocs/qa.jsonl on the realdocs index built from its files by the loaders (var/rd, as the
+CLI and score.py use it; built here only when missing or with rebuild). The engine runs in-process:
+every question is retrieved once, its answer line taken with abstention off, and the Query and the
+evidence recorded (var/eval/<set>.records.jsonl), so the features can be recomputed from them. The
+model — its features and the false-abstention share its threshold is set for — is chosen by the rule
+in evalkit/fit.py (``select``: leave one document out, 10-fold, the other corpus, all dev sets pooled);
+the decision is then applied five ways (the former hand rules, the fitted model, and the three
+held-out schemes) and each variant's outputs, in `docbot search --json` form, are scored by
 ../shared/eval/score.py run as a subprocess on them. Results: docs/abstention.md, docs/abstention.json
-and docs/abstention-curve.png.
+and docs/abstention-curve.png. If retrieval changes, rerun with --fit (one command).
 """
 
 from __future__ import annotations
