@@ -106,11 +106,11 @@ def result_json(cited: Cited, docs: dict[str, DocRecord]) -> dict:
 def render_text(asked: Asked, max_citations: int = 3) -> str:
     """Console rendering: answer line, then numbered citations."""
     answer, docs = asked.answer, asked.docs
-    out = [("➤ " if answer.found else "✗ ") + answer.text]
+    out = [("➤ " if answer.found and not answer.related else "✗ ") + answer.text]
     if note := variant_note(answer, docs):
         out.append("⚠ " + note)
     if asked.cited:
-        out.append("" if answer.found else "Các đoạn có thể liên quan:")
+        out.append("" if answer.found and not answer.related else "Các đoạn có thể liên quan:")
         for n, cited in enumerate(asked.cited[:max_citations], 1):
             hit = cited.hit
             out.append(f"[{n}] {cite_label(cited.citation)}")
@@ -121,8 +121,29 @@ def render_text(asked: Asked, max_citations: int = 3) -> str:
     return "\n".join(out)
 
 
-def _highlight(text: str, answer_text: str) -> str:
-    """Escape a quote and bold the line that carries the answer."""
+def _find(haystack: str, needle: str) -> tuple[int, int] | None:
+    """Where ``needle`` stands in ``haystack`` with any run of spaces or line breaks between its
+    words (a sentence wrapped over lines in the quote), or None."""
+    parts = needle.split()
+    if not parts:
+        return None
+    m = re.search(r"\s+".join(re.escape(p) for p in parts), haystack)
+    return (m.start(), m.end()) if m else None
+
+
+def _highlight(text: str, answer_text: str, sentence: str = "") -> str:
+    """Escape a quote and bold what carries the answer: the answer's own sentence where the quote
+    holds it, else the line sharing most of the answer's words (at least half)."""
+    where = _find(text, sentence) if sentence else None
+    if where is not None:
+        a, b = where
+        return "".join(
+            (
+                html.escape(text[:a], quote=False),
+                "\n".join(f"<b>{html.escape(part, quote=False)}</b>" if part else "" for part in text[a:b].split("\n")),
+                html.escape(text[b:], quote=False),
+            )
+        )
     key = set(words(answer_text))
     lines = text.split("\n")
     best, best_score = -1, 0.0
@@ -138,14 +159,25 @@ def _highlight(text: str, answer_text: str) -> str:
     return "\n".join(out)
 
 
+def answer_head(answer: Answer) -> str:
+    """The answer line in HTML: its span (the unit, date or figure) in bold and the rest plain; the
+    whole line bold when it has no span of its own."""
+    text = answer.text
+    where = _find(text, answer.span) if answer.span and answer.span != text else None
+    if where is None:
+        return f"<b>{html.escape(text, quote=False)}</b>"
+    a, b = where
+    return html.escape(text[:a], quote=False) + f"<b>{html.escape(text[a:b], quote=False)}</b>" + html.escape(
+        text[b:], quote=False
+    )
+
+
 def render_html(asked: Asked, start: int = 0, max_citations: int = 3, limit: int = TELEGRAM_LIMIT) -> str:
     """Telegram rendering (parse_mode=HTML), always within the message limit."""
     answer, docs = asked.answer, asked.docs
-    head = (
-        f"<b>{html.escape(answer.text, quote=False)}</b>"
-        if answer.found
-        else (f"<b>{html.escape(answer.text, quote=False)}</b>\n<i>Các đoạn có thể liên quan:</i>")
-    )
+    head = answer_head(answer) if answer.found else f"<b>{html.escape(answer.text, quote=False)}</b>"
+    if not answer.found or answer.related:
+        head += "\n<i>Các đoạn có thể liên quan:</i>"
     if start == 0 and (note := variant_note(answer, docs)):
         head += f"\n<i>⚠ {html.escape(note, quote=False)}</i>"
     blocks = []
@@ -153,7 +185,10 @@ def render_html(asked: Asked, start: int = 0, max_citations: int = 3, limit: int
         hit = cited.hit
         cite = html.escape(cite_label(cited.citation), quote=False)
         sec = " · ".join([html.escape(hit.passage.section, quote=False)] + _copies(hit))
-        quote = _highlight(hit.passage.quote(), answer.text if answer.found else "")
+        if answer.found:
+            quote = _highlight(hit.passage.quote(), answer.text, answer.sentence)
+        else:
+            quote = _highlight(hit.passage.quote(), "")
         blocks.append((f"<b>[{n}] {cite}</b>\n<i>{sec}</i>\n", quote))
     return fit_message(head, blocks, limit)
 

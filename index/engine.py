@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from index.answer.lines import Answer, make_answer
+from index.answer.citations import answer_with_citations, seats
+from index.answer.lines import Answer
 from index.ingest import levels
 from index.ingest.deadlines import Deadline, match_unit
 from index.ingest.loaders import LoaderError, PageProgress
@@ -258,8 +259,9 @@ class Engine:
         searcher = self._current()
         start = time.perf_counter()
         query = searcher.read(question[: self.settings.max_question_chars])
-        retrieval = searcher.search(query, top_k=top_k)
-        answer = make_answer(retrieval, self.settings.search)
+        tuning = self.settings.search
+        retrieval = searcher.search(query, top_k=seats(top_k, tuning))
+        answer = answer_with_citations(retrieval, tuning, top_k)
         return answer, (time.perf_counter() - start) * 1000
 
     def deadlines(self) -> list[Deadline]:
@@ -384,11 +386,12 @@ class Engine:
             return Asked(answer, self._cite(answer.hits, docs), took, docs)
         start = time.perf_counter()
         # hidden documents' passages are dropped from a wider retrieval, so the asker still gets top_k
-        retrieval = self.retrieve(question, top_k=top_k * 3)
-        hits = [h for h in retrieval.hits if h.passage.doc in docs][:top_k]
+        tuning = self.settings.search
+        retrieval = self.retrieve(question, top_k=seats(top_k, tuning) * 3)
+        hits = [h for h in retrieval.hits if h.passage.doc in docs][: seats(top_k, tuning)]
         query = replace(retrieval.query, scope=frozenset(d for d in retrieval.query.scope if d in docs))
         retrieval = replace(retrieval, query=query, hits=hits)
-        answer = make_answer(retrieval, self.settings.search)
+        answer = answer_with_citations(retrieval, tuning, top_k)
         took = (time.perf_counter() - start) * 1000
         return Asked(answer, self._cite(answer.hits, docs), took, docs)
 

@@ -146,9 +146,15 @@ def has_diacritics(text: str) -> bool:
 _TOKEN_RE = re.compile(r"[0-9a-zA-ZÀ-ỹđĐ]+(?:[.,/][0-9]+)*", re.UNICODE)
 
 
+# a lone letter hyphenated to a word is one word, written with or without the hyphen: "e-mail" is
+# the "email" an official types, as "e-Cabinet", "e-office" are "ecabinet", "eoffice"
+_LETTER_PREFIX = re.compile(r"\b([a-zA-Z])-(?=[a-zA-Z]{2,})")
+
+
 def tokens(text: str) -> list[str]:
-    """Word tokens of normalised text (numbers like 31.706 and 20/9/2024 stay whole)."""
-    return _TOKEN_RE.findall(text)
+    """Word tokens of normalised text (numbers like 31.706 and 20/9/2024 stay whole; "e-mail" is
+    "email")."""
+    return _TOKEN_RE.findall(_LETTER_PREFIX.sub(r"\1", text))
 
 
 def first_sentence_end(text: str) -> bool:

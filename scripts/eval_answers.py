@@ -73,6 +73,7 @@ def collect(devset: DevSet, rebuild: bool = False) -> list[dict]:
     from index.answer import abstain as rules
     from index.answer import evidence as abstain
     from index.answer import lines
+    from index.answer.citations import cite, seats
     from index.engine import Cited, Engine
     from index.settings import Settings
     from index.text import tokens
@@ -86,9 +87,10 @@ def collect(devset: DevSet, rebuild: bool = False) -> list[dict]:
         engine.rebuild(progress=False)
     records = []
     for row in read_rows(devset.questions):
-        retrieval = engine.retrieve(row["question"], top_k=5)
         tuning = engine.settings.search
-        answer = lines.make_answer(retrieval, tuning, abstain=rules.never)  # the answer line, never abstaining
+        # as Engine.ask_as does (the CLI's path): seats for the joins, the line, then the citations joined
+        retrieval = engine.retrieve(row["question"], top_k=seats(5, tuning))
+        answer = cite(lines.make_answer(retrieval, tuning, abstain=rules.never), tuning.merged_max_chars, 5)
         decision = abstain.decide(retrieval.query, abstain.evidence_of(retrieval.hits), retrieval.idf, None)
         legacy = bool(retrieval.hits) and (
             rules.off_topic(retrieval, tuning) or rules.missing_entity(retrieval, tuning)
@@ -103,7 +105,7 @@ def collect(devset: DevSet, rebuild: bool = False) -> list[dict]:
             "line": answer.text if answer.found else None,
             "qtype": answer.kind,
             "results": [
-                result_json(Cited(h, engine.citation(h.passage)), engine.index.docs) for h in retrieval.hits[:5]
+                result_json(Cited(h, engine.citation(h.passage)), engine.index.docs) for h in answer.hits[:5]
             ],
             "legacy_abstain": legacy,
             "legacy_cues": legacy_cues(rules, retrieval, tuning),

@@ -20,8 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.render import result_json  # noqa: E402
-from index.answer.lines import make_answer  # noqa: E402
+from index.answer.citations import answer_with_citations, seats  # noqa: E402
 from index.model.embedding import Embedder  # noqa: E402
 from index.retrieval.search import Searcher  # noqa: E402
 from index.settings import Settings, Tuning  # noqa: E402
@@ -57,9 +56,10 @@ def outputs(searcher: Searcher, tuning: Tuning, questions: list[str]) -> list[di
     searcher.tuning = tuning
     outs = []
     for q in questions:
-        retrieval = searcher.search(searcher.read(q), top_k=5)
-        answer = make_answer(retrieval, tuning)
-        results = [result_json(h, searcher.index.docs) for h in answer.hits[:5]]
+        retrieval = searcher.search(searcher.read(q), top_k=seats(5, tuning))
+        answer = answer_with_citations(retrieval, tuning, 5)
+        # only the fields score.py reads (the CLI's result_json needs the engine's citations)
+        results = [{"doc": h.passage.doc, "text": h.passage.text} for h in answer.hits[:5]]
         outs.append({"answer": {"found": answer.found, "text": answer.text}, "results": results})
     return outs
 

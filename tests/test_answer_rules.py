@@ -264,7 +264,8 @@ def test_a_heading_in_capitals_is_never_the_answer() -> None:
     text = "CÁC CHƯƠNG TRÌNH CÔNG TÁC LỚN GIAI ĐOẠN 2020 - 2025\nHoàn thành xây dựng trong Quý I/2021."
     question = "các chương trình công tác lớn giai đoạn 2020 - 2025 xong khi nào"
     answer = make_answer(retrieval(question, [passage(text)]), TUNING)
-    assert answer.text == "Hoàn thành xây dựng trong Quý I/2021."
+    assert answer.text == "Trong Quý I/2021 — Hoàn thành xây dựng trong Quý I/2021."  # the period first
+    assert answer.sentence == "Hoàn thành xây dựng trong Quý I/2021." and "CHƯƠNG TRÌNH" not in answer.text
 
 
 @pytest.mark.parametrize(
@@ -281,3 +282,227 @@ def test_abbreviations_expanded(question: str, expanded: str) -> None:
     from index.vocab.words import expand_abbreviations
 
     assert expand_abbreviations(question) == expanded
+
+
+# --- typed spans: the short answer, the sentence that carries it, the passage it came from ----------
+@pytest.mark.parametrize(
+    ("question", "texts", "span", "source"),
+    [
+        # a unit: the assignment clause, the addressee, the proposer, the unit heading, a table column
+        (
+            "đơn vị nào chủ trì xây dựng báo cáo tổng kết",
+            ["Giao Văn phòng Thành ủy chủ trì xây dựng báo cáo tổng kết, trình Thường trực."],
+            "Văn phòng Thành ủy",
+            0,
+        ),
+        (
+            "báo cáo kết quả khắc phục gửi cho ai",
+            ["Các đơn vị báo cáo kết quả khắc phục, gửi về Ban Tổ chức Thành ủy."],
+            "Ban Tổ chức Thành ủy",
+            0,
+        ),
+        (
+            "quyết định ban hành theo đề nghị của ai",
+            ["Theo đề nghị của Giám đốc Sở Nội vụ.", "Quyết định có hiệu lực từ ngày ký."],
+            "Giám đốc Sở Nội vụ",
+            0,
+        ),
+        (
+            "tờ trình gửi ai thẩm định",
+            ["Công an tỉnh kính đề nghị Văn phòng Ủy ban nhân dân tỉnh thẩm định, trình Chủ tịch duyệt."],
+            "Văn phòng Ủy ban nhân dân tỉnh",  # the unit the asked task follows, not the sender
+            0,
+        ),
+        # a person by role
+        (
+            "tổ trưởng tổ giúp việc là ai",
+            ["Thành lập Tổ giúp việc, gồm các ông (bà) có tên sau đây:\n1. Tổ trưởng: Giám đốc Sở Nội vụ."],
+            "Giám đốc Sở Nội vụ",
+            0,
+        ),
+        (
+            "trưởng đoàn kiểm tra là ai",
+            ["Đoàn kiểm tra gồm: Trưởng đoàn: Ông Nguyễn Văn Bình, Phó Giám đốc Sở Nội vụ."],
+            "Ông Nguyễn Văn Bình, Phó Giám đốc Sở Nội vụ",
+            0,
+        ),
+        # a date: a day for "ngày nào", a clock time for "mấy giờ", a cited document's date is a reference
+        (
+            "hội nghị tổ chức lúc mấy giờ ngày nào",
+            [  # an invitation's items are passages of their own: search puts the asked one first
+                "4. Thời gian: từ 14h00 ngày 22/01/2026.",
+                "Thực hiện chương trình công tác tháng 01/2026, tỉnh tổ chức hội nghị.",
+            ],
+            "14h00 ngày 22/01/2026",
+            0,
+        ),
+        (
+            "hội thảo dự kiến tổ chức ngày nào",
+            [
+                "Trung tâm ban hành Kế hoạch số 173/KH-TTXT ngày 05/11/2025 về hội thảo; "
+                "hội thảo dự kiến tổ chức ngày 18/11/2025."
+            ],
+            "18/11/2025",
+            0,
+        ),
+        (
+            "chỉ thị 35-CT/TW ngày nào",
+            ["Thực hiện Chỉ thị số 35-CT/TW ngày 30/5/2019 của Bộ Chính trị về đại hội đảng bộ các cấp."],
+            "30/5/2019",  # the cited document is the one asked about
+            0,
+        ),
+        (
+            "các nội dung trình Thường trực trong quý mấy",
+            ["Các nội dung trình Thường trực năm 2024: cơ cấu kinh tế trình trong Quý II/2024."],
+            "Trong Quý II/2024",  # a quarter asked, a quarter answered
+            0,
+        ),
+        # a deadline: the firmly cued date, said first
+        (
+            "các sở gửi báo cáo về Sở Nội vụ trước ngày nào",
+            ["Ngày 07/11/2025, Sở Nội vụ họp về báo cáo. Các sở gửi báo cáo về Sở Nội vụ trước ngày 15/11/2025."],
+            "Trước ngày 15/11/2025",
+            0,
+        ),
+        # a place
+        (
+            "hội nghị tổ chức ở đâu",
+            ["Địa điểm: Hội trường 100 chỗ (Tầng 3), Trung tâm Hành chính tỉnh."],
+            "Hội trường 100 chỗ",
+            0,
+        ),
+        # a figure with what it counts: the counted noun, a rank, a share, a one-digit count, initials
+        (
+            "hội công chứng viên có bao nhiêu hội viên",
+            ["Hợp nhất 03 Hội Công chứng viên thành Hội Công chứng viên tỉnh, có 180 hội viên."],
+            "180 hội viên",
+            0,
+        ),
+        (
+            "chỉ số PAR INDEX 2022 của Thành phố xếp thứ mấy",
+            ["Năm 2022, chỉ số PAR INDEX của Thành phố đạt 89,58%, xếp thứ 3/63 tỉnh, thành phố."],
+            "3/63 tỉnh",
+            0,
+        ),
+        (
+            "tỷ lệ giải ngân vốn đầu tư công đạt bao nhiêu",
+            ["Giải ngân vốn đầu tư công 230.473 triệu đồng, đạt 1,75% kế hoạch năm."],
+            "1,75%",
+            0,
+        ),
+        (
+            "thu ngân sách năm 2022 được bao nhiêu",
+            ["GRDP năm 2022 tăng 8,89%; thu ngân sách năm 2022 đạt 331.969 tỷ đồng, đạt 106,5% dự toán."],
+            "331.969 tỷ đồng",  # the figure right after what the question measures
+            0,
+        ),
+        (
+            "dự án được miễn thuế mấy năm",
+            ["Dự án được miễn thuế nhập khẩu nguyên liệu 5 năm kể từ khi bắt đầu sản xuất."],
+            "5 năm",
+            0,
+        ),
+        (
+            "hội nghị đối thoại có bao nhiêu DN phản ánh khó khăn",
+            ["Tại hội nghị đối thoại có 139 doanh nghiệp phản ánh khó khăn, chiếm 0,4% doanh nghiệp toàn tỉnh."],
+            "139 doanh nghiệp",
+            0,
+        ),
+    ],
+)
+def test_typed_span(question: str, texts: list[str], span: str, source: int) -> None:
+    """The span is the short answer; the line starts with it; the sentence that carries it and the
+    hit it came from are given for the renderer."""
+    answer = make_answer(retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)]), TUNING)
+    assert answer.found and not answer.related
+    assert answer.span.startswith(span), answer.span
+    assert answer.text.startswith(answer.span), answer.text
+    assert answer.source == source
+    assert " ".join(answer.sentence.split()) in " ".join(answer.hits[answer.source].passage.text.split())
+    assert len(answer.text) <= 200
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "said"),
+    [
+        ("hạn gửi báo cáo tổng kết là khi nào", ["Các đơn vị gửi báo cáo tổng kết về Ban Chỉ đạo."], "ngày cụ thể"),
+        ("hội nghị tổng kết tổ chức ở đâu", ["Hội nghị tổng kết đánh giá kết quả thực hiện chương trình."], "địa điểm"),
+        ("đơn vị nào xây dựng báo cáo tổng kết", ["xây dựng báo cáo tổng kết đúng tiến độ, chất lượng."], "đơn vị"),
+    ],
+)
+def test_no_span_of_the_asked_kind_is_said_and_the_passages_are_related(
+    question: str, texts: list[str], said: str
+) -> None:
+    """Not an abstention (found stays True): the line says no span of the kind is there, and the
+    passages are offered as related; no sentence is passed off as the answer."""
+    r = retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)])
+    answer = make_answer(r, TUNING)
+    assert answer.found and answer.related and said in answer.text
+    assert answer.span == "" and answer.source is None and answer.hits == r.hits
+
+
+def test_a_span_is_taken_only_from_a_passage_that_carries_the_key_terms() -> None:
+    """A date in a lower passage about something else is no answer to the question asked."""
+    texts = [
+        "Hội nghị tổng kết chương trình nước sạch được tổ chức sau khi có báo cáo.",
+        "Giải bóng đá khai mạc ngày 5/6/2024.",
+    ]
+    answer = make_answer(
+        retrieval(
+            "hội nghị tổng kết chương trình nước sạch tổ chức ngày nào", [passage(t, n=i) for i, t in enumerate(texts)]
+        ),
+        TUNING,
+    )
+    assert answer.related and "5/6/2024" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("tổ trưởng tổ giúp việc CCHC tỉnh là ai", "person"),
+        ("ai là trưởng đoàn kiểm tra", "person"),
+        ("các nội dung trình Thường trực trong quý mấy", "date"),  # "quý mấy" asks a time
+        ("các đơn vị báo cáo kết quả khắc phục hạn chế cho ai", "unit"),  # "hạn chế" is no deadline
+        ("ai phụ trách kiểm tra tình hình dùng chữ ký số", "unit"),  # a digital signature, not who signed
+    ],
+)
+def test_answer_kind_constructions(question: str, kind: str) -> None:
+    assert read_query(question).kind == kind
+
+
+def test_content_line_fills_span_and_sentence() -> None:
+    answer = make_answer(
+        retrieval("nội dung trọng tâm về nước sạch", [passage("Bảo đảm nước sạch cho người dân nông thôn.")]), TUNING
+    )
+    assert answer.span == answer.sentence == "Bảo đảm nước sạch cho người dân nông thôn." and answer.source == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("SNV phải chuẩn bị nội dung gì cho cuộc họp", "content"),  # "Sở", not "số"
+        ("bài học kinh nghiệm trong báo cáo sơ kết là gì", "content"),  # "sơ kết"
+        ("điểm cầu Trụ sở Chính phủ họp ở phòng nào", "content"),  # "trụ sở"
+        ("chỉ số 766 là gì", "content"),  # an index's name
+        ("kế hoạch kiểm tra đã ban hành số mấy", "figure"),
+        ("chi so sipas nam 2022 dat bao nhieu", "figure"),  # without diacritics the folded cues stand
+        ("so dang vien bi khai tru", "figure"),
+    ],
+)
+def test_figure_kind_tells_so_from_its_homographs(question: str, kind: str) -> None:
+    assert read_query(question).kind == kind
+
+
+def test_a_target_named_without_a_count_falls_back_to_the_best_sentence() -> None:
+    """ "mục tiêu … là gì" names a target but asks no number: without a figure, the sentence answers."""
+    text = "Mục tiêu của chương trình là xây dựng đội ngũ cán bộ đủ phẩm chất, năng lực."
+    answer = make_answer(retrieval("mục tiêu của chương trình là gì", [passage(text)]), TUNING)
+    assert answer.kind == "figure" and not answer.related and answer.span == text
+
+
+def test_a_table_answer_highlights_the_rows_as_written() -> None:
+    answer = make_answer(
+        retrieval("cơ quan nào chủ trì xây dựng báo cáo tổng kết", [passage(TABLE, "Phụ lục", "table")]), TUNING
+    )
+    assert answer.span == "Ban Tổ chức Thành ủy" and answer.source == 0
+    assert answer.sentence in TABLE and "Xây dựng báo cáo tổng kết: Ban Tổ chức Thành ủy" in answer.text

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from bot.render import TELEGRAM_LIMIT, _strip_tags_len, render_html, render_text, variant_note
 from index.engine import Answer, Asked, Citation, Cited, DocMeta, DocRecord, Hit
 from index.ingest.parsed import StoredPassage
@@ -85,3 +87,54 @@ def test_citation_carries_page_and_level():
     a.cited[0] = Cited(a.cited[0].hit, Citation("d.txt", "Kế hoạch tổng kết", "34-KH/BCĐ", None, "s", 4, "mat"))
     msg = render_html(a)
     assert "tr. 4" in msg and "[MẬT]" in msg
+
+
+QUOTE = (
+    "3. Kinh phí\n- Giao Ban Tổ chức Thành ủy chủ trì xây dựng dự toán,\n"
+    "trình Thường trực phê duyệt. Văn phòng phối hợp."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "head", "quote_bold"),
+    [
+        # the span alone is bold in the head; the sentence carrying it, wrapped over two lines, is the highlight
+        (
+            Answer(True, "Ban Tổ chức Thành ủy — chủ trì xây dựng dự toán", "unit", span="Ban Tổ chức Thành ủy",
+                   sentence="Giao Ban Tổ chức Thành ủy chủ trì xây dựng dự toán, trình Thường trực phê duyệt."),
+            "<b>Ban Tổ chức Thành ủy</b> — chủ trì xây dựng dự toán",
+            ["Giao Ban Tổ chức Thành ủy chủ trì xây dựng dự toán,", "trình Thường trực phê duyệt."],
+        ),
+        # no span: the whole line is bold, and the quote's line sharing its words is the highlight
+        (
+            Answer(True, "Văn phòng phối hợp", "other"),
+            "<b>Văn phòng phối hợp</b>",
+            ["trình Thường trực phê duyệt. Văn phòng phối hợp."],
+        ),
+        # a sentence the quote does not hold (another citation's): fall back to the shared words
+        (
+            Answer(
+                True, "Ban Tổ chức Thành ủy chủ trì", "unit", span="Ban Tổ chức Thành ủy", sentence="Câu ở đoạn khác."
+            ),
+            "<b>Ban Tổ chức Thành ủy</b> chủ trì",
+            ["- Giao Ban Tổ chức Thành ủy chủ trì xây dựng dự toán,"],
+        ),
+    ],
+)
+def test_answer_span_is_bold_and_its_sentence_is_the_highlight(answer: Answer, head: str, quote_bold: list[str]):
+    answer.hits = [make_hit(QUOTE)]
+    msg = render_html(asked(answer))
+    assert msg.split("\n\n")[0] == head
+    quote = msg.split("<blockquote>")[1].split("</blockquote>")[0]
+    assert re.findall(r"<b>(.*?)</b>", quote) == quote_bold
+
+
+def test_a_span_with_html_is_escaped_in_bold():
+    answer = Answer(True, "<i>x</i> & y", "unit", [make_hit("a")], span="<i>x</i>")
+    assert render_html(asked(answer)).startswith("<b>&lt;i&gt;x&lt;/i&gt;</b> &amp; y")
+
+
+def test_an_answer_without_a_span_of_the_asked_kind_offers_the_passages_as_related():
+    answer = Answer(True, "Không thấy ngày cụ thể trong các đoạn liên quan.", "date", [make_hit("a")], related=True)
+    assert "<i>Các đoạn có thể liên quan:</i>" in render_html(asked(answer))
+    assert render_text(asked(answer)).startswith("✗ Không thấy ngày cụ thể")

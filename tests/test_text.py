@@ -1,5 +1,7 @@
 """Normalisation on real lines of the seed documents."""
 
+import pytest
+
 from index.text import (
     clean_markup,
     fold_diacritics,
@@ -46,3 +48,18 @@ def test_fold_diacritics_handles_precomposed_and_decomposed_text() -> None:
     assert fold_diacritics("Hạn nộp báo cáo Đảng ủy") == "Han nop bao cao Dang uy"
     assert fold_diacritics(unicodedata.normalize("NFD", "Thành uỷ")) == "Thanh uy"
     assert fold_diacritics("ư ơ ă â ê ô Ư Ơ") == "u o a a e o U O"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gửi qua e-mail", ["gửi", "qua", "email"]),  # written with the hyphen, typed without
+        ("hệ thống e-Cabinet", ["hệ", "thống", "eCabinet"]),
+        ("kt-xh 2021-2025", ["kt", "xh", "2021", "2025"]),  # two-letter words and ranges stay apart
+        ("Quý I-2024, 31.706 tỷ, 20/9/2024", ["Quý", "I", "2024", "31.706", "tỷ", "20/9/2024"]),
+    ],
+)
+def test_tokens(text: str, expected: list[str]) -> None:
+    from index.text import tokens
+
+    assert tokens(text) == expected

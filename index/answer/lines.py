@@ -1,10 +1,12 @@
 """Answer lines: taken from the retrieved passages by what the query asks for, never generated.
 
-The unit named in the assignment clause, the table's responsible column or the unit heading for a
-"who"; the date or period (the deadline grammar's) for "when"; the place for "where"; the sentence
-carrying the figure for "how much"; the signature block for "who signed". When the passages do not
-hold what is asked (``abstain``), the answer is "không có trong tài liệu" and the closest passages
-are offered as possibly related.
+Each answer kind has its span (index/answer/spans.py): the unit named in the assignment clause, the
+table's responsible column or the unit heading for a "who"; a person for "… là ai"; the date or period
+of the deadline grammar for "when", a deadline said date first; the place for "where"; the figure with
+what it counts for "how much"; the signature block for "who signed". A span is taken only from a
+passage that carries the question's key terms, never from a heading; when none of the asked kind is
+found the line says so and the passages are offered as related. When the passages do not hold what
+is asked at all (``abstain``), the answer is "không có trong tài liệu".
 """
 
 from __future__ import annotations
@@ -14,71 +16,85 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from index.answer.abstain import abstention
-from index.answer.sentences import SentenceScorer
+from index.answer.sentences import Found, SentenceScorer
+from index.answer.spans import FINDERS, cued_date, has_deadline_cue
 from index.retrieval.hits import Hit, Retrieval
 from index.settings import Tuning
 from index.text import split_sentences
-from index.vocab import figures
-from index.vocab.dates import CUE_BEFORE, DATE_EXPR
-from index.vocab.places import PLACE
-from index.vocab.sections import last_heading
+from index.vocab.dates import DATE_EXPR
 from index.vocab.signature import SIGNATURE_LINE
-from index.vocab.units import ADDRESSEE, ASSIGNMENT, RESPONSIBLE_COLUMN, UNIT_SPAN, names_unit, strip_numbering
+from index.vocab.units import RESPONSIBLE_COLUMN
+
+__all__ = ["NOT_FOUND", "NO_SPAN", "Answer", "cued_date", "has_deadline_cue", "make_answer", "with_numeric_dates"]
 
 NOT_FOUND = "Không có trong tài liệu."
-CUE_WINDOW = 25  # characters before a date the deadline grammar looks for its cue in (as deadlines does)
-# display lengths of an answer line, in characters
-LINE_MAX = 300
-DATE_LINE_MAX = 260
-UNIT_LINE_MAX = 220
-LEAD_MAX = 240  # a long sentence is cut to the part leading up to its date or figure
+# what the line says when the passages hold no span of the asked kind (they are shown as related)
+NO_SPAN = {
+    "unit": "Không thấy đơn vị cụ thể trong các đoạn liên quan; xem các đoạn dưới đây.",
+    "person": "Không thấy người cụ thể trong các đoạn liên quan; xem các đoạn dưới đây.",
+    "sign": "Không thấy người ký trong các đoạn liên quan; xem các đoạn dưới đây.",
+    "deadline": "Không thấy ngày cụ thể trong các đoạn liên quan; xem các đoạn dưới đây.",
+    "date": "Không thấy ngày cụ thể trong các đoạn liên quan; xem các đoạn dưới đây.",
+    "place": "Không thấy địa điểm cụ thể trong các đoạn liên quan; xem các đoạn dưới đây.",
+    "figure": "Không thấy số liệu cụ thể trong các đoạn liên quan; xem các đoạn dưới đây.",
+}
+LINE_MAX = 200  # an answer line: the span, then a short context
+SPAN_MAX = 120  # a span longer than this is cut (a table's several responsible cells)
+LEAD_MAX = 240  # a long sentence is cut to the part leading up to its span
 
 
 @dataclass
 class Answer:
-    """What the user is told: an answer line (or 'not found') and the supporting passages."""
+    """What the user is told: an answer line (or 'not found') and the supporting passages.
+
+    ``span`` is the short answer itself (the unit, date, figure with what it counts, place or person;
+    the renderer shows it in bold), ``sentence`` the whole sentence that carries it (highlighted in the
+    quote; a run of short lines is joined by spaces, so match it ignoring whitespace), ``source`` the
+    index in ``hits`` of the passage it came from. ``related`` says no span of the asked kind was
+    found: the line says so, span and sentence are empty, and the passages are offered as related."""
 
     found: bool
     text: str
     kind: str  # what the question asked for (Query.kind)
     hits: list[Hit] = field(default_factory=list)
     scoped: bool = False  # the question named its document, so copies elsewhere do not compete
+    span: str = ""  # the answer itself (a unit, a date, a figure with what it counts), shown in bold
+    sentence: str = ""  # the sentence of a passage that carries it: the quote's highlight
+    source: int | None = None  # which of ``hits`` it was taken from
+    related: bool = False  # no span of the asked kind was found: the passages are shown as related
 
 
-def cued_date(sentence: str) -> tuple[int, int, bool] | None:
-    """Where a sentence's due date is written, from its cue word on ("trước ngày 30/9/2024"), and
-    whether it has a cue; the first date of the deadline grammar when none has one."""
-    first = None
-    for m in DATE_EXPR.finditer(sentence):
-        window = sentence[: m.start()][-CUE_WINDOW:]
-        cue = CUE_BEFORE.search(window)
-        if cue:
-            return m.start() - len(window) + cue.start(1), m.end(), True
-        first = first or (m.start(), m.end(), False)
-    return first
+@dataclass(frozen=True)
+class Line:
+    """An answer line and where it came from."""
 
-
-def has_deadline_cue(sentence: str) -> bool:
-    """A date of the deadline grammar with a deadline cue just before it ("trước ngày 30/9/2024")."""
-    found = cued_date(sentence)
-    return found is not None and found[2]
-
-
-def _around(sentence: str, rx: re.Pattern[str], limit: int = LEAD_MAX) -> str:
-    """A long sentence cut to the part that leads up to its date or figure, so the answer shows it."""
-    if len(sentence) <= limit:
-        return sentence
-    m = rx.search(sentence)
-    if m is None or m.end() <= limit:
-        return sentence
-    start = max(0, m.end() - limit)
-    start = sentence.find(" ", start) + 1
-    return "…" + sentence[start:].strip()
+    text: str
+    span: str
+    sentence: str
+    source: int | None
 
 
 def _trim(text: str, limit: int = LINE_MAX) -> str:
-    text = re.sub(r"^[-+•\s]+", "", text.strip())
+    text = re.sub(r"^[-+•\s]+", "", re.sub(r"\s+", " ", text.strip()))
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _around(sentence: str, start: int, limit: int = LEAD_MAX) -> str:
+    """A long sentence cut to the part around its span (from a little before it), so the line shows it."""
+    if len(sentence) <= limit or start < 0 or start < limit // 2:
+        return sentence
+    cut = sentence.find(" ", max(0, start - limit // 3)) + 1
+    return "…" + sentence[cut:].strip()
+
+
+def _line(found: Found, span_text: str | None = None) -> Line:
+    """Span first, then the sentence around it as context (unless the span is the sentence)."""
+    span = _trim(span_text or found.span.text, SPAN_MAX)
+    sent = found.sentence.strip()
+    context = _trim(_around(sent, found.span.start), LINE_MAX - len(span) - 3)
+    same = re.sub(r"\W", "", context.lower()) == re.sub(r"\W", "", span.lower())
+    text = span if same or not context else f"{span} — {context}"
+    return Line(with_numeric_dates(text), with_numeric_dates(span), sent, found.source)
 
 
 def with_numeric_dates(text: str) -> str:
@@ -92,16 +108,13 @@ def with_numeric_dates(text: str) -> str:
     return DATE_EXPR.sub(spelled, text)
 
 
-def _unit_from_heading(hit: Hit) -> str | None:
-    last = last_heading(hit.passage.section)
-    if not names_unit(last):
-        return None
-    name = strip_numbering(last)
-    return name if len(name) < 120 else None
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def _table_who(hit: Hit) -> str | None:
-    """For a table row: the value of its 'responsible' column, an empty cell said as such."""
+def _table_who(hit: Hit) -> tuple[str, str, str] | None:
+    """For a table's rows: the values of its 'responsible' column (an empty cell said as such), each
+    row's content with its value, and the rows as the passage has them (the quote's highlight)."""
     rows = [ln for ln in hit.passage.text.split("\n") if " | " in ln or ln.startswith("| ")]
     if not rows:
         return None
@@ -109,7 +122,7 @@ def _table_who(hit: Hit) -> str | None:
     col = next((i for i, c in enumerate(header) if RESPONSIBLE_COLUMN.search(c)), None)
     if col is None:
         return None
-    parts = []
+    parts, values, raw = [], [], []
     for row in rows[1:]:
         cells = [c.strip() for c in (" " + row if row.startswith("| ") else row).split(" | ")]
         if len(cells) <= 1 or re.fullmatch(r"[IVX]+\.?", cells[0]):
@@ -117,95 +130,81 @@ def _table_who(hit: Hit) -> str | None:
         content = next((c for c in cells[1:col] if c), "")
         value = cells[col] if col < len(cells) and cells[col] else f"({header[col]} để trống)"
         parts.append(f"{_trim(content, 90)}: {value}")
-    return "; ".join(parts) if parts else None
+        values.append(value)
+        raw.append(row)
+    return ("; ".join(values), "; ".join(parts), "\n".join(raw)) if parts else None
 
 
-def unit_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
-    """Who: the table's responsible column, the assignment or address clause, a sentence opening
-    with a unit, or the unit heading the passage sits under."""
+def unit_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
+    """Who: the top table's responsible column, else the best sentence naming a unit (the assignment
+    or address clause, a sentence opening with a unit, the unit heading it sits under)."""
     top = hits[0]
-    if top.passage.kind == "table":
+    if top.passage.kind == "table" and scorer.carries(top):
         table = _table_who(top)
         if table:
-            return table
-    sent, _ = scorer.best(top.passage.text)
-    heading_unit = _unit_from_heading(top)
-    if sent:
-        for rx in (ASSIGNMENT, ADDRESSEE):
-            m = rx.search(sent)
-            if m:
-                return _trim(m.group(0)[0].upper() + m.group(0)[1:], UNIT_LINE_MAX)
-        m = UNIT_SPAN.search(sent)
-        if m and sent.find(m.group(1)) <= 3:
-            return _trim(sent)
-    if heading_unit:
-        return heading_unit + (f" — {_trim(sent, 200)}" if sent else "")
-    return _trim(sent) if sent else None
+            values, rows, raw = table
+            return Line(_trim(rows), _trim(values, SPAN_MAX), raw, 0)
+    found = scorer.best_span(hits, FINDERS[scorer.query.kind if scorer.query.kind in FINDERS else "unit"], after=True)
+    return _line(found, _cap(found.span.text)) if found else None
 
 
-def date_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
-    """When: the best sentence with a date or period of the deadline grammar."""
-    sent, _ = scorer.best_in(hits, must=DATE_EXPR.search)
-    return with_numeric_dates(_trim(_around(sent, DATE_EXPR), DATE_LINE_MAX)) if sent else None
+def date_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
+    """When: the best sentence with a date or period of the deadline grammar, the date first."""
+    found = scorer.best_span(hits, FINDERS["date"])
+    return _line(found, _cap(found.span.text)) if found else None
 
 
-FIRM_CUE = re.compile(r"^(?:trước|chậm nhất|hạn|thời hạn|hoàn thành trước|xong trước)", re.IGNORECASE)
 _LABEL_BEFORE = re.compile(r"(?:^|[.;]?\s+)[\wÀ-ỹ ]{1,20}:\s*$")
 
 
-def _firmness(sentence: str, found: tuple[int, int, bool]) -> int:
-    """2 for a firm cue ("trước ngày", "chậm nhất", "hạn"), 1 for another cue ("dự kiến", "trong"), 0 for none."""
-    start, _, cued = found
-    return 2 if cued and FIRM_CUE.search(sentence[start:]) else int(cued)
-
-
-def deadline_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
+def deadline_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
     """A deadline: the date first, from its cue word on, then what is to be done by whom ("Trước
-    ngày 20/9/2024 — gửi báo cáo về Ban Chỉ đạo"); a sentence with a cued date is preferred."""
-    best, _ = scorer.best_in(hits, must=DATE_EXPR.search, bonus=has_deadline_cue)
-    if not best:
+    ngày 20/9/2024 — gửi báo cáo về Ban Chỉ đạo"); a firmly cued date is preferred."""
+    found = scorer.best_span(hits, FINDERS["deadline"])
+    if not found:
         return None
-    # a run of short lines holds several sentences: the one whose date has the firmest cue
-    located = [(p, found) for p in split_sentences(best) or [best] if (found := cued_date(p))]
-    sent, (start, end, _) = max(located, key=lambda pair: _firmness(*pair))  # the first of the firmest
-    due = sent[start:end].strip()
+    best, span = found.sentence, found.span
+    # a run of short lines holds several sentences: the one that carries the span
+    sent = next((p for p in split_sentences(best) if span.text in p), best)
+    start = sent.find(span.text)
+    end = start + len(span.text)
     before = _LABEL_BEFORE.sub("", sent[:start])  # "Thời hạn: trước ngày …": the label goes with the date
     rest = re.sub(r"\s+", " ", f"{before} {sent[end:]}").strip(" ,.;:-–")
     rest = re.sub(r"^[-+•]\s*", "", rest)
     if not rest:  # "Thời hạn: trước ngày …" alone: the task is the sentence it follows
         rest = " ".join(p for p in split_sentences(best) if p != sent).strip(" ,.;:-–")
-    line = due[:1].upper() + due[1:] + (f" — {_trim(rest, UNIT_LINE_MAX)}" if rest else "")
-    return with_numeric_dates(line)
+    due = _cap(span.text)
+    text = due + (f" — {_trim(rest, LINE_MAX - len(due) - 3)}" if rest else "")
+    return Line(with_numeric_dates(text), with_numeric_dates(due), best, found.source)
 
 
-def place_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
-    """Where: the best sentence naming a place."""
-    sent, _ = scorer.best_in(hits, must=PLACE.search)
-    return _trim(sent, DATE_LINE_MAX) if sent else None
+def place_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
+    """Where: the place the best sentence names."""
+    found = scorer.best_span(hits, FINDERS["place"], after=True)
+    return _line(found) if found else None
 
 
-def figure_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
-    """How much: the best sentence with a figure, unless one without is much the better match
-    ("không còn hộ nghèo" answers a how-much question without a figure)."""
-    fig, fig_score = scorer.best_in(hits, must=figures.FIGURE.search)
-    any_sent, any_score = scorer.best_in(hits)
-    sent = any_sent if (fig is None or any_score - fig_score >= scorer.tuning.figure_margin) else fig
-    return _trim(_around(sent, figures.FIGURE), LINE_MAX) if sent else None
+def figure_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
+    """How much: the figure with what it counts, from the best sentence that has one."""
+    found = scorer.best_span(hits, FINDERS["figure"])
+    return _line(found) if found else None
 
 
-def sign_line(scorer: SentenceScorer, hits: list[Hit]) -> str | None:
-    """Who signed: the signature block of a closing passage, else as for "who"."""
-    for hit in hits[: scorer.tuning.coverage_depth]:
+def sign_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
+    """Who signed: the signature block of a closing passage (its title and name), else a person."""
+    for rank, hit in enumerate(hits[: scorer.tuning.coverage_depth]):
         if hit.passage.kind == "closing":
             lines = hit.passage.text.split("\n")
             for i, line in enumerate(lines):
                 if SIGNATURE_LINE.match(line):
-                    return _trim(" ".join(x for x in lines[i:] if x.strip()), 200)
+                    block = _trim(" ".join(x for x in lines[i:] if x.strip()))
+                    return Line(block, block, block, rank)
     return unit_line(scorer, hits)
 
 
-LINES: dict[str, Callable[[SentenceScorer, list[Hit]], str | None]] = {
+LINES: dict[str, Callable[[SentenceScorer, list[Hit]], Line | None]] = {
     "sign": sign_line,
+    "person": unit_line,
     "unit": unit_line,
     "deadline": deadline_line,
     "date": date_line,
@@ -214,12 +213,13 @@ LINES: dict[str, Callable[[SentenceScorer, list[Hit]], str | None]] = {
 }
 
 
-def content_line(scorer: SentenceScorer, hits: list[Hit]) -> str:
-    """The top passage's best sentence: the line for a question of no particular kind, and for
-    one whose kind found no line."""
+def content_line(scorer: SentenceScorer, hits: list[Hit]) -> Line:
+    """The top passage's best sentence: the line for a question of no particular kind."""
     top = hits[0].passage
     sent, _ = scorer.best(top.text, top.section)
-    return _trim(sent) if sent else _trim(top.text.split("\n")[-1])
+    sent = sent or top.text.split("\n")[-1]
+    text = _trim(sent)
+    return Line(text, text, sent, 0)
 
 
 def make_answer(
@@ -234,5 +234,12 @@ def make_answer(
     if abstain(retrieval, tuning):
         return Answer(False, NOT_FOUND, query.kind, hits, scoped)
     scorer = SentenceScorer(query, retrieval.idf, tuning)
-    line = LINES[query.kind](scorer, hits) if query.kind in LINES else None
-    return Answer(True, line or content_line(scorer, hits), query.kind, hits, scoped)
+    if query.kind not in LINES:
+        line = content_line(scorer, hits)
+        return Answer(True, line.text, query.kind, hits, scoped, line.span, line.sentence, line.source)
+    line = LINES[query.kind](scorer, hits)
+    if line is None and query.kind == "figure" and not query.counts:  # "mục tiêu … là gì": not a count
+        line = content_line(scorer, hits)
+    if line is None:
+        return Answer(True, NO_SPAN[query.kind], query.kind, hits, scoped, related=True)
+    return Answer(True, line.text, query.kind, hits, scoped, line.span, line.sentence, line.source)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index.answer.spans import Finder, Span
 from index.ingest.structure import body_lines
 from index.retrieval.hits import Hit
 from index.retrieval.query import Query
@@ -37,6 +38,16 @@ def candidates(text: str, section: str = "") -> list[str]:
             out.append(" ".join(run))
         run = []
     return out
+
+
+@dataclass(frozen=True)
+class Found:
+    """The best span of the asked kind: the span, the sentence that carries it, the hit it came from."""
+
+    span: Span
+    sentence: str
+    source: int
+    score: float
 
 
 def _pairs(seq: list[str]) -> set[str]:
@@ -101,3 +112,58 @@ class SentenceScorer:
             if sent is not None and score > best_score:
                 best, best_score = sent, score
         return best, best_score
+
+    def carries(self, hit: Hit, rank: int = 1) -> bool:
+        """Whether a passage carries the question's key terms: their IDF-weighted share in its text
+        (headings included) is at least ``span_coverage``. The top passage does: search chose it on
+        them and its document's context (a short "4. Thời gian: …" item of the invitation asked of)."""
+        if rank == 0:
+            return True
+        terms = set(self.query.key_terms) | self._terms
+        if not terms:
+            return True
+        have = set(tokens(fold(hit.passage.text)))
+        total = sum(self.weight(t) for t in terms)
+        return sum(self.weight(t) for t in terms & have) >= self.tuning.span_coverage * total
+
+    def near(self, sentence: str, span: Span, after: bool = False, spans: list[Span] = ()) -> float:
+        """The IDF-weighted share of the question's words next to a span: within ``span_near_chars``
+        characters and its clause (to the ';'). Before it for a figure or date: a report puts them
+        right after what they measure ("thu ngân sách đạt 331.969 tỷ đồng"). After it for a unit, up
+        to the next unit: the subject of the task that follows ("Công an tỉnh đề nghị Văn phòng UBND
+        tỉnh thẩm định": the second does thẩm định). A heading's unit: the sentence's opening words."""
+        if not self._terms:
+            return 0.0
+        n = self.tuning.span_near_chars
+        starts = sorted({s.start for s in spans if s.start >= 0})
+        if span.start < 0:
+            window = sentence[:n]
+        elif after:
+            end = span.start + len(span.text)
+            stop = next((x for x in starts if x >= end), len(sentence))
+            window = sentence[end:stop][:n].split(";", 1)[0]
+        else:
+            window = sentence[max(0, span.start - n) : span.start].rsplit(";", 1)[-1]
+        have = set(tokens(fold(window)))
+        return sum(self.weight(x) for x in self._terms & have) / sum(self.weight(x) for x in self._terms)
+
+    def best_span(self, hits: list[Hit], find: Finder, after: bool = False) -> Found | None:
+        """The best sentence with a span of the asked kind in the first ``span_depth`` passages that
+        carry the question's key terms: its match, plus ``span_bonus`` × the span's fit, a lower-ranked
+        passage marked down by ``span_rank_penalty`` a rank. Headings are never candidates."""
+        best: Found | None = None
+        t = self.tuning
+        for rank, hit in enumerate(hits[: t.span_depth]):
+            if not self.carries(hit, rank):
+                continue
+            p = hit.passage
+            for sent in candidates(p.text, p.section) or candidates(p.text):
+                spans = find(sent, p, self.query)
+                if not spans:
+                    continue
+                fit = {s: s.weight + self.near(sent, s, after, spans) for s in spans}
+                span = max(spans, key=fit.__getitem__)  # the first of the best fitting
+                score = self.score(sent) + t.span_bonus * fit[span] - t.span_rank_penalty * rank
+                if best is None or score > best.score:
+                    best = Found(span, sent, rank, score)
+        return best

@@ -20,9 +20,10 @@ from index.vocab.ordinals import ORDINAL_ASKED, ORDINAL_NUMBERS
 from index.vocab.units import UNIT_WORD_FOLDED
 from index.vocab.words import STOPWORDS, STOPWORDS_FOLDED, expand_abbreviations
 
-# What a question asks for. "unit" covers a unit or a person ("ai", "đơn vị nào"); "list" and
-# "yes_no" are told apart for the answer code, which answers them as "content" for now.
-AnswerKind = Literal["sign", "place", "deadline", "date", "unit", "figure", "list", "yes_no", "content"]
+# What a question asks for. "unit" is a unit or anyone responsible ("ai", "đơn vị nào"), "person" a
+# person by role ("tổ trưởng … là ai"); "list" and "yes_no" are told apart for the answer code, which
+# answers them as "content" for now.
+AnswerKind = Literal["sign", "person", "place", "deadline", "date", "unit", "figure", "list", "yes_no", "content"]
 
 
 def content_tokens(text: str, folded: bool) -> list[str]:
@@ -32,19 +33,35 @@ def content_tokens(text: str, folded: bool) -> list[str]:
     return toks + bigrams(toks)
 
 
-def answer_kind(folded: str) -> AnswerKind:
+def asks_figure(folded: str, accented: str | None) -> bool:
+    """Whether a question asks for a figure; ``accented`` is the question as typed with diacritics
+    (None without them), which tells "số" from "sở" and "mấy" from "máy"."""
+    m = cues.HOW_MUCH.search(folded)
+    if not m:
+        return False
+    if accented is None:
+        return True
+    unambiguous = cues.HOW_MUCH.sub(lambda x: "" if cues.HOW_MUCH_AMBIGUOUS.fullmatch(x.group(0)) else "#", folded)
+    return "#" in unambiguous or bool(cues.HOW_MUCH_ACCENTED.search(accented))
+
+
+def answer_kind(folded: str, accented: str | None = None) -> AnswerKind:
     """What a (folded) question asks for. The order settles questions with two cues: who signed
-    before who, a place before a time, a time before a unit ("ai … khi nào" asks when), and "bao
-    nhiêu" makes a time cue a figure ("thời gian … bao nhiêu năm")."""
+    before who, a person by role ("là ai") before a place or time, a place before a time, a time
+    before a unit ("ai … khi nào" asks when), and "bao
+    nhiêu" makes a time cue a figure ("thời gian … bao nhiêu năm"). ``accented``: the question with
+    its diacritics, when typed with them."""
     if cues.SIGN.search(folded):
         return "sign"
+    if cues.PERSON.search(folded):
+        return "person"
     if cues.WHERE.search(folded):
         return "place"
     if cues.WHEN.search(folded) and not cues.BAO_NHIEU.search(folded):
         return "deadline" if cues.DEADLINE.search(folded) else "date"
     if cues.WHO.search(folded):
         return "unit"
-    if cues.HOW_MUCH.search(folded):
+    if asks_figure(folded, accented):
         return "figure"
     if cues.LIST.search(folded):
         return "list"
@@ -132,6 +149,7 @@ class Query:
     money: bool  # asks for a sum of money
     exact_day: bool  # asks for a day ("ngày nào")
     clock: bool  # asks for a time of day ("mấy giờ")
+    counts: bool = False  # asks for a number in so many words ("bao nhiêu", "mấy", "tỷ lệ")
     span: str | None = None  # the kind of span asked for (``asked_span``): what a passage must hold
 
     @property
@@ -173,10 +191,15 @@ def read_query(
         named, rest = set(), question
     elif not content_tokens(fold(rest), folded=True):  # nothing left but the naming words
         rest = question
-    expanded = expand_intent(expand_abbreviations(rest))
-    accented = has_diacritics(expanded)
+    # whether the asker typed diacritics is read off what they typed: the spelled-out short forms
+    # ("ctr" → "chương trình") carry diacritics of their own and must not make "to chuc o dau" look
+    # accented (it would then skip restoration and search the accented index with folded words)
+    accented = has_diacritics(rest)
+    spelled = expand_abbreviations(rest)
+    expanded = expand_intent(spelled if accented else fold_diacritics(spelled))
     folded = fold(expanded)
     cue_text = fold(expand_abbreviations(question))  # the question itself, without the added search words
+    typed = normalize(expand_abbreviations(question)).lower() if has_diacritics(question) else None
     money = asks_money(cue_text, normalize(question) if has_diacritics(question) else None)
     return Query(
         asked=question,
@@ -186,7 +209,8 @@ def read_query(
         folded=folded,
         whole_folded=cue_text,
         accented=accented,
-        kind=answer_kind(cue_text),
+        kind=answer_kind(cue_text, typed),
+        counts=bool(cues.COUNT_ASKED.search(cue_text)),
         ordinal=asked_ordinal(folded),
         who=bool(cues.WHO.search(folded)),
         names_unit=bool(UNIT_WORD_FOLDED.search(folded)),

@@ -13,7 +13,7 @@ diacritics are restored from the corpus's own vocabulary before they reach the e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -115,38 +115,6 @@ def named_first(hits: list[Hit], scope: set[str] | frozenset[str], top_k: int) -
     inside = [h for h in hits if h.passage.doc in scope]
     rest = sorted(inside[seats:] + [h for h in hits if h.passage.doc not in scope], key=lambda h: -h.score)
     return inside[:seats] + rest
-
-
-def quoted_together(first: Hit, second: Hit) -> str | None:
-    """Two passages of one section that share a line (neighbouring items overlap by one), as one
-    text: their lines in document order, each once. None when they are not such a pair."""
-    a, b = first.passage, second.passage
-    if a.doc != b.doc or a.section_key != b.section_key:
-        return None
-    if not set(body_lines(a.text, a.section)) & set(body_lines(b.text, b.section)):
-        return None
-    lead, follow = (a, b) if first.index < second.index else (b, a)  # passages are stored in document order
-    lines = lead.text.split("\n")
-    seen = set(lines)
-    return "\n".join(lines + [line for line in follow.text.split("\n") if line not in seen])
-
-
-def merge_overlaps(hits: list[Hit], max_chars: int) -> list[Hit]:
-    """Hits (best first) with overlapping passages of one section quoted as one citation, at the
-    better one's rank, while the joined text stays within ``max_chars``: [1] and [2] quoting the same
-    heading and half the same bullets is one quote to a reader."""
-    out: list[Hit] = []
-    for h in hits:
-        for kept in out:
-            text = quoted_together(kept, h)
-            if text is not None and len(text) <= max_chars:
-                kept.passage = replace(kept.passage, text=text)
-                kept.also_in += [d for d in h.also_in if d not in kept.also_in]
-                kept.variants += [d for d in h.variants if d not in kept.variants]
-                break
-        else:
-            out.append(h)
-    return out
 
 
 def _best_by_bm25(ids: np.ndarray, bm: np.ndarray, limit: int) -> set[int]:
@@ -321,13 +289,12 @@ class Searcher:
         return sorted(head, key=lambda h: -h.score) + hits[len(head) :]
 
     def dedupe(self, hits: list[Hit], query: Query, top_k: int) -> list[Hit]:
-        """The named documents first, then near copies folded into one citation, then overlapping
-        passages of one section joined (a few spare citations fill the seats they free)."""
+        """The named documents first, then near copies folded into one citation. (Overlapping
+        passages of one section are joined later, after the answer: index/answer/citations.py.)"""
         t = self.tuning
         if query.scope:
             hits = named_first(hits, query.scope, top_k)
-        kept = collapse_duplicates(hits, top_k + t.overlap_spare, t.copy_margin, t.duplicate_ratio)
-        return merge_overlaps(kept, t.merged_max_chars)[:top_k]
+        return collapse_duplicates(hits, top_k, t.copy_margin, t.duplicate_ratio)
 
     # --- document evidence ----------------------------------------------------------------------
     def title_prior(self, query: Query) -> dict[str, float]:

@@ -1,0 +1,229 @@
+"""The short answers of each kind a sentence holds: a unit, a person, a date or period, a place, a
+figure with what it counts. Read with the shared vocabulary (index/vocab); no pattern is defined here.
+
+Each finder returns the spans of its kind in one sentence with a preference (``weight``): what makes
+one span a better answer than another of the same kind is said by the question (a day for "ngày nào",
+a clock time for "mấy giờ", a firm cue for a deadline, the counted noun after "bao nhiêu", a rank for
+"xếp thứ mấy", a share for "tỷ lệ") or by the document's form (a cited document's date is a reference;
+"Giao X chủ trì" names the unit a task is given to). The sentence scorer weighs the spans against how
+well their sentences match the question (index/answer/sentences.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.ingest.parsed import StoredPassage
+from index.retrieval.query import Query
+from index.text import fold, tokens
+from index.vocab import cues, figures
+from index.vocab.dates import CITED_DOC, CUE_BEFORE, CUTOFF, DATE_EXPR, DOC_CODE, HEADER_DATE, parse_due
+from index.vocab.places import PLACE_SPAN
+from index.vocab.units import (
+    ADDRESSEE,
+    ASSIGNMENT,
+    OFFICIAL,
+    PERSON,
+    PROPOSER,
+    ROLE_LABEL,
+    UNIT_SPAN,
+    heading_unit_name,
+    names_unit,
+)
+
+CUE_WINDOW = 25  # characters before a date the deadline grammar looks for its cue in (as deadlines does)
+FIRM_CUE = re.compile(r"^(?:trước|chậm nhất|hạn|thời hạn|hoàn thành trước|xong trước)", re.IGNORECASE)
+UNIT_MAX = 120  # a unit longer than this is a clause, not a name
+
+
+@dataclass(frozen=True)
+class Span:
+    """One short answer in a sentence: its text, where it starts (-1: from outside the sentence, such
+    as the unit heading the sentence sits under) and how well it fits what is asked."""
+
+    text: str
+    start: int
+    weight: float = 0.0
+
+
+Finder = Callable[[str, StoredPassage, Query], list[Span]]
+
+
+def cued_date(sentence: str) -> tuple[int, int, bool] | None:
+    """Where a sentence's due date is written, from its cue word on ("trước ngày 30/9/2024"), and
+    whether it has a cue; the first date of the deadline grammar when none has one."""
+    first = None
+    for m in DATE_EXPR.finditer(sentence):
+        window = sentence[: m.start()][-CUE_WINDOW:]
+        cue = CUE_BEFORE.search(window)
+        if cue:
+            return m.start() - len(window) + cue.start(1), m.end(), True
+        first = first or (m.start(), m.end(), False)
+    return first
+
+
+def has_deadline_cue(sentence: str) -> bool:
+    """A date of the deadline grammar with a deadline cue just before it ("trước ngày 30/9/2024")."""
+    found = cued_date(sentence)
+    return found is not None and found[2]
+
+
+def _named_in_question(before: str, query: Query) -> bool:
+    """Whether the cited document right before a date is one the question names ("chỉ thị 35-CT/TW … ngày
+    nào"): its number is among the question's words."""
+    numbers = re.findall(r"\d+", before[-40:])
+    asked = set(re.findall(r"\d+", query.whole_folded))
+    return bool(numbers) and numbers[-1] in asked
+
+
+def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
+    """Dates and periods of the deadline grammar, from their cue word on. Preferred: a day when a day
+    is asked, a clock time when one is asked, a firm cue for a deadline; a cited document's date or a
+    data cut-off is a reference, unless the question names that document; the header's date answers
+    "ban hành ngày nào"."""
+    spans = []
+    for m in DATE_EXPR.finditer(sentence):
+        due = parse_due(m)
+        if due is None:
+            continue
+        before = sentence[: m.start()]
+        window = before[-CUE_WINDOW:]
+        cue = CUE_BEFORE.search(window)
+        start = m.start() - len(window) + cue.start(1) if cue else m.start()
+        weight = 0.0
+        if query.exact_day or query.issued:
+            weight += 1.0 if due.precision == "day" else -1.0
+        asked = next((p for rx, p in cues.PRECISION_ASKED if rx.search(query.whole_folded)), None)
+        if asked:
+            weight += 1.0 if due.precision == asked else 0.0
+        if query.clock and m.group("clock"):
+            weight += 1.0
+        if CITED_DOC.search(before):
+            weight += 1.0 if _named_in_question(before, query) else -1.0
+        elif query.issued and HEADER_DATE.search(before):
+            weight += 1.0
+        if query.kind == "deadline":  # a deadline is a cued date: a firm cue most of all
+            if cue:
+                weight += 2.0 if FIRM_CUE.search(sentence[start:]) else 1.0
+            if CUTOFF.search(before):
+                weight -= 1.0
+        spans.append(Span(sentence[start : m.end()].strip(), start, weight))
+    return spans
+
+
+def _counted(sentence: str, end: int) -> str:
+    """What a figure counts: the words right after it, up to a comma, bracket or the next figure."""
+    m = figures.COUNTED_NOUN.match(sentence, end)
+    return m.group(0).strip() if m else ""
+
+
+def _asked_noun(query: Query) -> list[str]:
+    """The noun a "bao nhiêu / mấy" asks the count of ("bao nhiêu hội viên" → ["hoi", "vien"])."""
+    m = cues.COUNT_OF.search(query.whole_folded)
+    return tokens(m.group(1))[:2] if m else []
+
+
+def counts_noun(counted: str, noun: list[str]) -> bool:
+    """Whether the words after a figure are the asked noun, or spell out its initials as officials type
+    them ("DN" for "doanh nghiệp", "TTHC" for "thủ tục hành chính")."""
+    words = tokens(fold(counted))
+    if not noun or not words:
+        return False
+    if words[: len(noun)] == noun:
+        return True
+    initials = noun[0]
+    return len(initials) >= 2 and "".join(w[0] for w in words[: len(initials)]) == initials
+
+
+def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
+    """Figures with what they count ("3/63 tỉnh", "89,58%", "331.969 tỷ đồng"), not a date's numbers.
+    Preferred: the noun the question counts, a rank for "xếp thứ mấy", a share for "tỷ lệ", a sum for
+    a money question."""
+    # a date's or a document number's digits are no figure ("ngày 20/3/2023", "Nghị quyết số 09/2002/QH11")
+    dates = [(m.start(), m.end()) for rx in (DATE_EXPR, DOC_CODE) for m in rx.finditer(sentence)]
+    noun = _asked_noun(query)
+    folded = query.whole_folded
+    spans = []
+    for m in figures.FIGURE.finditer(sentence):
+        if any(a <= m.start() < b for a, b in dates):
+            continue
+        end = m.end()
+        pct = figures.PERCENT_AFTER.match(sentence, end)
+        if pct:
+            end = pct.end()
+        counted = "" if pct else _counted(sentence, end)  # a share counts nothing
+        text = sentence[m.start() : end] + (f" {counted}" if counted else "")
+        weight = 0.0
+        if counts_noun(counted, noun):
+            weight += 1.0
+        if cues.RANK.search(folded) and (figures.RANK_BEFORE.search(sentence[: m.start()]) or "/" in m.group(0)):
+            weight += 1.0
+        if cues.SHARE.search(folded) and pct:
+            weight += 1.0
+        if query.money and figures.MONEY.match(sentence, m.start()):
+            weight += 1.0
+        spans.append(Span(text.strip(), m.start(), weight))
+    if noun:  # "mấy năm" → "5 năm": a one-digit count of the asked noun, which FIGURE leaves out
+        for m in figures.SMALL_COUNT.finditer(sentence):
+            if not any(a <= m.start() < b for a, b in dates) and counts_noun(_counted(sentence, m.end()), noun):
+                spans.append(Span(f"{m.group(0)} {_counted(sentence, m.end())}", m.start(), 1.0))
+    return spans
+
+
+def _clause_unit(clause: str, given: bool) -> str:
+    """The unit a clause names: the clause when it opens with a unit or an official; a task's
+    assignee ("Giao X chủ trì": ``given``) is a unit by the construction itself, when short."""
+    m = UNIT_SPAN.match(clause) or OFFICIAL.match(clause) or PERSON.match(clause)
+    if m:
+        return m.group(0).strip()
+    return clause if given and len(clause) <= UNIT_MAX else ""
+
+
+def unit_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
+    """Units: the assignment clause ("Giao X chủ trì"), the addressee ("gửi về X"), the proposer ("theo
+    đề nghị của X"), a sentence opening with a unit, the unit heading the sentence sits under, a unit
+    named anywhere in the sentence (least)."""
+    spans = []
+    for rx, weight in ((ASSIGNMENT, 2.0), (ADDRESSEE, 2.0), (PROPOSER, 2.0)):
+        for m in rx.finditer(sentence):
+            unit = _clause_unit(m.group(1).strip(" ,;:"), rx is ASSIGNMENT)
+            if unit:
+                spans.append(Span(unit, m.start(1), weight))
+    for m in UNIT_SPAN.finditer(sentence):
+        spans.append(Span(m.group(1).strip(), m.start(1), 1.0 if m.start(1) <= 3 else 0.5))
+    if names_unit(passage.section):
+        name = heading_unit_name(passage.section)
+        if name and len(name) < UNIT_MAX:
+            spans.append(Span(name, -1, 1.0))
+    return spans
+
+
+def person_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
+    """A person: "Ông / Bà / Đồng chí + name" (with the title that follows), an official's title with
+    the unit ("Giám đốc Sở Nội vụ"); else the units, a little less."""
+    spans = [Span(m.group(1).strip(" ,;"), m.start(1), 3.0) for m in ROLE_LABEL.finditer(sentence)]
+    spans += [Span(m.group(0).strip(" ,;"), m.start(), 2.5) for m in PERSON.finditer(sentence)]
+    spans += [Span(m.group(0).strip(" ,;"), m.start(), 2.0) for m in OFFICIAL.finditer(sentence)]
+    return spans + unit_spans(sentence, passage, query)
+
+
+def place_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
+    """A place: what follows "Địa điểm:", "tại", or a hall or house number."""
+    return [
+        Span(m.group("place").strip(" ,;.-"), m.start("place"), 1.0 if m.group("label") else 0.0)
+        for m in PLACE_SPAN.finditer(sentence)
+        if len(m.group("place").strip()) > 3
+    ]
+
+
+FINDERS: dict[str, Finder] = {
+    "unit": unit_spans,
+    "person": person_spans,
+    "sign": person_spans,
+    "deadline": date_spans,
+    "date": date_spans,
+    "place": place_spans,
+    "figure": figure_spans,
+}
