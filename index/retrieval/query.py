@@ -91,7 +91,7 @@ SPAN_CUES = [
     ("money", None),
     ("rank", cues.RANK),
     ("doc_number", cues.DOC_NUMBER),
-    ("person", cues.PERSON),
+    ("person", cues.NAMED_PERSON),
     ("place", cues.PLACE),
     ("date", cues.DATE),
     ("count", cues.COUNT),

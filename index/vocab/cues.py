@@ -80,18 +80,19 @@ EMAIL = re.compile(r"\b(e ?-?mail|thu dien tu|hop thu dien tu|dia chi thu)\b")
 LINK = re.compile(r"\b(link|duong link|duong dan|website|trang web|url|ma qr|dia chi trang)\b")
 # a share: "bao nhiêu %", "tỷ lệ … bao nhiêu" (before money: "vốn … đạt bao nhiêu %" is a share)
 PERCENT = re.compile(r"\b(bao nhieu phan tram|phan tram|ty le\b.{0,60}\bbao nhieu)|bao nhieu\s*%")
-RANK = re.compile(r"\b(thu may|xep thu|xep hang|thu hang|dung thu)\b")
+# a rank: RANK above
 # a score: "được bao nhiêu điểm", "đạt mấy điểm"
 POINTS = re.compile(r"\b(bao nhieu|may)\s+diem\b")
 # a document's number: "số mấy", "số hiệu"
 DOC_NUMBER = re.compile(r"\b(so may|so hieu|so bao nhieu)\b")
-# a person: "họ tên", or a title asked with "ai"
+# a person by name: "họ tên", or a title asked with "ai" (narrower than PERSON, the answer kind: a name
+# must stand beside the title to answer it)
 # an official's title, as a question names it (folded)
 TITLE = re.compile(
     r"\b(truong doan|pho truong doan|truong ban|pho truong ban|chu tich|pho chu tich|giam doc|pho giam doc|"
     r"bi thu|pho bi thu|truong phong|pho truong phong|nguoi dung dau|thu truong|chanh van phong)\b"
 )
-PERSON = re.compile(rf"\b(ho ten|ho va ten|ten la gi)\b|{TITLE.pattern}.{{0,50}}\b(ai|la ai)\b")
+NAMED_PERSON = re.compile(rf"\b(ho ten|ho va ten|ten la gi)\b|{TITLE.pattern}.{{0,50}}\b(ai|la ai)\b")
 # a place, a room or a seat ("ở phòng nào", "trụ sở đặt ở đâu")
 PLACE = re.compile(r"\b(o dau|tai dau|dia diem|phong nao|phong hop nao|tru so|noi nao|cho nao|dat o)\b")
 # a date or period ("ngày nào", "tháng mấy", "quý nào", "hạn chót")
