@@ -1,19 +1,20 @@
 """Answer evaluation on every dev set, and the fitting of the abstention model, rerunnable offline.
 
-    .venv/bin/python scripts/eval_answers.py              # collect, score before/after, fitted and CV
-    .venv/bin/python scripts/eval_answers.py --fit        # ... and rewrite index/answer/abstain_model.json
-    .venv/bin/python scripts/eval_answers.py --no-collect # reuse var/eval/*.records.jsonl
+    .venv/bin/python scripts/eval_answers.py --fit        # collect, choose + fit, rewrite abstain_model.json
+    .venv/bin/python scripts/eval_answers.py              # ... the same, reporting without storing
+    .venv/bin/python scripts/eval_answers.py --no-collect # reuse var/eval/*.records.jsonl (features recomputed)
 
-Sets: ../shared/eval/dev.jsonl and dev2.jsonl on the project's corpus/ (index in var/eval/seed), and
-../shared/realdocs/qa.jsonl on copies of its reference Unicode texts (var/eval/rd-corpus, index in
-var/eval/rd; the copies stay under the git-ignored var/). The engine runs in-process: every question is
-retrieved once, its answer line taken with abstention off, and the abstention features recorded
-(var/eval/<set>.records.jsonl). The decision is then applied four ways — before (the rules this
-project had: money / clock / exact-day cues and weak retrieval), the committed model, and
-cross-validated models (leave one document out, unanswerable questions in k folds; and k-fold over
-questions) — and each variant's outputs, in `docbot search --json` form, are scored by
+Sets: ../shared/eval/dev.jsonl and dev2.jsonl on the project's seed index (var/), and
+../shared/realdocs/qa.jsonl on the realdocs index built from its files by the loaders (var/rd, as the
+CLI and score.py use it; built here only when missing or with rebuild). The engine runs in-process:
+every question is retrieved once, its answer line taken with abstention off, and the Query and the
+evidence recorded (var/eval/<set>.records.jsonl), so the features can be recomputed from them. The
+model — its features and the false-abstention share its threshold is set for — is chosen by the rule
+in evalkit/fit.py (``select``: leave one document out, 10-fold, the other corpus, all dev sets pooled);
+the decision is then applied five ways (the former hand rules, the fitted model, and the three
+held-out schemes) and each variant's outputs, in `docbot search --json` form, are scored by
 ../shared/eval/score.py run as a subprocess on them. Results: docs/abstention.md, docs/abstention.json
-and docs/abstention-curve.png.
+and docs/abstention-curve.png. If retrieval changes, rerun with --fit (one command).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
@@ -34,7 +34,7 @@ SHARED = ROOT.parent.parent / "shared" if not (ROOT.parent / "shared").exists() 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from evalkit.fit import FA_TARGET, FA_TRAIN, MODEL_FEATURES, cv_probabilities, fit_model  # noqa: E402
+from evalkit.fit import FA_TARGET, cv_probabilities, fit_model, rates, select  # noqa: E402
 
 VAR = ROOT / "var" / "eval"
 SCORE = SHARED / "eval" / "score.py"
@@ -56,80 +56,80 @@ SETS = [
 
 
 def corpus_dirs(corpus: str) -> tuple[Path, Path]:
-    """(corpus dir, data dir) of a set's index; the realdocs texts are copied under var/ first."""
+    """(corpus dir, data dir) of a set's index: the project's seed index (var/) and the realdocs index
+    built from ../shared/realdocs/files by the loaders (var/rd), as the CLI and score.py use them."""
     if corpus == "seed":
-        return ROOT / "corpus", VAR / "seed"
-    src, dst = SHARED / "realdocs" / "text", VAR / "rd-corpus"
-    dst.mkdir(parents=True, exist_ok=True)
-    for path in sorted(src.glob("*.txt")):
-        target = dst / path.name
-        if not target.exists() or target.read_bytes() != path.read_bytes():
-            shutil.copyfile(path, target)
-    return dst, VAR / "rd"
+        return ROOT / "corpus", ROOT / "var"
+    return SHARED / "realdocs" / "files", ROOT / "var" / "rd"
 
 
 def read_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def collect(devset: DevSet) -> list[dict]:
+def collect(devset: DevSet, rebuild: bool = False) -> list[dict]:
     """Run the engine over a set: per question its results, answer line, legacy decision, features."""
     from bot.render import result_json
     from index.answer import abstain as rules
     from index.answer import evidence as abstain
     from index.answer import lines
+    from index.answer.citations import cite, seats
     from index.engine import Cited, Engine
     from index.settings import Settings
+    from index.text import tokens
 
     corpus, data = corpus_dirs(devset.corpus)
     (data / "models").parent.mkdir(parents=True, exist_ok=True)
     if not (data / "models").exists():
         (data / "models").symlink_to((ROOT / "var" / "models").resolve())
     engine = Engine(Settings(corpus_dir=corpus, data_dir=data))
-    engine.rebuild(progress=False)
-    never = abstain.Model(abstain.FEATURES, (0.0,) * len(abstain.FEATURES), 0.0, (0.0,) * len(abstain.FEATURES),
-                          (1.0,) * len(abstain.FEATURES), threshold=0.0)
-    token = abstain.MODEL_OVERRIDE.set(never)
+    if rebuild or not (data / "index").exists():
+        engine.rebuild(progress=False)
     records = []
-    try:
-        for row in read_rows(devset.questions):
-            retrieval = engine.retrieve(row["question"], top_k=5)
-            tuning = engine.settings.search
-            answer = lines.make_answer(retrieval, tuning)  # with the never-abstaining model: the answer line
-            decision = abstain.decide(row["question"], abstain.evidence_of(retrieval.hits), retrieval.idf)
-            legacy = bool(retrieval.hits) and (
-                rules.off_topic(retrieval, tuning) or rules.missing_entity(retrieval, tuning)
-            )
-            records.append({
-                "set": devset.name,
-                "id": row["id"],
-                "type": row["type"],
-                "doc": row.get("doc"),
-                "question": row["question"],
-                "answerable": row["type"] != "unanswerable",
-                "line": answer.text if answer.found else None,
-                "qtype": answer.kind,
-                "results": [
-                    result_json(Cited(h, engine.citation(h.passage)), engine.index.docs) for h in retrieval.hits[:5]
-                ],
-                "legacy_abstain": legacy,
-                "legacy_cues": legacy_cues(rules, retrieval, tuning),
-                "kind": decision.kind,
-                "features": decision.features,
-                # what the features are computed from, so they can be recomputed without the engine
-                "evidence": [asdict(e) for e in abstain.evidence_of(retrieval.hits)],
-                "idf": {w: retrieval.idf[w] for w in _question_words(row["question"]) if w in retrieval.idf},
-                "idf_max": max(retrieval.idf.values(), default=1.0),
-            })
-    finally:
-        abstain.MODEL_OVERRIDE.reset(token)
+    for row in read_rows(devset.questions):
+        tuning = engine.settings.search
+        # as Engine.ask_as does (the CLI's path): seats for the joins, the line, then the citations joined
+        retrieval = engine.retrieve(row["question"], top_k=seats(5, tuning))
+        answer = cite(lines.make_answer(retrieval, tuning, abstain=rules.never), tuning.merged_max_chars, 5)
+        decision = abstain.decide(retrieval.query, abstain.evidence_of(retrieval.hits), retrieval.idf, None)
+        legacy = bool(retrieval.hits) and (
+            rules.off_topic(retrieval, tuning) or rules.missing_entity(retrieval, tuning)
+        )
+        records.append({
+            "set": devset.name,
+            "id": row["id"],
+            "type": row["type"],
+            "doc": row.get("doc"),
+            "question": row["question"],
+            "answerable": row["type"] != "unanswerable",
+            "line": answer.text if answer.found else None,
+            "qtype": answer.kind,
+            "results": [
+                result_json(Cited(h, engine.citation(h.passage)), engine.index.docs) for h in answer.hits[:5]
+            ],
+            "legacy_abstain": legacy,
+            "legacy_cues": legacy_cues(rules, retrieval, tuning),
+            "kind": decision.kind,
+            "features": decision.features,
+            # what the features are computed from, so they can be recomputed without the engine
+            "evidence": [asdict(e) for e in abstain.evidence_of(retrieval.hits)],
+            "query": query_json(retrieval.query),
+            "idf": {w: retrieval.idf[w] for w in tokens(retrieval.query.whole_folded) if w in retrieval.idf},
+            "idf_max": max(retrieval.idf.values(), default=1.0),
+        })
     return records
 
 
-def _question_words(question: str) -> set[str]:
-    from index.text import fold_diacritics, normalize, tokens
+def query_json(query) -> dict:
+    """A Query as stored in a record (the features are recomputed from it)."""
+    return {**asdict(query), "scope": sorted(query.scope)}
 
-    return set(tokens(fold_diacritics(normalize(question))))
+
+def query_of(rec: dict):
+    """The Query a record was retrieved with."""
+    from index.retrieval.query import Query
+
+    return Query(**{**rec["query"], "scope": frozenset(rec["query"]["scope"])})
 
 
 def recompute_features(rec: dict) -> dict[str, float]:
@@ -137,8 +137,8 @@ def recompute_features(rec: dict) -> dict[str, float]:
     from index.answer import evidence as abstain
 
     passages = [abstain.Evidence(**e) for e in rec["evidence"]]
-    terms = abstain.question_terms(rec["question"], rec["idf"], rec["idf_max"])
-    return abstain.features(rec["question"], passages, terms)
+    query = query_of(rec)
+    return abstain.features(query, passages, abstain.question_terms(query, rec["idf"], rec["idf_max"]))
 
 
 def legacy_cues(rules, retrieval, tuning) -> list[str]:
@@ -233,17 +233,28 @@ def main() -> None:
 
     from evalkit.report import write_report
 
-    from index.answer import abstain
+    from index.answer import evidence as abstain
 
     every = [r for devset in chosen for r in records[devset.name]]
-    names = MODEL_FEATURES
-    X = np.array([[r["features"][n] for n in names] for r in every])
     y = np.array([r["answerable"] for r in every], dtype=float)
-    fitted = fit_model(X, y, names).with_info({
+    corpus_of = {d.name: d.corpus for d in SETS}
+    schemes = {
+        "lodo": [group_of(r, args.k_unanswerable) for r in every],
+        "kfold": [str(i % 10) for i in np.random.default_rng(0).permutation(len(y))],
+        "other_corpus": [corpus_of[r["set"]] for r in every],
+    }
+    columns = {n: np.array([r["features"][n] for r in every]) for n in abstain.FEATURES}
+    best, trials = select(columns, y, schemes, [r["set"] for r in every])
+    names, target = best.features, best.target
+    X = np.column_stack([columns[n] for n in names])
+    fitted = fit_model(X, y, names, target).with_info({
         "fitted_on": {d.name: len(records[d.name]) for d in chosen},
         "command": "python scripts/eval_answers.py --fit",
+        "chosen_by": "highest leave-one-document-out abstention with false abstention <= "
+                     f"{FA_TARGET} under every held-out scheme (scripts/evalkit/fit.py select)",
         "false_abstention_goal": FA_TARGET,
-        "false_abstention_on_training_questions": FA_TRAIN,
+        "false_abstention_on_training_questions": target,
+        "held_out": {k: {"abstain": a, "false_abstain": f} for k, (a, f) in best.held_out.items()},
     })
     if args.fit:
         abstain.MODEL_PATH.write_text(json.dumps(fitted.to_json(), ensure_ascii=False, indent=1) + "\n",
@@ -252,13 +263,11 @@ def main() -> None:
     elif abstain.load_model() != fitted:
         print("note: the committed model differs from this fit (run with --fit to store it)", flush=True)
     p_fit = np.array([fitted.probability(r["features"]) for r in every])
-    p_lodo, t_lodo = cv_probabilities(X, y, names, [group_of(r, args.k_unanswerable) for r in every])
-    folds = [str(i % 10) for i in np.random.default_rng(0).permutation(len(y))]
-    p_kfold, t_kfold = cv_probabilities(X, y, names, folds)
+    p_lodo, t_lodo = cv_probabilities(X, y, names, schemes["lodo"], target)
+    p_kfold, t_kfold = cv_probabilities(X, y, names, schemes["kfold"], target)
+    p_other, t_other = cv_probabilities(X, y, names, schemes["other_corpus"], target)
     off = np.array([abstain.off_topic(r["features"]) for r in every])  # the unfitted guard, as in decide()
     print(f"off-topic guard fires on {int(off.sum())} of {len(off)} dev questions", flush=True)
-    corpus_of = {d.name: d.corpus for d in SETS}
-    p_other, t_other = cv_probabilities(X, y, names, [corpus_of[r["set"]] for r in every])
     variants = {
         "before": np.array([r["legacy_abstain"] for r in every]),
         "fitted": (p_fit < fitted.threshold) | off,
@@ -274,7 +283,8 @@ def main() -> None:
         results[devset.name] = {v: score(devset, recs, [bool(a) for a in d[offset:offset + n]], v)
                                 for v, d in variants.items()}
         offset += n
-    write_report(args.out_dir, results, every, fitted, p_lodo, y)
+    pooled = {v: rates(np.asarray(d, dtype=bool), y) for v, d in variants.items()}
+    write_report(args.out_dir, results, every, fitted, p_lodo, y, trials, best, pooled)
 
 
 if __name__ == "__main__":

@@ -7,17 +7,19 @@ import json
 import pytest
 
 from index.answer.evidence import (
+    CLOSED_KINDS,
     FEATURES,
     MODEL_PATH,
     Evidence,
     Model,
-    asked_kind,
     decide,
     features,
     has_span,
     load_model,
     question_terms,
 )
+from index.retrieval.query import read_query
+from index.text import normalize
 
 
 @pytest.mark.parametrize(
@@ -42,12 +44,14 @@ from index.answer.evidence import (
         ("hạn nộp báo cáo là ngày nào?", "date"),
         ("khi nao tong ket", "date"),
         ("có bao nhiêu đảng viên mới?", "count"),
+        ("chỉ số DDCI được bao nhiêu điểm?", "points"),
+        ("phiên họp kéo dài đến mấy giờ?", "clock"),
         ("đơn vị nào chủ trì?", None),  # a unit: nearly every passage names one, no span check
         ("nội dung chính của kế hoạch", None),
     ],
 )
 def test_asked_kind(question, kind):
-    assert asked_kind(question) == kind
+    assert read_query(question).span == kind
 
 
 @pytest.mark.parametrize(
@@ -99,14 +103,14 @@ IDF = {"chi": 1.0, "so": 0.5, "sipas": 6.0, "nam": 0.3, "2024": 3.0, "tinh": 1.0
     ],
 )
 def test_specific_terms(question, specific):
-    terms = question_terms(question, IDF, unknown_idf=7.0)
+    terms = question_terms(read_query(question), IDF, unknown_idf=7.0)
     assert {t.word for t in terms if t.specific} == specific
     assert all(0.0 <= t.weight <= 1.0 for t in terms)
     assert not {"bao", "nhieu", "cua"} & {t.word for t in terms}  # function words say nothing about what
 
 
 def _ev(text: str, dense: float = 0.85, bm25: float = 5.0) -> Evidence:
-    return Evidence(text=text, index_text=text, dense=dense, bm25=bm25, score=0.5)
+    return Evidence(text=text, index_text=normalize(text), dense=dense, bm25=bm25, score=0.5)  # as the index has it
 
 
 SIPAS_Q = "chỉ số SIPAS năm 2024 của tỉnh Lâm Đồng đạt bao nhiêu %?"
@@ -173,7 +177,8 @@ CASES = [
 
 @pytest.mark.parametrize(("name", "question", "passages", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_features(name, question, passages, expected):
-    f = features(question, passages, question_terms(question, IDF, unknown_idf=7.0))
+    query = read_query(question)
+    f = features(query, passages, question_terms(query, IDF, unknown_idf=7.0))
     assert set(f) == set(FEATURES)
     for key, value in expected.items():
         assert f[key] == pytest.approx(value), key
@@ -182,7 +187,7 @@ def test_features(name, question, passages, expected):
 
 
 def test_bm25_margin_and_dense():
-    q = "kinh phí hội nghị"
+    q = read_query("kinh phí hội nghị")
     f = features(q, [_ev("a", dense=0.9, bm25=9.0), _ev("b", dense=0.8, bm25=4.0)], question_terms(q, {}, 5.0))
     assert f["dense"] == pytest.approx(0.9)
     assert f["bm25_margin"] == pytest.approx(2.0 ** 0 * __import__("math").log(10 / 5))
@@ -204,7 +209,7 @@ def _model(weights: dict[str, float], bias: float, threshold: float) -> Model:
 )
 def test_decision_follows_the_model(passages, abstain):
     model = _model({"kind_missing": -4.0, "specific_missing": -2.0}, bias=2.0, threshold=0.5)
-    d = decide(SIPAS_Q, passages, IDF, unknown_idf=7.0, model=model)
+    d = decide(read_query(SIPAS_Q), passages, IDF, model, unknown_idf=7.0)
     assert d.abstain is abstain
     assert d.kind == "percent"
     assert 0.0 <= d.probability <= 1.0
@@ -242,5 +247,112 @@ def test_off_topic_guard(coverage, dense, off):
     assert off_topic({"coverage": coverage, "dense": dense}) is off
     model = _model({}, bias=5.0, threshold=0.5)  # a model that would always answer
     passages = [_ev("Kế hoạch tổ chức hội nghị tổng kết.", dense=dense)]
-    d = decide("hội nghị", passages, {"hoi": 1.0, "nghi": 1.0}, unknown_idf=2.0, model=model)
+    d = decide(read_query("hội nghị"), passages, {"hoi": 1.0, "nghi": 1.0}, model, unknown_idf=2.0)
     assert d.abstain is (d.features["coverage"] < 0.5 and dense < 0.85)
+
+
+# ---- the span checks: a span that tells the asker something, of the asked kind, where it is asked ----
+@pytest.mark.parametrize(
+    ("question", "text", "present"),
+    [
+        # a name answers "trưởng đoàn là ai" beside the title, not a signer elsewhere
+        ("trưởng đoàn kiểm tra là ai?", "Trưởng đoàn: đồng chí Nguyễn Văn An, Phó Giám đốc Sở.", True),
+        ("trưởng đoàn kiểm tra là ai?", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An", False),
+        # a province is not a person ("Lâm Đồng", "Hà Nội" start like family names)
+        ("ai được chỉ định làm chủ tịch hội (họ tên)?", "giữ chức Chủ tịch Hội Công chứng viên tỉnh Lâm Đồng", False),
+        ("ai được chỉ định làm chủ tịch hội (họ tên)?", "Chủ tịch Hội: bà Trần Thị Bình", True),
+        # the numbers the question gives are no answer: "tháng mấy năm 2026" is not "năm 2026"
+        ("kiểm tra vào tháng mấy năm 2026?", "Kế hoạch kiểm tra cải cách hành chính năm 2026.", False),
+        ("kiểm tra vào tháng mấy năm 2026?", "Sở Xây dựng | Tháng 7/2026", True),
+        ("họp ngày 12/01/2026 kéo dài đến mấy giờ?", "Thời gian: ngày 12/01/2026.", False),
+        ("họp ngày 12/01/2026 kéo dài đến mấy giờ?", "từ 14 giờ 30 đến 17 giờ ngày 12/01/2026", True),
+        # a cited document's date and the place-and-date line say when a paper was signed
+        ("khi nào tổng kết phong trào?", "Thực hiện Kế hoạch số 9669/KH-UBND ngày 24/12/2025 của UBND tỉnh;", False),
+        ("khi nào tổng kết phong trào?", "SỞ NỘI VỤ Số: 124/TTr-SNV Lâm Đồng, ngày 11 tháng 02 năm 2026", False),
+        ("khi nào tổng kết phong trào thi đua?", "Tổng kết phong trào trong tháng 12/2026.", True),
+        # a score in điểm
+        ("chỉ số DDCI của sở được bao nhiêu điểm?", "Sở Nội vụ đạt 78,5 điểm.", True),
+        ("chỉ số DDCI của sở được bao nhiêu điểm?", "xây dựng Bộ chỉ số DDCI năm 2025", False),
+        # a place named outright
+        ("hội thảo tổ chức ở đâu?", "Địa điểm: Hội trường tầng 3, Trung tâm Hành chính tỉnh.", True),
+        ("hội thảo tổ chức ở đâu?", "Hội thảo dự kiến ngày 18/11/2025, thành phần gồm các sở.", False),
+    ],
+)
+def test_span_of_the_asked_kind(question, text, present):
+    query = read_query(question)
+    f = features(query, [_ev(text)], question_terms(query, IDF, unknown_idf=7.0))
+    assert f["kind_missing"] == (0.0 if present else 1.0)
+    assert f["closed_missing"] == (0.0 if present or query.span not in CLOSED_KINDS else 1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        ("báo cáo quý I/2026 có gì?", "Báo cáo kết quả quý 1/2026.", 0.0),  # a quarter in roman or figures
+        ("báo cáo quý 1/2026 có gì?", "BÁO CÁO CÔNG TÁC QUÝ I/2026", 0.0),
+        ("báo cáo quy 1 nêu gì?", "Báo cáo Quý I năm 2026", 0.0),
+        ("họp ngày 12/01/2026 ở đâu?", "vào lúc 14 giờ 30 phút, ngày 12 tháng 01 năm 2026", 0.0),  # spelled out
+        ("họp ngày 12/01/2026 ở đâu?", "vào ngày 13 tháng 01 năm 2026", 1.0),
+        ("kết quả năm 2024 thế nào?", "Năm 2023, kết quả tốt.", 1.0),
+    ],
+)
+def test_numbers_in_every_form(question, text, missing):
+    query = read_query(question)
+    f = features(query, [_ev(text)], question_terms(query, IDF, unknown_idf=7.0))
+    assert f["number_missing"] == missing
+
+
+def test_a_line_stands_under_its_document_label_and_section():
+    """The index text is normalize(label | section | text): the label and section count for every line."""
+    query = read_query("ban dân vận đánh giá gì?")
+    text = "- Đánh giá kết quả công tác dân vận."
+    plain = Evidence(text=text, index_text=normalize(text))
+    under = Evidence(text=text, index_text=normalize("Kế hoạch 34 | 3.4. Ban Dân vận Thành ủy | " + text))
+    terms = question_terms(query, {"ban": 1.0, "dan": 2.0, "van": 2.0, "danh": 1.0, "gia": 1.0}, 7.0)
+    assert features(query, [under], terms)["line_coverage"] > features(query, [plain], terms)["line_coverage"]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "gap"),
+    [
+        # a closed kind: its span must stand among the question's words, not in another line
+        (SIPAS_Q, "Năm 2024, chỉ số SIPAS của tỉnh Lâm Đồng đạt 84,5%.", 0.0),
+        (SIPAS_Q, "Chỉ số SIPAS của tỉnh Lâm Đồng năm 2024.\nTỷ lệ giải ngân đạt 60%.", "positive"),
+        (SIPAS_Q, "Nâng cao chỉ số SIPAS của tỉnh Lâm Đồng năm 2024.", 1.0),  # no span at all
+        # an open kind (a count): answers are written in too many ways to hold it to one line
+        ("năm 2025 phát hiện bao nhiêu vụ?", "Năm 2025.\nPhát hiện 12 vụ.", 0.0),
+    ],
+)
+def test_closed_gap(question, text, gap):
+    query = read_query(question)
+    f = features(query, [_ev(text)], question_terms(query, IDF, unknown_idf=7.0))
+    if gap == "positive":
+        assert 0.0 < f["closed_gap"] < 1.0
+    else:
+        assert f["closed_gap"] == pytest.approx(gap)
+    assert f["line_gap"] == pytest.approx(f["closed_gap"])  # line_gap: the same, and for a date too
+
+
+def test_line_gap_holds_a_date_to_its_task():
+    query = read_query("khi nào tổng kết phong trào?")
+    terms = question_terms(query, {"tong": 2.0, "ket": 2.0, "phong": 3.0, "trao": 3.0}, 7.0)
+    near = features(query, [_ev("Tổng kết phong trào trong tháng 12/2026.")], terms)
+    far = features(query, [_ev("Tổng kết phong trào.\nBáo cáo gửi trong tháng 12/2026.")], terms)
+    assert near["line_gap"] == pytest.approx(0.0)
+    assert far["line_gap"] == pytest.approx(1.0)
+    assert near["closed_gap"] == far["closed_gap"] == 0.0  # a date is not a closed kind
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "coverage"),
+    [
+        ("chỉ số PAR INDEX xếp thứ mấy?", "Chỉ số PARINDEX xếp thứ 3/63.", 1.0),  # written with or without the space
+        ("chỉ số PAR INDEX xếp thứ mấy?", "Chỉ số PAR INDEX xếp thứ 3/63.", 1.0),
+        ("chỉ số PAR INDEX xếp thứ mấy?", "Chỉ số PAPI xếp thứ 12/63.", 0.0),
+    ],
+)
+def test_two_words_written_as_one(question, text, coverage):
+    query = read_query(question)
+    idf = {"par": 3.0, "index": 3.0, "chi": 0.0001, "so": 0.0001, "xep": 0.0001, "thu": 0.0001}
+    terms = [t for t in question_terms(query, idf, 3.0) if t.word in {"par", "index"}]
+    assert features(query, [_ev(text)], terms)["coverage"] == pytest.approx(coverage)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from index.answer.evidence import decide, evidence_of
+from index.answer.evidence import decide, evidence_of, load_model
 from index.retrieval.hits import Retrieval
 from index.settings import Tuning
 from index.vocab import figures
@@ -72,13 +72,18 @@ def missing_entity(retrieval: Retrieval, tuning: Tuning) -> str | None:
 
 def weak_evidence(retrieval: Retrieval, tuning: Tuning) -> str | None:
     """The fitted evidence model says the top passages do not hold what is asked."""
-    decision = decide(retrieval.query.asked, evidence_of(retrieval.hits), retrieval.idf)
+    decision = decide(retrieval.query, evidence_of(retrieval.hits), retrieval.idf, load_model())
     if decision.abstain:
         return f"weak evidence (P(answered) = {decision.probability:.2f}, asked: {decision.kind or 'content'})"
     return None
 
 
 RULES: list[Rule] = [weak_evidence]
+
+
+def never(retrieval: Retrieval, tuning: Tuning) -> str | None:
+    """No abstention at all: the answer line whatever the evidence (the evaluation measures the lines so)."""
+    return None
 
 
 def abstention(retrieval: Retrieval, tuning: Tuning) -> str | None:

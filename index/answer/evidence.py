@@ -3,25 +3,25 @@
 A question can be on the documents' topic and still not be answered by them: "số điện thoại đầu
 mối Ban Tổ chức" where the plan gives only an e-mail, "chỉ số SIPAS năm 2024 đạt bao nhiêu %" where
 the report names SIPAS without a figure. Nearest passages always exist, so similarity alone cannot
-tell. The decision reads four kinds of evidence from the top passages:
+tell. The decision reads, from the Query (never the question's text again) and the top passages:
 
-* coverage of the question's words, weighted by IDF (a word the corpus rarely uses says the most);
-* its *specific* terms — numbers, years and dates, acronyms (PCI, DDCI), rare words — each either
-  somewhere in the top passages or missing; one missing specific term is a strong sign;
-* whether a span of the kind asked for is there: a phone number for "số điện thoại", a name for
-  "họ tên / trưởng đoàn là ai", a figure with its unit for an amount, a date for "ngày nào" ...
-  (the cues are Vietnamese question constructions, each a general form, not a known question);
-* the embedding similarity of the best passage and the BM25 margin of the first over the rest.
+* coverage of the question's words, weighted by IDF (a word the corpus rarely uses says the most),
+  in a passage, in one line (under its document label and section path), in adjacent pairs;
+* its *specific* terms — numbers (in every form a document writes them: "22/01/2026", "Quý I/2026",
+  "ngày 12 tháng 01 năm 2026") and rare words — each either in the top passages or missing;
+* whether a span of the kind asked for (``Query.span``) is there and tells the asker something: a
+  phone number for "số điện thoại", a name beside the asked title for "trưởng đoàn là ai", a sum for an
+  amount, a score in điểm, a date that is not a cited document's or the signing line's; not one made
+  only of the numbers the question gives. For a *closed* kind (a form no other text takes) the span
+  must also stand among the question's words (``closed_gap``);
+* the embedding similarity of the best passage and its margin, and the BM25 margin.
 
-A logistic regression over some of these features gives the probability that the passages answer;
-under a threshold the bot says "không có trong tài liệu". Which features it uses is chosen by
-cross-validation (scripts/evalkit/fit.py says what each candidate did): on the dev sets only a
-missing span of a *closed* kind (a sum, a share, a phone, an e-mail, a link, a clock time, a rank, a
-document number) and the coverage of the line holding the asked span held up on held-out documents.
-The weights and the threshold live in ``abstain_model.json`` beside this module, written by
-``scripts/eval_answers.py --fit`` (which also cross-validates them, leaving one document out). Inputs
-are plain — the question, its terms with IDF, the passages' texts and scores — so any retrieval front
-end can call it.
+A logistic regression over a few of these gives the probability that the passages answer; under a
+threshold the bot says "không có trong tài liệu". Which features, and the threshold, are chosen by a
+stated rule over cross-validation (scripts/evalkit/fit.py ``select``: leave one document out, 10-fold,
+the other corpus, on all dev sets pooled). The weights and the threshold live in ``abstain_model.json``
+beside this module, written by ``scripts/eval_answers.py --fit``; the caller passes the model
+(``load_model()`` for the committed one).
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from index.retrieval.query import Query
 from index.text import fold_diacritics, normalize, tokens
+from index.vocab import cues, dates, figures, places
 
 MODEL_PATH = Path(__file__).with_name("abstain_model.json")
 TOP_PASSAGES = 3  # the passages an answer is read from (and the first three citations)
@@ -69,140 +70,62 @@ class Term:
 
 
 # ---- what kind of answer is asked for -------------------------------------------------------------
-# Each kind: the question construction (diacritics folded) and what a span of that kind looks like in
-# a passage. Order matters: the first kind that matches is the one asked ("mấy giờ" before "mấy").
-_KINDS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
-    (
-        "phone",
-        re.compile(r"\b(so dien thoai|dien thoai|sdt|hotline|duong day nong|so may le)\b"),
-        re.compile(r"(?<!\d)(?:\+?84|0)\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}(?!\d)|(?:ĐT|Điện thoại|Tel)\s*:?\s*\d"),
-    ),
-    (
-        "email",
-        re.compile(r"\b(e ?-?mail|thu dien tu|hop thu dien tu|dia chi thu)\b"),
-        re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    ),
-    (
-        "link",
-        re.compile(r"\b(link|duong link|duong dan|website|trang web|url|ma qr|dia chi trang)\b"),
-        re.compile(r"https?://|www\.|\b[\w-]+\.(?:gov|com|org|edu|net)(?:\.vn)?\b|\.vn/"),
-    ),
-    (
-        "clock",
-        re.compile(r"\b(may gio|gio nao|luc may gio|den may gio|bat dau luc|ket thuc luc)\b"),
-        re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE),
-    ),
-    (
-        # a share: "bao nhiêu %", "tỷ lệ … bao nhiêu" (before money: "vốn … đạt bao nhiêu %" is a share)
-        "percent",
-        re.compile(r"\b(bao nhieu phan tram|phan tram|ty le\b.{0,60}\bbao nhieu)|bao nhieu\s*%"),
-        re.compile(r"\d+(?:[.,]\d+)?\s*%|phần trăm", re.IGNORECASE),
-    ),
-    (
-        # a sum of money: the nouns Vietnamese administrative text uses for one, asked by amount. Not
-        # "thưởng" alone (folded, it is also "thường"), nor "đầu tư" ("vốn", "tổng mức đầu tư" are).
-        "money",
-        re.compile(
-            r"\b(bao nhieu tien|so tien|may trieu|may ty|bao nhieu trieu|bao nhieu ty|bao nhieu dong|"
-            r"(kinh phi|muc ho tro|duoc ho tro|phu cap|muc thuong|tien thuong|muc phi|le phi|hoc phi|"
-            r"phi hoi vien|muc luong|tien luong|muc boi duong|von dieu le|von|tong muc dau tu|chi phi|"
-            r"cong tac phi|muc chi|gia ve|gia ban)\b.{0,70}\bbao nhieu\b)"
-        ),
-        re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|triệu|tỷ(?! lệ| trọng)|nghìn|ngàn|VNĐ|VND|USD)", re.IGNORECASE),
-    ),
-    (
-        "rank",
-        re.compile(r"\b(thu may|xep thu|xep hang|thu hang|dung thu)\b"),
-        re.compile(r"(?:thứ|hạng)\s+(?:\d+|nhất|nhì|ba|tư|[IVX]+)\b|\b\d+\s*/\s*(?:63|34)\b", re.IGNORECASE),
-    ),
-    (
-        # a document's number: "số mấy", "số hiệu" — a số with digits, not the blank "Số: /TB-UBND"
-        "doc_number",
-        re.compile(r"\b(so may|so hieu|so bao nhieu)\b"),
-        re.compile(r"\bS[ốo]\s*:?\s*\d+|\bsố\s+\d+\s*[-/]", re.IGNORECASE),
-    ),
-    (
-        # a person: a title asked with "ai" or "họ tên"; answered by a Vietnamese full name
-        "person",
-        re.compile(
-            r"\b(ho ten|ho va ten|ten la gi)\b|"
-            r"\b(truong doan|truong ban|pho truong ban|chu tich|pho chu tich|giam doc|pho giam doc|bi thu|"
-            r"pho bi thu|truong phong|nguoi dung dau|thu truong|chanh van phong)\b.{0,50}\b(ai|la ai)\b"
-        ),
-        re.compile(
-            r"\b(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đào|Trương|"
-            r"Lưu|Mai|Trịnh|Đoàn|Lâm|Tạ|Hà|Cao|Vương|Tô|Châu|Quách|Thái|Lương|Kiều|Phùng|Tăng|Triệu|Chu)"
-            r"(?:\s+[A-ZÀ-ỸĐ][a-zà-ỹđ]+){1,3}\b|\b(?:NGUYỄN|TRẦN|LÊ|PHẠM|HOÀNG|PHAN|VŨ|VÕ|ĐẶNG|BÙI|ĐỖ|HỒ|NGÔ)"
-            r"(?:\s+[A-ZÀ-ỸĐ]+){1,3}\b"
-        ),
-    ),
-    (
-        "place",
-        re.compile(r"\b(o dau|tai dau|dia diem|phong nao|phong hop nao|tru so|noi nao|cho nao|dat o)\b"),
-        re.compile(
-            r"\b(?:[Tt]ại (?:[A-ZĐ]|số \d)|Hội trường|[Pp]hòng họp|[Tt]rụ sở|[Đđ]ịa điểm\s*:|[Đđ]iểm cầu|"
-            r"[Ss]ố \d+,? (?:đường|phố))"
-        ),
-    ),
-    (
-        "date",
-        re.compile(
-            r"\b(ngay nao|ngay may|hom nao|khi nao|bao gio|luc nao|thang may|thang nao|nam nao|quy may|"
-            r"quy nao|thoi han|han chot|han nop|han hoan thanh|truoc ngay nao|thoi gian nao|thoi diem nao)\b"
-        ),
-        re.compile(
-            r"\d{1,2}\s*[/.]\s*\d{1,2}(?:\s*[/.]\s*\d{2,4})?|\bngày\s+\d{1,2}|\btháng\s+\d{1,2}|"
-            r"\b[Qq]uý\s+(?:[IV]+|\d)|\bnăm\s+\d{4}|\b(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "count",
-        re.compile(r"\b(bao nhieu|may)\b"),
-        re.compile(r"(?<![\w/])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?![\w/])"),
-    ),
-]
-KINDS = tuple(k for k, _, _ in _KINDS)
+# The Query says which kind of span the question asks for (``Query.span``, from index.vocab.cues); a
+# passage answers only if it holds one (the spans: index.vocab.figures and places).
+SPANS: dict[str, re.Pattern[str]] = {
+    "phone": figures.PHONE,
+    "email": figures.EMAIL,
+    "link": figures.LINK,
+    "clock": figures.CLOCK,
+    "percent": figures.PERCENT,
+    "points": figures.POINTS,
+    "money": figures.MONEY,
+    "rank": figures.RANK,
+    "doc_number": figures.DOC_NUMBER,
+    "person": figures.PERSON_NAME,
+    "place": places.PLACE_NAMED,
+    "date": figures.DATE_MENTION,
+    "count": figures.COUNT,
+}
+KINDS = tuple(SPANS)
 # Kinds whose answer has a form no other text takes: a passage either has a phone number, a URL, a sum in
-# đồng, a percentage, a rank, a số with digits or a clock time, or it cannot answer. Counts, places,
-# dates and names are written in too many ways (and near every passage has some) to be told missing.
-CLOSED_KINDS = frozenset({"phone", "email", "link", "clock", "money", "percent", "rank", "doc_number"})
-
-
-def asked_kind(question: str) -> str | None:
-    """The kind of answer a question asks for (phone, person, money, date, …), or None."""
-    q = fold_diacritics(normalize(question))
-    return next((kind for kind, ask, _ in _KINDS if ask.search(q)), None)
+# đồng, a percentage, a score in điểm, a rank, a số with digits or a clock time, or it cannot answer.
+# Counts, places, dates and names are written in too many ways (and near every passage has some) to be
+# told missing.
+CLOSED_KINDS = frozenset(
+    {"phone", "email", "link", "clock", "money", "percent", "points", "rank", "doc_number", "place", "person"}
+)
 
 
 def has_span(kind: str, text: str) -> bool:
     """Whether a text holds a span of the given kind (a phone number, a name, a date, …)."""
-    span = next(s for k, _, s in _KINDS if k == kind)
-    return bool(span.search(text))
+    return bool(SPANS[kind].search(text))
 
 
 # ---- the question's terms -------------------------------------------------------------------------
-_ACRONYM = re.compile(r"\b[A-ZĐ]{2,}[A-ZĐ0-9-]*\b")
 RARE_WEIGHT = 0.6  # a word is rare when its IDF is at least this share of an unknown word's
 
 
-def question_terms(question: str, idf: Mapping[str, float], unknown_idf: float | None = None) -> list[Term]:
-    """The question's content words (folded), weighted by IDF, with the specific ones marked.
+def question_terms(query: Query, idf: Mapping[str, float], unknown_idf: float | None = None) -> list[Term]:
+    """The question's content words (the Query's folded reading, naming words too), weighted by IDF,
+    with the specific ones marked.
 
-    Numbers (years, dates, "chương trình 10"), acronyms as typed (PCI, DDCI, C04) and rare words
-    (IDF at least ``RARE_WEIGHT`` of an unknown word's) are specific: a passage that answers holds them.
+    Numbers (years, dates, "chương trình 10") and rare words (IDF at least ``RARE_WEIGHT`` of an unknown
+    word's: an acronym no passage holds, such as DDCI or C04, is one) are specific: a passage that
+    answers holds them.
     """
     top = unknown_idf or (max(idf.values()) if idf else 1.0)
-    acronyms = {fold_diacritics(a.lower()) for a in _ACRONYM.findall(question)}
     out: list[Term] = []
     seen: set[str] = set()
-    for word in tokens(fold_diacritics(normalize(question))):
+    for word in tokens(query.whole_folded):
+        roman = _ROMAN_PERIOD.match(word)
+        word = f"{_ROMAN[roman.group(1)]}/{roman.group(2)}" if roman else word  # "quý I/2026" asks 1/2026
         if word in _FUNCTION_WORDS or word in seen or (len(word) < 2 and not word.isdigit()):
             continue
         seen.add(word)
         weight = min(idf.get(word, top), top) / top
         numeric = any(c.isdigit() for c in word)
-        out.append(Term(word, weight, numeric or word in acronyms or weight >= RARE_WEIGHT))
+        out.append(Term(word, weight, numeric or weight >= RARE_WEIGHT))
     return out
 
 
@@ -222,20 +145,56 @@ def _number_forms(word: str) -> set[str]:
     if len(clean) == 3:
         forms |= {"/".join(clean[:2]), clean[2]}
     if len(clean) == 2 and len(clean[1]) == 4:  # 6/2022, 1/2026: a month or quarter and its year
-        forms.add(clean[1])
+        forms |= {clean[0], clean[1]}
     return forms
 
 
-def _words_of(text: str) -> set[str]:
+_DIGIT = re.compile(r"\d")
+_ROMAN_PERIOD = re.compile(r"^(iv|i{1,3})/(\d{4})$")  # "Quý I/2026" folded: the quarter in figures
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# a date spelled out: "ngày 12 tháng 01 năm 2026", "tháng 6 năm 2025", "quý II năm 2026" (folded)
+_SPELLED = re.compile(
+    r"\bngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b|\b(?:thang|quy) (\d{1,2}|iv|i{1,3})(?: nam (\d{4}))?\b"
+)
+
+
+@lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    """A line as cues are read: normalised, diacritics folded (cached, as ``_words_of``)."""
+    return fold_diacritics(normalize(text))
+
+
+@lru_cache(maxsize=8192)
+def _words_of(text: str, normalized: bool = False) -> frozenset[str]:
+    """A text's folded words, with its numbers in every form a question may ask them: "22/01/2026" as
+    22/1/2026, 22/1 and 2026; "Quý I/2026" as 1/2026; "ngày 12 tháng 01 năm 2026" as 12/1/2026.
+    Cached: the same passages come back for many questions (the decision must stay cheap)."""
+    folded = fold_diacritics(text) if normalized else _folded(text)
     words = set()
-    for w in tokens(fold_diacritics(normalize(text))):
+    for w in tokens(folded):
         words.add(w)
-        if any(c.isdigit() for c in w):
+        roman = _ROMAN_PERIOD.match(w)
+        if roman:
+            w = f"{_ROMAN[roman.group(1)]}/{roman.group(2)}"
+        if _DIGIT.search(w):
             words |= _number_forms(w)
-    return words
+    for m in _SPELLED.finditer(folded):
+        if m.group(1):
+            words |= _number_forms(f"{m.group(1)}/{m.group(2)}/{m.group(3)}")
+        else:
+            part = str(_ROMAN.get(m.group(4), m.group(4)))
+            words |= _number_forms(f"{part}/{m.group(5)}") if m.group(5) else {part}
+    return frozenset(words)
 
 
-def _holds(term: Term, words: set[str]) -> bool:
+def _joined(words: frozenset[str], pairs: Sequence[tuple[str, str]]) -> frozenset[str]:
+    """A text's words, and the question's two words it writes as one: "PARINDEX" holds "PAR INDEX",
+    "email" holds "e mail" (an acronym or loanword is written with or without its space)."""
+    extra = {w for a, b in pairs if a + b in words for w in (a, b)}
+    return words | extra if extra else words
+
+
+def _holds(term: Term, words: frozenset[str]) -> bool:
     """A question's "22/1" is held by "22/01/2026", its "2026" by a date in 2026, "01" by "1"."""
     return term.word in words or _canonical(term.word) in words
 
@@ -251,49 +210,85 @@ FEATURES = (
     "kind_missing_near",  # ... or none in a line of the passage that holds the question's rarest term
     "line_coverage",  # IDF-weighted share of the question's words in one line (with its headings)
     "span_coverage",  # ... in a line that holds a span of the asked kind (0 when none does)
+    "span_specific",  # share of the question's specific terms in a line with a span of the asked kind
+    "closed_gap",  # a closed kind asked: the share of the question's words NOT in the best line with its span
+    "line_gap",  # ... the same for a closed kind or a date ("khi nào X": the date stands with X)
+    "span_rare",  # share of the question's rare words (not numbers) in a line with a span of the asked kind
+    "number_missing",  # the question's numbers (years, dates, "chương trình 10") no top passage holds
+    "rare_missing",  # IDF weight of the rare words (not numbers) no top passage holds
     "dense",  # cosine of the best passage
+    "dense_margin",  # cosine of the best passage over the second's
     "bm25_margin",  # first passage's BM25 over the best of the others, log ratio
 )
 
 
-def features(question: str, passages: Sequence[Evidence], terms: Sequence[Term]) -> dict[str, float]:
+def features(query: Query, passages: Sequence[Evidence], terms: Sequence[Term]) -> dict[str, float]:
     """The evidence that the top passages answer the question, as numbers (see ``FEATURES``)."""
     top = list(passages[:TOP_PASSAGES])
     f = dict.fromkeys(FEATURES, 0.0)
     if not top:
         return f
-    word_sets = [_words_of(p.index_text or p.text) for p in top]
+    adjacent = list(zip([t.word for t in terms], [t.word for t in terms][1:], strict=False))
+    word_sets = [_joined(_words_of(p.index_text, True) if p.index_text else _words_of(p.text), adjacent) for p in top]
     union = set().union(*word_sets)
     total = sum(t.weight for t in terms) or 1.0
     f["coverage"] = max(sum(t.weight for t in terms if _holds(t, ws)) for ws in word_sets) / total if terms else 0.0
     f["specific_missing"] = 0.0 + sum(t.weight for t in terms if t.specific and not _holds(t, union))
+    f["number_missing"] = float(sum(1 for t in terms if _numeric(t.word) and not _holds(t, union)))
+    f["rare_missing"] = sum(t.weight for t in terms if t.specific and not _numeric(t.word) and not _holds(t, union))
+    specific = [t for t in terms if t.specific]
+    specific_total = sum(t.weight for t in specific)
+    rare = [t for t in specific if not _numeric(t.word)]
+    rare_total = sum(t.weight for t in rare)
     plain = [t.word for t in terms]
     pairs = [f"{a} {b}" for a, b in zip(plain, plain[1:], strict=False)]
     if pairs:
-        folded = [" ".join(tokens(fold_diacritics(normalize(p.index_text or p.text)))) for p in top]
+        folded = [" ".join(tokens(fold_diacritics(p.index_text) if p.index_text else _folded(p.text))) for p in top]
         f["pair_coverage"] = max(sum(1 for pr in pairs if pr in tx) for tx in folded) / len(pairs)
     else:
         f["pair_coverage"] = 1.0
-    kind = asked_kind(question)
+    kind = query.span
     if kind is not None:
-        check = _span_check(kind, question)
+        check = _span_check(kind, query)
         f["kind_asked"] = 1.0
         f["kind_missing"] = float(not any(check(p.text) for p in top))
         f["closed_missing"] = f["kind_missing"] if kind in CLOSED_KINDS else 0.0
         f["kind_missing_near"] = float(not _span_near(check, top, [t for t in terms if _holds(t, union)]))
-    check = _span_check(kind, question) if kind is not None else None
+    check = _span_check(kind, query) if kind is not None else None
     for p in top:
-        context = _words_of(p.index_text.split(" | ")[0] + " " + " ".join(p.index_text.split(" | ")[1:2]))
+        context = _words_of(_context(p), True)
         for line in p.text.split("\n"):
-            words = _words_of(line) | context
+            words = _joined(_words_of(line) | context, adjacent)
             share = sum(t.weight for t in terms if _holds(t, words)) / total
             f["line_coverage"] = max(f["line_coverage"], share)
             if check is None or check(line):
                 f["span_coverage"] = max(f["span_coverage"], share)
+                held = sum(t.weight for t in specific if _holds(t, words)) / specific_total if specific else 1.0
+                f["span_specific"] = max(f["span_specific"], held)
+                held = sum(t.weight for t in rare if _holds(t, words)) / rare_total if rare else 1.0
+                f["span_rare"] = max(f["span_rare"], held)
+    if kind in CLOSED_KINDS:
+        f["closed_gap"] = 1.0 - f["span_coverage"]
+    if kind in CLOSED_KINDS or kind == "date":
+        f["line_gap"] = 1.0 - f["span_coverage"]
     f["dense"] = max(p.dense for p in top)
+    denses = sorted((p.dense for p in passages), reverse=True)
+    f["dense_margin"] = denses[0] - denses[1] if len(denses) > 1 else 0.0
     bms = sorted((p.bm25 for p in passages), reverse=True)
     f["bm25_margin"] = math.log((1.0 + bms[0]) / (1.0 + (bms[1] if len(bms) > 1 else 0.0)))
     return f
+
+
+def _context(p: Evidence) -> str:
+    """What the index adds before a passage's text: its document's label and its section path (the
+    index text is ``normalize(label | section | text)``); every line of the passage stands under them."""
+    return _label_and_section(p.text, p.index_text)
+
+
+@lru_cache(maxsize=4096)
+def _label_and_section(text: str, index_text: str) -> str:
+    body = normalize(text)
+    return index_text[: len(index_text) - len(body)] if index_text.endswith(body) else ""
 
 
 def _span_near(check, passages: Sequence[Evidence], held: Sequence[Term]) -> bool:
@@ -312,20 +307,64 @@ _NUMBER_WORDS = r"(?:\d[\d.,]*|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)"
 _COUNTED = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+)")
 
 
-def counted_noun(question: str) -> str | None:
-    """What a count question counts: 'bao nhiêu vụ phạm tội' → 'vu'; None for '… là bao nhiêu'."""
-    m = _COUNTED.search(fold_diacritics(normalize(question)))
+def counted_noun(folded: str) -> str | None:
+    """What a count question counts: 'bao nhieu vu pham toi' → 'vu'; None for '… la bao nhieu'."""
+    m = _COUNTED.search(folded)
     return m.group(1) if m and m.group(1) not in _FUNCTION_WORDS else None
 
 
-def _span_check(kind: str, question: str):
-    """A test for a span of the asked kind; a count asked as 'bao nhiêu N' wants a number before N
-    ('31.706 đảng viên', 'hai phó chủ tịch'), not any number."""
-    noun = counted_noun(question) if kind == "count" else None
+def _numeric(word: str) -> bool:
+    return bool(_DIGIT.search(word))
+
+
+_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+
+
+@lru_cache(maxsize=4096)
+def reference_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where a text's reference dates are (``is_reference_date``), as read by the date grammar."""
+    return tuple(m.span() for m in dates.DATE_EXPR.finditer(text) if is_reference_date(text[: m.start()]))
+
+
+def is_reference_date(before: str) -> bool:
+    """Whether a date is a reference, from the text right before it: a cited document's date ("Kế hoạch
+    số 962/KH-UBND ngày …", "Căn cứ Luật … ngày …") or the place-and-date line ("Lâm Đồng, ngày …") —
+    the deadline grammar's own forms (index.vocab.dates). Such a date says when a paper was signed, not
+    when what is asked happens."""
+    tail = before[-160:]
+    return bool(dates.CITED_DOC.search(tail) or dates.CITED_LAW.search(tail) or dates.HEADER_DATE.search(tail))
+
+
+def _span_check(kind: str, query: Query):
+    """A test for a span of the asked kind that tells the asker something: not one made only of
+    numbers the question already gives ("tháng mấy năm 2026" is not answered by "năm 2026", nor "họp
+    ngày 22/01/2026 lúc mấy giờ" by "22/01/2026"). A count asked as 'bao nhiêu N' wants a number
+    before N ('31.706 đảng viên', 'hai phó chủ tịch'), not any number."""
+    given = set()
+    for word in tokens(query.whole_folded):
+        if _numeric(word):
+            given |= _number_forms(word)
+    noun = counted_noun(query.whole_folded) if kind == "count" else None
+    title = cues.TITLE.search(query.whole_folded) if kind == "person" else None
+    # a date asked of a named document ("công văn 1021 ban hành ngày nào") is answered by its citation
+    cited_asked = query.issued or bool(cues.NAMED_DOC.search(query.whole_folded))
     if noun is None:
-        return lambda text: has_span(kind, text)
-    rx = re.compile(rf"\b{_NUMBER_WORDS}\s+(?:[a-z]+\s+){{0,2}}{re.escape(noun)}\b")
-    return lambda text: bool(rx.search(fold_diacritics(normalize(text))))
+        rx, fold_text = SPANS[kind], False
+    else:
+        rx, fold_text = re.compile(rf"\b{_NUMBER_WORDS}\s+(?:[a-z]+\s+){{0,2}}{re.escape(noun)}\b"), True
+
+    def new(m: re.Match[str]) -> bool:
+        numbers = _NUMBER.findall(m.group(0))
+        return not numbers or any(_canonical(n) not in given for n in numbers)
+
+    def check(text: str) -> bool:
+        if title is not None and title.group(0) not in _folded(text):
+            return False  # a name answers "trưởng đoàn là ai" beside the title: "Trưởng đoàn: Nguyễn Văn A"
+        text = _folded(text) if fold_text else text
+        refs = reference_spans(text) if kind == "date" and not cited_asked else ()
+        return any(new(m) and not any(a < m.end() and m.start() < b for a, b in refs) for m in rx.finditer(text))
+
+    return check
 
 
 # ---- a question about something else entirely ---------------------------------------------------
@@ -406,11 +445,6 @@ def load_model(path: Path = MODEL_PATH) -> Model | None:
     return Model.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
-# A model to use instead of the committed one, in this context only (the evaluation harness measures
-# the answer lines with a model that never abstains, and cross-validated models, this way).
-MODEL_OVERRIDE: ContextVar[Model | None] = ContextVar("abstain_model_override", default=None)
-
-
 @dataclass(frozen=True)
 class Decision:
     """Whether to abstain, with the probability and the evidence it came from (for logs and tests)."""
@@ -422,21 +456,21 @@ class Decision:
 
 
 def decide(
-    question: str,
+    query: Query,
     passages: Sequence[Evidence],
     idf: Mapping[str, float],
+    model: Model | None,
     unknown_idf: float | None = None,
-    model: Model | None = None,
 ) -> Decision:
-    """Abstain or answer, from the top passages' evidence and the fitted model."""
-    model = model or MODEL_OVERRIDE.get() or load_model()
-    feats = features(question, passages, question_terms(question, idf, unknown_idf))
+    """Abstain or answer, from the top passages' evidence and the given model (None: no model, so
+    nothing abstains on evidence; the bot passes the committed one, ``load_model()``)."""
+    feats = features(query, passages, question_terms(query, idf, unknown_idf))
     if not passages:
-        return Decision(True, 0.0, asked_kind(question), feats)
+        return Decision(True, 0.0, query.span, feats)
     if model is None:
-        return Decision(False, 1.0, asked_kind(question), feats)
+        return Decision(False, 1.0, query.span, feats)
     p = model.probability(feats)
-    return Decision(p < model.threshold or off_topic(feats), p, asked_kind(question), feats)
+    return Decision(p < model.threshold or off_topic(feats), p, query.span, feats)
 
 
 def evidence_of(hits: Sequence) -> list[Evidence]:

@@ -225,13 +225,16 @@ def content_line(scorer: SentenceScorer, hits: list[Hit]) -> Line:
     return Line(text, text, sent, 0)
 
 
-def make_answer(retrieval: Retrieval, tuning: Tuning) -> Answer:
-    """Answer line from the passages, or an abstention with the closest passages."""
+def make_answer(
+    retrieval: Retrieval, tuning: Tuning, abstain: Callable[[Retrieval, Tuning], str | None] = abstention
+) -> Answer:
+    """Answer line from the passages, or an abstention with the closest passages (``abstain`` says
+    why the passages do not answer, or None: index.answer.abstain's rules unless another is passed)."""
     query, hits = retrieval.query, retrieval.hits
     scoped = bool(query.scope)
     if not hits:
         return Answer(False, NOT_FOUND, query.kind, [])
-    if abstention(retrieval, tuning):
+    if abstain(retrieval, tuning):
         return Answer(False, NOT_FOUND, query.kind, hits, scoped)
     scorer = SentenceScorer(query, retrieval.idf, tuning)
     if query.kind not in LINES:

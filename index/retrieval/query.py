@@ -79,6 +79,31 @@ def asks_money(folded: str, accented: str | None) -> bool:
     return bool(noun and (cues.AMOUNT_ASKED.search(folded) or (accented and cues.AMOUNT_ASKED.search(accented))))
 
 
+# The kind of span a question asks for, in order: the first that matches is the one asked ("mấy giờ"
+# before "mấy", a share before a sum: "vốn … đạt bao nhiêu %" asks a share). Money is ``asks_money``.
+SPAN_CUES = [
+    ("phone", cues.PHONE),
+    ("email", cues.EMAIL),
+    ("link", cues.LINK),
+    ("clock", cues.CLOCK),
+    ("percent", cues.PERCENT),
+    ("points", cues.POINTS),
+    ("money", None),
+    ("rank", cues.RANK),
+    ("doc_number", cues.DOC_NUMBER),
+    ("person", cues.NAMED_PERSON),
+    ("place", cues.PLACE),
+    ("date", cues.DATE),
+    ("count", cues.COUNT),
+]
+
+
+def asked_span(folded: str, money: bool) -> str | None:
+    """The kind of span a (folded) question asks for — a phone, a sum, a name, a date… — or None
+    (a unit, a list, content: nearly every passage has one, there is no span to look for)."""
+    return next((kind for kind, rx in SPAN_CUES if (money if rx is None else rx.search(folded))), None)
+
+
 def asked_ordinal(folded: str) -> int | None:
     """'khau dot pha thu hai' → 2: documents enumerate with (2), 2. or 'Hai là'."""
     m = ORDINAL_ASKED.search(folded)
@@ -125,6 +150,7 @@ class Query:
     exact_day: bool  # asks for a day ("ngày nào")
     clock: bool  # asks for a time of day ("mấy giờ")
     counts: bool = False  # asks for a number in so many words ("bao nhiêu", "mấy", "tỷ lệ")
+    span: str | None = None  # the kind of span asked for (``asked_span``): what a passage must hold
 
     @property
     def folded_tokens(self) -> list[str]:
@@ -174,6 +200,7 @@ def read_query(
     folded = fold(expanded)
     cue_text = fold(expand_abbreviations(question))  # the question itself, without the added search words
     typed = normalize(expand_abbreviations(question)).lower() if has_diacritics(question) else None
+    money = asks_money(cue_text, normalize(question) if has_diacritics(question) else None)
     return Query(
         asked=question,
         scope=frozenset(named),
@@ -189,7 +216,8 @@ def read_query(
         names_unit=bool(UNIT_WORD_FOLDED.search(folded)),
         signed=bool(cues.SIGN.search(folded)),
         issued=bool(cues.ISSUED.search(folded)),
-        money=asks_money(cue_text, normalize(question) if has_diacritics(question) else None),
+        money=money,
         exact_day=bool(cues.EXACT_DAY.search(cue_text)),
         clock=bool(cues.CLOCK.search(cue_text)),
+        span=asked_span(cue_text, money),
     )

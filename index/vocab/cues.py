@@ -37,11 +37,15 @@ PERSON = re.compile(r"\b(la ai|ai la|nguoi nao|ho ten|ho va ten)\b")
 ISSUED = re.compile(r"\b(ky ngay|ban hanh ngay|ngay ban hanh|ngay ky|so hieu|so van ban|so den|cong van den)\b")
 # a deadline, not any date: the answer prefers a sentence with a deadline cue
 DEADLINE = re.compile(r"\b(han|cham nhat|truoc ngay)\b(?! che)")
-# a sum of money
+# a sum of money: the amount asked outright ("bao nhiêu tiền", "mấy tỷ"), or a noun Vietnamese
+# administrative text uses for one (a budget, a subsidy, an allowance, a reward, a fee, capital) asked by
+# amount. Not "thưởng" alone (folded, it is also "thường"), nor "đầu tư" ("vốn", "tổng mức đầu tư" are).
 MONEY = re.compile(
-    r"\b(bao nhieu tien|kinh phi bao nhieu|may trieu|may ty|so tien|bao nhieu dong|"
-    r"duoc duyet bao nhieu|ho tro bao nhieu|muc ho tro|chi phi bao nhieu|bao nhieu trieu|"
-    r"bao nhieu ty)\b"
+    r"\b(bao nhieu tien|so tien|may trieu|may ty|bao nhieu trieu|bao nhieu ty|bao nhieu dong|"
+    r"duoc duyet bao nhieu|ho tro bao nhieu|muc ho tro|"
+    r"(kinh phi|muc ho tro|duoc ho tro|phu cap|muc thuong|tien thuong|muc phi|le phi|hoc phi|"
+    r"phi hoi vien|muc luong|tien luong|muc boi duong|von dieu le|von|tong muc dau tu|chi phi|"
+    r"cong tac phi|muc chi|gia ve|gia ban)\b.{0,70}\bbao nhieu\b)"
 )
 # A price, fee, wage or fine asked for by amount ("mức lương tối thiểu là bao nhiêu", "học phí tăng
 # bao nhiêu"): with diacritics the noun is unambiguous ("lương", not "lượng"); without them only
@@ -64,7 +68,45 @@ PRECISION_ASKED = (
 )
 SHARE = re.compile(r"\bty le\b|\bphan tram\b|%")  # a share ("89,58%")
 EXACT_DAY = re.compile(r"\b(ngay nao|ngay may|hom nao|ngay bao nhieu)\b")
-CLOCK = re.compile(r"\b(may gio|gio nao|luc may gio|bat dau luc)\b")
+# a time of day: when it starts, and when it ends ("kéo dài đến mấy giờ")
+CLOCK = re.compile(r"\b(may gio|gio nao|luc may gio|den may gio|bat dau luc|ket thuc luc)\b")
+
+# ---- the kind of span a question asks for (what a passage must hold to answer it) ---------------
+# Each a Vietnamese question construction, read on the folded question; the answer code looks for a
+# span of the same kind (index.vocab.figures, places) in the passages. Money and clock time are the
+# MONEY / CLOCK cues above.
+PHONE = re.compile(r"\b(so dien thoai|dien thoai|sdt|hotline|duong day nong|so may le)\b")
+EMAIL = re.compile(r"\b(e ?-?mail|thu dien tu|hop thu dien tu|dia chi thu)\b")
+LINK = re.compile(r"\b(link|duong link|duong dan|website|trang web|url|ma qr|dia chi trang)\b")
+# a share: "bao nhiêu %", "tỷ lệ … bao nhiêu" (before money: "vốn … đạt bao nhiêu %" is a share)
+PERCENT = re.compile(r"\b(bao nhieu phan tram|phan tram|ty le\b.{0,60}\bbao nhieu)|bao nhieu\s*%")
+# a rank: RANK above
+# a score: "được bao nhiêu điểm", "đạt mấy điểm"
+POINTS = re.compile(r"\b(bao nhieu|may)\s+diem\b")
+# a document's number: "số mấy", "số hiệu"
+DOC_NUMBER = re.compile(r"\b(so may|so hieu|so bao nhieu)\b")
+# a person by name: "họ tên", or a title asked with "ai" (narrower than PERSON, the answer kind: a name
+# must stand beside the title to answer it)
+# an official's title, as a question names it (folded)
+TITLE = re.compile(
+    r"\b(truong doan|pho truong doan|truong ban|pho truong ban|chu tich|pho chu tich|giam doc|pho giam doc|"
+    r"bi thu|pho bi thu|truong phong|pho truong phong|nguoi dung dau|thu truong|chanh van phong)\b"
+)
+NAMED_PERSON = re.compile(rf"\b(ho ten|ho va ten|ten la gi)\b|{TITLE.pattern}.{{0,50}}\b(ai|la ai)\b")
+# a place, a room or a seat ("ở phòng nào", "trụ sở đặt ở đâu")
+PLACE = re.compile(r"\b(o dau|tai dau|dia diem|phong nao|phong hop nao|tru so|noi nao|cho nao|dat o)\b")
+# a date or period ("ngày nào", "tháng mấy", "quý nào", "hạn chót")
+DATE = re.compile(
+    r"\b(ngay nao|ngay may|hom nao|khi nao|bao gio|luc nao|thang may|thang nao|nam nao|quy may|"
+    r"quy nao|thoi han|han chot|han nop|han hoan thanh|truoc ngay nao|thoi gian nao|thoi diem nao)\b"
+)
+COUNT = re.compile(r"\b(bao nhieu|may)\b")
+# a document named by its kind and number ("chỉ thị 35-CT/TW", "công văn 1021", "kế hoạch số 134"): a
+# question about it may ask the date it was issued, which the text gives as a citation
+NAMED_DOC = re.compile(
+    r"\b(nghi quyet|chi thi|ket luan|quyet dinh|ke hoach|thong bao|huong dan|quy dinh|de an|cong van|luat|"
+    r"nghi dinh|thong tu|to trinh|bao cao|cong dien|giay moi)\s+(so\s+)?\d+"
+)
 
 # What a cue asks for, in the words a document uses for it ("ở đâu" → "địa điểm"), added to the search.
 INTENT_TERMS = [

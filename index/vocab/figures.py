@@ -1,11 +1,14 @@
-"""Figures in a passage: a sum of money, a time of day, a count or share ("3/63", "89,58%", "31.706")."""
+"""Figures and other spans of a closed form in a passage: a sum of money, a time of day, a share, a
+rank, a score, a document's number, a phone number, an e-mail address, a link; a count or share
+("3/63", "89,58%", "31.706"); a personal name and a date mention (for the abstention evidence)."""
 
 from __future__ import annotations
 
 import re
 
-MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|triệu|tỷ(?! lệ| trọng)|nghìn đồng|VNĐ|VND|USD)", re.IGNORECASE)
-CLOCK = re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b")
+# a sum: "331.969 tỷ đồng", "150.000đ/tháng", "5 triệu", "200 nghìn" (not "tỷ lệ", "tỷ trọng")
+MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|triệu|tỷ(?! lệ| trọng)|nghìn|ngàn|VNĐ|VND|USD)", re.IGNORECASE)
+CLOCK = re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 # a figure, not a list number or a bare year: 31.706, 7,5, 67/76, 30%, 1.000, 288 trường hợp
 FIGURE = re.compile(r"(?<![\w(/-])(?:\d+[.,/]\d+(?![-/]?[A-Za-z])|\d+\s*%|(?!(?:19|20)\d\d\b)\d{2,}(?![.)]\s|[-/\w]))")
 # a day and month written out without the year ("ngày 5 tháng 6"), which the date grammar leaves out
@@ -18,3 +21,32 @@ COUNTED_NOUN = re.compile(r"[ \t]+[^\W\d_]+(?:[ \t][^\W\d_]+)?")
 RANK_BEFORE = re.compile(r"(?:thứ|hạng|vị trí)\s*$", re.IGNORECASE)
 # a one-digit count ("5 năm", "3 tháng"): a figure only with the noun the question counts
 SMALL_COUNT = re.compile(r"(?<![\w.,/])\d(?![\w.,/%])")
+
+PHONE = re.compile(r"(?<!\d)(?:\+?84|0)\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}(?!\d)|(?:ĐT|Điện thoại|Tel)\s*:?\s*\d")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:gov|com|org|edu|net)(?:\.vn)?\b|\.vn/")
+PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%|phần trăm", re.IGNORECASE)
+RANK = re.compile(r"(?:thứ|hạng)\s+(?:\d+|nhất|nhì|ba|tư|[IVX]+)\b|\b\d+\s*/\s*(?:63|34)\b", re.IGNORECASE)
+# a score: "đạt 89,5 điểm", "75/100 điểm"
+POINTS = re.compile(r"\d+(?:[.,/]\d+)?\s*điểm", re.IGNORECASE)
+# a document's number with digits ("Số: 85/GM-UBND", "số 05/2006"), not the blank "Số: /TB-UBND"
+DOC_NUMBER = re.compile(r"\bS[ốo]\s*:?\s*\d+|\bsố\s+\d+\s*[-/]", re.IGNORECASE)
+# a Vietnamese full name: a common family name and one to three capitalised syllables, or in capitals;
+# not a province or city whose name starts like one ("Lâm Đồng", "Hà Nội", "Thái Bình", "Hồ Chí Minh")
+PERSON_NAME = re.compile(
+    r"\b(?!Lâm Đồng|Hà Nội|Hà Nam|Hà Tĩnh|Hà Giang|Cao Bằng|Thái Bình|Thái Nguyên|Hồ Chí Minh|"
+    r"LÂM ĐỒNG|HÀ NỘI|HỒ CHÍ MINH)"
+    r"(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đào|Trương|"
+    r"Lưu|Mai|Trịnh|Đoàn|Lâm|Tạ|Hà|Cao|Vương|Tô|Châu|Quách|Thái|Lương|Kiều|Phùng|Tăng|Triệu|Chu)"
+    r"(?:\s+[A-ZÀ-ỸĐ][a-zà-ỹđ]+){1,3}\b|\b(?:NGUYỄN|TRẦN|LÊ|PHẠM|HOÀNG|PHAN|VŨ|VÕ|ĐẶNG|BÙI|ĐỖ|HỒ|NGÔ)"
+    r"(?:\s+[A-ZÀ-ỸĐ]+){1,3}\b"
+)
+# any mention of a date or period, looser than the deadline grammar (index.vocab.dates): "20/9", "ngày 5",
+# "tháng 6", "Quý IV", "năm 2025", "hằng tháng"
+DATE_MENTION = re.compile(
+    r"\d{1,2}\s*[/.]\s*\d{1,2}(?:\s*[/.]\s*\d{2,4})?|\bngày\s+\d{1,2}|\btháng\s+\d{1,2}|"
+    r"\b[Qq]uý\s+(?:[IV]+|\d)|\bnăm\s+\d{4}|\b(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm)",
+    re.IGNORECASE,
+)
+# a number that may be a count: not a year, not part of a code ("31.706", "12")
+COUNT = re.compile(r"(?<![\w/])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?![\w/])")

@@ -7,27 +7,36 @@ handful of features and about 250 questions, and inference (index/answer/abstain
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from index.answer.evidence import Model
 
 FA_TARGET = 0.05  # the goal: at most this share of answerable questions told "không có trong tài liệu"
-# The threshold is chosen on the training questions at a stricter share than the goal: fitted probabilities
-# are optimistic, and held-out questions fall under the threshold more often.
-FA_TRAIN = 0.03
-# The features the model uses, of those index/answer/abstain.py computes. Chosen by leave-one-document-out
-# cross-validation on all dev sets (2026-12-01; pooled abstention / false abstention, held out and fitted):
-#   closed_missing, span_coverage                             0.432 / 0.005 held out, 0.432 / 0.005 fitted
-#   + kind_missing_near (weight -0.01)                        the same
-#   ... at 0.045 on training questions                       0.568 / 0.048 held out (realdocs 0.057)
-#   + coverage                                                0.500 / 0.033 held out, 0.545 / 0.029 fitted
-#   coverage, kind_missing, kind_missing_near, span_coverage, dense    0.477 / 0.038, 0.477 / 0.029
-#   + kind_asked, specific_missing, pair_coverage, bm25_margin        0.477 / 0.053, 0.568 / 0.029
-# The two-feature model: held out equals fitted, and it adds almost no false abstention; the next step
-# up the curve (the open kinds' missing spans) costs about one answerable question per unanswerable one.
-# "specific_missing" came out with a positive weight (answerable questions paraphrase rare words).
-MODEL_FEATURES = ("closed_missing", "span_coverage")
+# The model is chosen by a rule stated before looking at the result (scripts/eval_answers.py runs it):
+# among the candidate feature sets and the false-abstention shares the threshold is set for on the
+# training questions (FA_TRAIN_GRID), the one with the highest abstention held out (leave one document
+# out), among those whose false abstention is at most FA_TARGET under EVERY held-out scheme (leave one
+# document out, 10-fold over questions, fitted on the other corpus) and on every dev set (leaving one
+# document out: a pooled 0.04 hid dev2 at 0.08 in the first run), with every held-out figure within
+# CV_GAP of the fitted one (the issue's "done when"; both added after the first runs); ties go to the
+# lower false abstention left one document out, the higher abstention summed over the schemes, fewer
+# features, the stricter share.
+# The base is the two features that held up before (a closed kind's span missing; the coverage of the
+# line holding the asked span); each candidate adds one feature to it.
+BASE_FEATURES = ("closed_missing", "span_coverage")
+EXTRA_FEATURES = (
+    "coverage", "specific_missing", "number_missing", "rare_missing", "pair_coverage", "kind_missing",
+    "kind_missing_near", "span_specific", "span_rare", "closed_gap", "dense", "dense_margin", "bm25_margin",
+)
+# Not a candidate: "line_gap" (closed_gap for a date too). Measured 2026-12-02: 0.727 abstention / 0.024
+# false abstention held out (0.682 / 0.024 cross-corpus), but its false abstentions are date questions whose
+# answer line was right (dev answer line 0.88 → 0.84, dev2 0.675 → 0.65), and answer lines must not get worse.
+CANDIDATES = (BASE_FEATURES,) + tuple(BASE_FEATURES + (extra,) for extra in EXTRA_FEATURES)
+FA_TRAIN_GRID = (0.01, 0.02, 0.03, 0.04, 0.05)
+CV_GAP = 0.05  # the issue's bound on held-out figures' distance from the fitted ones
+FA_TRAIN = 0.03  # the default training share when a model is fitted outside the selection
 L2 = 1.0  # penalty on the standardised weights: with ~45 unanswerable questions, no weight runs away
 
 
@@ -87,3 +96,55 @@ def cv_probabilities(
         p[out] = [model.probability(dict(zip(names, row, strict=True))) for row in X[out]]
         t[out] = model.threshold
     return p, t
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One candidate: its features, training share, and held-out (abstention, false abstention) per scheme."""
+
+    features: tuple[str, ...]
+    target: float
+    held_out: dict[str, tuple[float, float]]  # scheme → (abstains when unanswerable, false abstention)
+    per_set: dict[str, float]  # dev set → its false abstention leaving one document out
+    fitted: tuple[float, float] = (0.0, 0.0)  # (abstention, false abstention) fitted on all questions
+
+    def admissible(self) -> bool:
+        """False abstention within the goal held out under every scheme and on every dev set, and every
+        held-out figure within CV_GAP of the fitted one (the sign that it holds on unseen questions)."""
+        return (
+            all(fa <= FA_TARGET for _, fa in self.held_out.values())
+            and all(fa <= FA_TARGET for fa in self.per_set.values())
+            and all(abs(a - self.fitted[0]) <= CV_GAP and abs(fa - self.fitted[1]) <= CV_GAP
+                    for a, fa in self.held_out.values())
+        )
+
+
+def rates(abstain: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(share of unanswerable questions abstained on, share of answerable ones)."""
+    return float(abstain[y == 0].mean()), float(abstain[y == 1].mean())
+
+
+def select(
+    columns: dict[str, np.ndarray], y: np.ndarray, schemes: dict[str, Sequence[str]], sets: Sequence[str]
+) -> tuple[Trial, list[Trial]]:
+    """The rule above, over ``columns`` (feature name → values per question), the held-out ``schemes``
+    (name → group of each question; "lodo" must be one) and each question's dev set. Returns the chosen
+    trial and all of them."""
+    trials = []
+    sets = np.array(sets)
+    for names in CANDIDATES:
+        X = np.column_stack([columns[n] for n in names])
+        for target in FA_TRAIN_GRID:
+            held, per_set = {}, {}
+            for scheme, groups in schemes.items():
+                p, t = cv_probabilities(X, y, names, groups, target)
+                held[scheme] = rates(p < t, y)
+                if scheme == "lodo":
+                    per_set = {s: rates(p[sets == s] < t[sets == s], y[sets == s])[1] for s in sorted(set(sets))}
+            model = fit_model(X, y, names, target)
+            p_fit = np.array([model.probability(dict(zip(names, row, strict=True))) for row in X])
+            trials.append(Trial(tuple(names), target, held, per_set, rates(p_fit < model.threshold, y)))
+    ok = [t for t in trials if t.admissible()] or trials
+    best = max(ok, key=lambda t: (t.held_out["lodo"][0], -t.held_out["lodo"][1],
+                                  sum(a for a, _ in t.held_out.values()), -len(t.features), -t.target))
+    return best, trials

@@ -12,7 +12,7 @@ import numpy as np
 from index.answer.evidence import Model
 
 VARIANTS = {
-    "before": "before (money / clock / day cues, weak retrieval)",
+    "before": "the former hand rules (money / clock / day cues, weak retrieval)",
     "fitted": "after, fitted on all dev sets",
     "cv_lodo": "after, cross-validated: leave one document out",
     "cv_kfold": "after, cross-validated: 10-fold over questions",
@@ -28,18 +28,25 @@ COLUMNS = [
 ]
 
 
-def curve(p: np.ndarray, y: np.ndarray, points: int = 25) -> list[dict]:
-    """Abstention recall (unanswerable abstained), false abstention and precision per threshold."""
-    out = []
-    for t in sorted(set(np.quantile(p, np.linspace(0, 0.6, points)).round(4))):
+def curve(p: np.ndarray, y: np.ndarray, max_false: float = 0.25) -> list[dict]:
+    """Abstention recall (unanswerable abstained), false abstention and precision at every threshold
+    where one of them changes (just above each held-out probability), up to ``max_false``."""
+    out: list[dict] = []
+    for t in [0.0] + sorted({float(v) + 1e-9 for v in p}):
         abst = p < t
         n_abst = int(abst.sum())
-        out.append({
-            "threshold": float(t),
+        row = {
+            "threshold": t,
             "abstain_unanswerable": float(abst[y == 0].mean()),
             "false_abstain": float(abst[y == 1].mean()),
             "precision": float((abst & (y == 0)).sum() / n_abst) if n_abst else 1.0,
-        })
+        }
+        if row["false_abstain"] > max_false:
+            break
+        if out and row["false_abstain"] == out[-1]["false_abstain"]:
+            out[-1] = row  # the same false abstention: keep the highest recall it reaches
+        elif not out or row["abstain_unanswerable"] > out[-1]["abstain_unanswerable"]:
+            out.append(row)  # a step up the curve: the lowest false abstention each recall costs
     return out
 
 
@@ -56,13 +63,41 @@ def cue_backing(records: list[dict]) -> dict[str, dict]:
 
 
 def write_report(out_dir: Path, results: dict, records: list[dict], model: Model, p_lodo: np.ndarray,
-                 y: np.ndarray) -> None:
+                 y: np.ndarray, trials: list, best, pooled: dict[str, tuple[float, float]]) -> None:
     """docs/abstention.md, .json and -curve.png."""
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = ["# Answers and abstention on the dev sets", "",
-             "`.venv/bin/python scripts/eval_answers.py` (add `--fit` to refit the model). Every figure is "
-             "score.py's, run on the variant's outputs. Seed corpus: `corpus/`; realdocs: copies of "
-             "`../shared/realdocs/text/*.txt` (the reference texts, not the loaders).", ""]
+             "`.venv/bin/python scripts/eval_answers.py --fit` collects every question (the seed index in "
+             "`var/`, the realdocs index built from `../shared/realdocs/files` in `var/rd`), chooses the model "
+             "by the rule below, rewrites `index/answer/abstain_model.json` and this report. Without `--fit` "
+             "it reports without storing; `--no-collect` reuses `var/eval/*.records.jsonl`. Every per-set "
+             "figure is score.py's, run on the variant's outputs.", "",
+             "## Pooled (all dev sets: "
+             f"{int((y == 0).sum())} unanswerable, {int((y == 1).sum())} answerable)", "",
+             "| | abstains when unanswerable | false abstentions |", "|---|---|---|"]
+    lines += [f"| {VARIANTS[v]} | {a:.3f} | {f:.3f} |" for v, (a, f) in pooled.items()]
+    lines += ["", "## How the model was chosen", "",
+              "Rule, fixed before the run (scripts/evalkit/fit.py): of the candidate feature sets (the base "
+              "`closed_missing, span_coverage`, alone or with one more feature) and the false-abstention share "
+              "the threshold is set for on the training questions (0.01-0.05), take the highest abstention held "
+              "out leaving one document out, among those whose false abstention is ≤ 0.05 under every held-out "
+              "scheme (leave one document out, 10-fold, the other corpus) and on every dev set left one document out, "
+              "with every held-out figure within 0.05 of the fitted one (these two conditions were added after the "
+              "first runs, to match the issue's goals: a pooled 0.04 hid dev2 at 0.08, and one pick held out 0.09 "
+              "under its fit); "
+              "ties: lower LODO false abstention, higher abstention over all schemes, fewer features, stricter share.",
+              "", f"Chosen: **{', '.join(best.features)}** at training share {best.target:.2f}.", "",
+              "| features | training share | fitted abst / false | LODO | 10-fold | other corpus | "
+              "LODO false per set | admissible |", "|---|---|---|---|---|---|---|---|"]
+    ranked = sorted(trials, key=lambda t: (-t.held_out["lodo"][0], t.held_out["lodo"][1]))
+    for t in ranked[:15]:
+        cells = " | ".join(f"{t.held_out[k][0]:.3f} / {t.held_out[k][1]:.3f}"
+                           for k in ("lodo", "kfold", "other_corpus"))
+        per_set = ", ".join(f"{k} {v:.3f}" for k, v in t.per_set.items())
+        lines.append(f"| {', '.join(t.features)} | {t.target:.2f} | {t.fitted[0]:.3f} / {t.fitted[1]:.3f} | "
+                     f"{cells} | {per_set} | "
+                     f"{'yes' if t.admissible() else 'no'} |")
+    lines.append("")
     for name, by_variant in results.items():
         lines += [f"## {name} ({by_variant['before']['questions']} questions)", "",
                   "| | " + " | ".join(c for c, _ in COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
@@ -72,13 +107,19 @@ def write_report(out_dir: Path, results: dict, records: list[dict], model: Model
         lines.append("")
     rows = curve(p_lodo, y)
     lines += ["## Precision / recall of abstention (held-out probabilities, leave one document out)", "",
-              f"All sets together ({int((y == 0).sum())} unanswerable, {int((y == 1).sum())} answerable). "
+              f"All sets together ({int((y == 0).sum())} unanswerable, {int((y == 1).sum())} answerable), one row "
+              "per step up the curve (the lowest false abstention each recall costs). "
               "Abstain when P(answered) < threshold. The operating point is chosen inside each training fold "
-              "for false abstention ≤ 0.03 there (0.05 is the goal on unseen questions).", "",
+              f"for false abstention ≤ {best.target:.2f} there (0.05 is the goal on unseen questions).", "",
               "| threshold | abstains when unanswerable (recall) | false abstentions | precision |",
               "|---|---|---|---|"]
     lines += [f"| {r['threshold']:.3f} | {r['abstain_unanswerable']:.3f} | {r['false_abstain']:.3f} | "
               f"{r['precision']:.3f} |" for r in rows]
+    held = best.held_out["lodo"]
+    lines += ["", "Operating point (the rule above): each fold's threshold set for false abstention ≤ "
+              f"{best.target:.2f} on its training questions gives, held out, **{held[0]:.3f} abstention at "
+              f"{held[1]:.3f} false abstention**; the rows past 0.05 false abstention show what the next "
+              "unanswerable questions cost in answerable ones."]
     lines += ["", f"Committed model threshold: **{model.threshold:.3f}**.", "", "## The model", "",
               "| feature | weight (standardised) | mean | scale |", "|---|---|---|---|"]
     lines += [f"| {n} | {w:+.3f} | {m:.3f} | {s:.3f} |"
@@ -91,7 +132,11 @@ def write_report(out_dir: Path, results: dict, records: list[dict], model: Model
         lines.append(f"| {cue} | {row['answerable']} | {row['unanswerable']} | {docs} |")
     (out_dir / "abstention.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (out_dir / "abstention.json").write_text(json.dumps(
-        {"results": results, "curve_lodo": rows, "model": model.to_json(), "former_cues": backing},
+        {"results": results, "pooled": pooled, "curve_lodo": rows, "model": model.to_json(),
+         "trials": [{"features": t.features, "target": t.target, "fitted": t.fitted, "held_out": t.held_out,
+                     "per_set": t.per_set}
+                    for t in trials],
+         "former_cues": backing},
         ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     _plot(out_dir / "abstention-curve.png", rows, model.threshold)
     print((out_dir / "abstention.md").read_text(encoding="utf-8"))
