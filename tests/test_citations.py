@@ -111,6 +111,7 @@ def test_neighbouring_items_under_one_heading_are_one_citation(second: Hit, join
         assert kept[0].passage.quote() == (
             "III. THỜI GIAN, ĐỊA ĐIỂM\n1. Thời gian\nDự kiến Quý IV/2024.\n2. Địa điểm\nHội trường Thành ủy."
         )
+        assert kept[0].passage.section == "III. THỜI GIAN, ĐỊA ĐIỂM"  # what the whole quote is under
 
 
 def test_the_answer_source_follows_its_passage_into_the_joined_citation() -> None:

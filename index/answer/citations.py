@@ -15,6 +15,7 @@ from index.ingest.parsed import StoredPassage
 from index.ingest.structure import body_lines
 from index.retrieval.hits import Hit, Retrieval
 from index.settings import Tuning
+from index.vocab.sections import SECTION_SEP
 
 
 def _body(passage: StoredPassage) -> list[str]:
@@ -46,13 +47,27 @@ def joined(first: Hit, second: Hit) -> StoredPassage | None:
     lines = lead.text.split("\n")
     seen = set(lines)
     text = "\n".join(lines + [line for line in follow.text.split("\n") if line not in seen])
+    section = _common_section(a.section, b.section)
     if not lead.body:  # a passage without structured fields (built by hand): its text is all there is
-        return replace(first.passage, text=text)
+        return replace(first.passage, text=text, section=section)
     body_lines_ = _body(lead)
     have = set(body_lines_) | set(lead.headings)
     extra = [h for h in follow.headings if h not in have] + [line for line in _body(follow) if line not in have]
     body = "\n".join(body_lines_ + extra)
-    return replace(first.passage, text=text, body=body, headings=lead.headings, page=lead.page or follow.page)
+    return replace(
+        first.passage, text=text, body=body, headings=lead.headings, page=lead.page or follow.page, section=section
+    )
+
+
+def _common_section(a: str, b: str) -> str:
+    """The section path two joined passages share ("III. THỜI GIAN …" for its items 3 and 4): the
+    citation names what the whole quote is under."""
+    common = []
+    for x, y in zip(a.split(SECTION_SEP), b.split(SECTION_SEP), strict=False):
+        if x != y:
+            break
+        common.append(x)
+    return SECTION_SEP.join(common) or a
 
 
 def join_overlaps(hits: list[Hit], max_chars: int) -> tuple[list[Hit], list[int]]:
