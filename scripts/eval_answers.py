@@ -24,35 +24,23 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent.parent / "shared" if not (ROOT.parent / "shared").exists() else ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from evalkit.fit import FA_TARGET, cv_probabilities, fit_model, rates, select  # noqa: E402
+from evalkit.sets import SHARED, DevSet, dev_sets, read_rows  # noqa: E402
 
 VAR = ROOT / "var" / "eval"
 SCORE = SHARED / "eval" / "score.py"
 
 
-@dataclass(frozen=True)
-class DevSet:
-    name: str
-    questions: Path
-    corpus: str  # "seed" or "rd"
-    units: Path | None = None
-
-
-SETS = [
-    DevSet("dev", SHARED / "eval" / "dev.jsonl", "seed"),
-    DevSet("dev2", SHARED / "eval" / "dev2.jsonl", "seed"),
-    DevSet("realdocs", SHARED / "realdocs" / "qa.jsonl", "rd", SHARED / "realdocs" / "units.txt"),
-]
+SETS = dev_sets()
 
 
 def corpus_dirs(corpus: str) -> tuple[Path, Path]:
@@ -61,10 +49,6 @@ def corpus_dirs(corpus: str) -> tuple[Path, Path]:
     if corpus == "seed":
         return ROOT / "corpus", ROOT / "var"
     return SHARED / "realdocs" / "files", ROOT / "var" / "rd"
-
-
-def read_rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def collect(devset: DevSet, rebuild: bool = False) -> list[dict]:

@@ -21,26 +21,22 @@ documents' questions, then evaluated on the held-out document's (leave one docum
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import pickle
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent.parent / "shared" if not (ROOT.parent / "shared").exists() else ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from evalkit.sets import dev_sets, load_scorer, read_rows  # noqa: E402
 
 from index.answer.lines import make_answer  # noqa: E402
 from index.settings import Tuning  # noqa: E402
 
 OUT = ROOT / "var" / "eval" / "lines"
-SETS = {
-    "dev": (SHARED / "eval" / "dev.jsonl", ROOT / "var", None),
-    "dev2": (SHARED / "eval" / "dev2.jsonl", ROOT / "var", None),
-    "realdocs": (SHARED / "realdocs" / "qa.jsonl", ROOT / "var" / "rd", SHARED / "realdocs" / "units.txt"),
-}
+SETS = {s.name: s for s in dev_sets()}
 # the answer numbers of Tuning and the values tried for each (--cv)
 SWEEP: dict[str, list[float]] = {
     "span_depth": [1, 2, 3, 4, 5],
@@ -58,18 +54,6 @@ JOINT: dict[str, list[float]] = {
 }
 
 
-def load_scorer():
-    """The evaluation's own scorer (read from its folder, never part of the project)."""
-    spec = importlib.util.spec_from_file_location("score", SHARED / "eval" / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def rows_of(path: Path) -> list[dict]:
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-
-
 def collect(names: list[str]) -> None:
     """Retrieve every question of the sets once, with the engine's own reading and search."""
     from index.model.embedding import Embedder
@@ -80,14 +64,14 @@ def collect(names: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     embedder = None
     for name in names:
-        questions, data_dir, _ = SETS[name]
+        questions, data_dir = SETS[name].questions, SETS[name].data_dir
         if not (data_dir / "index").exists():
             print(f"{name}: no index at {data_dir}, skipped")
             continue
         settings = Settings(data_dir=data_dir)
         embedder = embedder or Embedder(Settings())
         searcher = Searcher(load_index(settings), embedder, Tuning())
-        retrievals = [searcher.search(searcher.read(r["question"]), top_k=5) for r in rows_of(questions)]
+        retrievals = [searcher.search(searcher.read(r["question"]), top_k=5) for r in read_rows(questions)]
         with (OUT / f"{name}.pkl").open("wb") as f:
             pickle.dump(retrievals, f)
         print(f"{name}: {len(retrievals)} retrievals kept")
@@ -212,8 +196,8 @@ def main() -> None:
         if retrievals is None:
             print(f"{name}: not collected (run --collect)")
             continue
-        questions, _, units_file = SETS[name]
-        sets[name] = (rows_of(questions), retrievals, scorer.load_units([str(units_file)] if units_file else None))
+        questions, units_file = SETS[name].questions, SETS[name].units
+        sets[name] = (read_rows(questions), retrievals, scorer.load_units([str(units_file)] if units_file else None))
     base = Tuning()
     judged = judge(scorer, sets, base)
     for name, items in judged.items():

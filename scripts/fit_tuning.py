@@ -25,14 +25,14 @@ import itertools
 import json
 import sys
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from sweep import CachedEmbedder, load_scorer, outputs  # noqa: E402
+from evalkit.sets import SHARED, dev_sets, load_scorer, read_rows  # noqa: E402
+from sweep import CachedEmbedder, outputs  # noqa: E402
 
 from index.model.embedding import Embedder  # noqa: E402
 from index.retrieval.search import Searcher  # noqa: E402
@@ -49,14 +49,6 @@ GRID: dict[str, list[float]] = {
     "unit_heading_boost": [0.1, 0.2],
 }
 COLUMNS = ("hit@1", "hit@5", "mrr@5", "answer_line_correct", "abstain_when_unanswerable", "false_abstain")
-
-
-@dataclass(frozen=True)
-class DevSet:
-    name: str
-    questions: Path
-    corpus: str  # "seed" or "rd": which index answers it
-    units: Path | None = None
 
 
 def grid_points(grid: dict[str, list[float]]) -> list[dict[str, float]]:
@@ -137,8 +129,8 @@ def folds(keys: list[tuple[str, str, str | None]]) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
-    ap.add_argument("--realdocs", type=Path, default=ROOT.parent / "shared" / "realdocs")
+    ap.add_argument("--eval-dir", type=Path, default=SHARED / "eval")
+    ap.add_argument("--realdocs", type=Path, default=SHARED / "realdocs")
     ap.add_argument("--rd-data", type=Path, default=ROOT / "var" / "rd")
     ap.add_argument("--out", type=Path, default=ROOT / "var" / "fit_tuning.json")
     ap.add_argument("--grid", action="append", default=[], help="NAME=V1,V2: these values instead of GRID's")
@@ -148,20 +140,14 @@ def main() -> None:
         name, values = change.split("=", 1)
         grid[name] = [float(v) for v in values.split(",")]
     scorer = load_scorer(args.eval_dir)
-    sets = [
-        DevSet("dev", args.eval_dir / "dev.jsonl", "seed"),
-        DevSet("dev2", args.eval_dir / "dev2.jsonl", "seed"),
-        DevSet("realdocs", args.realdocs / "qa.jsonl", "rd", args.realdocs / "units.txt"),
-    ]
+    sets = dev_sets(args.eval_dir, args.realdocs)
     base = Tuning()
     embedder = CachedEmbedder(Embedder(Settings()))
     searchers = {
         "seed": Searcher(load_index(Settings()), embedder, base),
         "rd": Searcher(load_index(Settings(data_dir=args.rd_data)), embedder, base),
     }
-    rows = []  # (set, row)
-    for s in sets:
-        rows += [(s, json.loads(x)) for x in s.questions.read_text(encoding="utf-8").splitlines() if x.strip()]
+    rows = [(s, row) for s in sets for row in read_rows(s.questions)]  # (set, row)
     keys = [(s.corpus, s.name, r.get("doc")) for s, r in rows]
     fold_of = folds(keys)
     points = [{}] + grid_points(grid)  # the first is Tuning as set

@@ -12,13 +12,13 @@ quoted in index/settings.py come from here.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from evalkit.sets import SHARED, load_scorer, read_rows  # noqa: E402
 
 from index.answer.citations import answer_with_citations, seats  # noqa: E402
 from index.model.embedding import Embedder  # noqa: E402
@@ -27,14 +27,6 @@ from index.settings import Settings, Tuning  # noqa: E402
 from index.store.generations import load_index  # noqa: E402
 
 COLUMNS = ("hit@1", "hit@5", "mrr@5", "answer_line_correct", "abstain_when_unanswerable", "false_abstain")
-
-
-def load_scorer(eval_dir: Path):
-    """The evaluation's own scorer module (read from its folder, not part of the project)."""
-    spec = importlib.util.spec_from_file_location("score", eval_dir / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class CachedEmbedder:
@@ -69,12 +61,12 @@ def main() -> None:
     ap.add_argument("changes", nargs="*", help="NAME=V1,V2,…")
     ap.add_argument("--set", action="append", default=[], help="NAME=V: the base every sweep starts from")
     ap.add_argument("--all", action="store_true", help="every number at 0, half, as set and double")
-    ap.add_argument("--eval-dir", type=Path, default=ROOT.parent.parent / "shared" / "eval")
+    ap.add_argument("--eval-dir", type=Path, default=SHARED / "eval")
     ap.add_argument("--questions", type=Path, action="append", help="question sets (default dev and dev2)")
     args = ap.parse_args()
     scorer = load_scorer(args.eval_dir)
     sets = args.questions or [args.eval_dir / "dev.jsonl", args.eval_dir / "dev2.jsonl"]
-    rows = [[json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()] for p in sets]
+    rows = [read_rows(p) for p in sets]
     base = Tuning()
     for fixed in args.set:
         name, value = fixed.split("=", 1)
