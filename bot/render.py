@@ -131,19 +131,20 @@ def _find(haystack: str, needle: str) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
+def _bold(text: str, start: int, end: int) -> str:
+    """``text`` escaped, with ``text[start:end]`` in bold, line by line: a quote is trimmed by whole
+    lines to fit a message, so no tag may span a line break."""
+    parts = text[start:end].split("\n")
+    inside = "\n".join(f"<b>{html.escape(part, quote=False)}</b>" if part else "" for part in parts)
+    return html.escape(text[:start], quote=False) + inside + html.escape(text[end:], quote=False)
+
+
 def _highlight(text: str, answer_text: str, sentence: str = "") -> str:
     """Escape a quote and bold what carries the answer: the answer's own sentence where the quote
     holds it, else the line sharing most of the answer's words (at least half)."""
     where = _find(text, sentence) if sentence else None
     if where is not None:
-        a, b = where
-        return "".join(
-            (
-                html.escape(text[:a], quote=False),
-                "\n".join(f"<b>{html.escape(part, quote=False)}</b>" if part else "" for part in text[a:b].split("\n")),
-                html.escape(text[b:], quote=False),
-            )
-        )
+        return _bold(text, *where)
     key = set(words(answer_text))
     lines = text.split("\n")
     best, best_score = -1, 0.0
@@ -164,18 +165,13 @@ def answer_head(answer: Answer) -> str:
     whole line bold when it has no span of its own."""
     text = answer.text
     where = _find(text, answer.span) if answer.span and answer.span != text else None
-    if where is None:
-        return f"<b>{html.escape(text, quote=False)}</b>"
-    a, b = where
-    return html.escape(text[:a], quote=False) + f"<b>{html.escape(text[a:b], quote=False)}</b>" + html.escape(
-        text[b:], quote=False
-    )
+    return _bold(text, *where) if where is not None else _bold(text, 0, len(text))
 
 
 def render_html(asked: Asked, start: int = 0, max_citations: int = 3, limit: int = TELEGRAM_LIMIT) -> str:
     """Telegram rendering (parse_mode=HTML), always within the message limit."""
     answer, docs = asked.answer, asked.docs
-    head = answer_head(answer) if answer.found else f"<b>{html.escape(answer.text, quote=False)}</b>"
+    head = answer_head(answer) if answer.found else _bold(answer.text, 0, len(answer.text))
     if not answer.found or answer.related:
         head += "\n<i>Các đoạn có thể liên quan:</i>"
     if start == 0 and (note := variant_note(answer, docs)):
