@@ -8,11 +8,12 @@ sentence it picks does not change with the join) and before the citations are nu
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 from index.answer.lines import Answer, make_answer
 from index.ingest.parsed import StoredPassage
-from index.ingest.structure import body_lines
+from index.ingest.structure import body_lines, passage_text
 from index.retrieval.hits import Hit, Retrieval
 from index.settings import Tuning
 from index.vocab.sections import SECTION_SEP
@@ -44,30 +45,30 @@ def joined(first: Hit, second: Hit) -> StoredPassage | None:
     if not _pair(a, b, abs(first.index - second.index) == 1):
         return None
     (lead, follow) = (a, b) if first.index < second.index else (b, a)  # passages are stored in document order
-    lines = lead.text.split("\n")
-    seen = set(lines)
-    text = "\n".join(lines + [line for line in follow.text.split("\n") if line not in seen])
     section = _common_section(a.section, b.section)
     if not lead.body:  # a passage without structured fields (built by hand): its text is all there is
+        lines = lead.text.split("\n")
+        seen = set(lines)
+        text = "\n".join(lines + [line for line in follow.text.split("\n") if line not in seen])
         return replace(first.passage, text=text, section=section)
-    body_lines_ = _body(lead)
-    have = set(body_lines_) | set(lead.headings)
+    lead_lines = _body(lead)
+    have = set(lead_lines) | set(lead.headings)
     extra = [h for h in follow.headings if h not in have] + [line for line in _body(follow) if line not in have]
-    body = "\n".join(body_lines_ + extra)
+    body = "\n".join(lead_lines + extra)
     return replace(
-        first.passage, text=text, body=body, headings=lead.headings, page=lead.page or follow.page, section=section
+        first.passage,
+        text=passage_text(lead.headings, body),  # as ingest flattens every passage
+        body=body,
+        headings=lead.headings,
+        page=lead.page or follow.page,
+        section=section,
     )
 
 
 def _common_section(a: str, b: str) -> str:
     """The section path two joined passages share ("III. THỜI GIAN …" for its items 3 and 4): the
     citation names what the whole quote is under."""
-    common = []
-    for x, y in zip(a.split(SECTION_SEP), b.split(SECTION_SEP), strict=False):
-        if x != y:
-            break
-        common.append(x)
-    return SECTION_SEP.join(common) or a
+    return SECTION_SEP.join(os.path.commonprefix([a.split(SECTION_SEP), b.split(SECTION_SEP)])) or a
 
 
 def join_overlaps(hits: list[Hit], max_chars: int) -> tuple[list[Hit], list[int]]:
