@@ -62,6 +62,9 @@ class Tuning(BaseSettings):
     named_unit_boost: float = 0.2  # the question names the heading's unit: 0 → dev hit@1 0.857; 0.4 → answer 0.84
     footnote_penalty: float = 0.08  # a footnote yields to the sentence citing it: 0 → dev hit@1 0.857
     signature_boost: float = 0.35  # "ai ký" and the signature block: 0 → dev 0.837 / hit@5 0.939; 0.175 → 0.837
+    # a passage holding a span of the kind asked (a date for "khi nào", a figure for "bao nhiêu", a
+    # phone number …: index.vocab.spans) (fit_tuning: 0, 0.05, 0.1, 0.2)
+    span_kind_boost: float = 0.2
     preamble_boost: float = 0.25  # "ký ngày", "số hiệu" and the header: 0 → dev hit@1 0.857
     # --- dedupe ----------------------------------------------------------------------------------
     copy_margin: float = 0.2  # near copies this close to the best are equals: flat on dev (test_doc_context)

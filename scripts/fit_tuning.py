@@ -47,6 +47,7 @@ GRID: dict[str, list[float]] = {
     "topic_weight": [0.0, 0.1, 0.2],
     "folded_bm25_share": [0.5, 1.0],
     "unit_heading_boost": [0.1, 0.2],
+    "span_kind_boost": [0.0, 0.05, 0.1, 0.2],
 }
 COLUMNS = ("hit@1", "hit@5", "mrr@5", "answer_line_correct", "abstain_when_unanswerable", "false_abstain")
 

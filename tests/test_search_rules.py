@@ -50,3 +50,35 @@ def test_typed_diacritics_are_read_off_what_was_typed(question: str, accented: b
     query = read_query(question)
     assert query.accented is accented
     assert query.expanded == expanded
+
+
+def _passage(text: str):
+    from index.ingest.parsed import StoredPassage
+
+    return StoredPassage("d.txt#1", "d.txt", "1. Nội dung", text, "body", "d.txt@1", text.lower())
+
+
+@pytest.mark.parametrize(
+    "question, text, lifted",
+    [
+        # a "when" question and a passage with a date or period
+        ("hội nghị tổ chức ngày nào?", "Thời gian: 14h00 ngày 22/01/2026 tại Hội trường.", True),
+        ("hội nghị tổ chức ngày nào?", "Hội nghị đánh giá kết quả thực hiện chương trình.", False),
+        # "mấy giờ" asks a time of day: a date alone is not one
+        ("họp lúc mấy giờ?", "Thời gian: 14 giờ 30 phút, ngày 12 tháng 01 năm 2026.", True),
+        ("họp lúc mấy giờ?", "Họp vào ngày 12 tháng 01 năm 2026.", False),
+        # a share asked, a share held
+        ("tỷ lệ giải ngân đạt bao nhiêu %?", "Lũy kế giải ngân đạt 1,75% kế hoạch năm.", True),
+        ("tỷ lệ giải ngân đạt bao nhiêu %?", "Đẩy mạnh giải ngân vốn đầu tư công.", False),
+        # a question that asks no span lifts nothing
+        ("đơn vị nào phụ trách công tác dân vận?", "Ban Dân vận Thành ủy chủ trì, ngày 20/9/2024.", False),
+    ],
+)
+def test_a_passage_holding_a_span_of_the_asked_kind_is_lifted(question: str, text: str, lifted: bool) -> None:
+    from index.retrieval.search import structural_boost
+    from index.settings import Tuning
+
+    tuning = Tuning(span_kind_boost=0.2)
+    query = read_query(question)
+    boost = structural_boost(_passage(text), query, tuning)
+    assert (boost == pytest.approx(0.2)) is lifted, (query.span, boost)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from index.retrieval.query import Query
 from index.text import fold_diacritics, normalize, tokens
-from index.vocab import cues, dates, figures, places
+from index.vocab import cues, dates, spans
 
 MODEL_PATH = Path(__file__).with_name("abstain_model.json")
 TOP_PASSAGES = 3  # the passages an answer is read from (and the first three citations)
@@ -72,21 +72,7 @@ class Term:
 # ---- what kind of answer is asked for -------------------------------------------------------------
 # The Query says which kind of span the question asks for (``Query.span``, from index.vocab.cues); a
 # passage answers only if it holds one (the spans: index.vocab.figures and places).
-SPANS: dict[str, re.Pattern[str]] = {
-    "phone": figures.PHONE,
-    "email": figures.EMAIL,
-    "link": figures.LINK,
-    "clock": figures.CLOCK,
-    "percent": figures.PERCENT,
-    "points": figures.POINTS,
-    "money": figures.MONEY,
-    "rank": figures.RANK,
-    "doc_number": figures.DOC_NUMBER,
-    "person": figures.PERSON_NAME,
-    "place": places.PLACE_NAMED,
-    "date": figures.DATE_MENTION,
-    "count": figures.COUNT,
-}
+SPANS: dict[str, re.Pattern[str]] = spans.PATTERNS
 KINDS = tuple(SPANS)
 # Kinds whose answer has a form no other text takes: a passage either has a phone number, a URL, a sum in
 # đồng, a percentage, a score in điểm, a rank, a số with digits or a clock time, or it cannot answer.

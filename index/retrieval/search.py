@@ -14,6 +14,7 @@ diacritics are restored from the corpus's own vocabulary before they reach the e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from index.retrieval.scope import doc_name
 from index.settings import Tuning
 from index.store.generations import LoadedIndex, StoredPassage, extends
 from index.text import fold, tokens
+from index.vocab import spans
 from index.vocab.ordinals import ITEM_START, ITEM_WORD_NUMBERS
 from index.vocab.units import heading_unit_name, names_unit
 
@@ -143,7 +145,16 @@ def structural_boost(passage: StoredPassage, query: Query, tuning: Tuning) -> fl
         boost += tuning.signature_boost
     elif passage.kind == "preamble" and query.issued:
         boost += tuning.preamble_boost
+    if query.span is not None and tuning.span_kind_boost and holds_span(query.span, passage.text):
+        boost += tuning.span_kind_boost
     return boost
+
+
+@lru_cache(maxsize=65536)
+def holds_span(kind: str, text: str) -> bool:
+    """Whether a passage holds a span of the asked kind (a date for "khi nào", a sum for "bao nhiêu
+    tiền"): cached, the same passages are candidates for many questions."""
+    return bool(spans.PATTERNS[kind].search(text))
 
 
 @dataclass
