@@ -20,6 +20,7 @@ import bm25s
 import numpy as np
 
 from index.text import fold_diacritics, has_diacritics, normalize, tokens
+from index.vocab.words import QUESTION_FIRST, QUESTION_LAST, QUESTION_PAIRS, QUESTION_WORDS
 
 K1 = 1.5  # bm25s defaults, so both kinds of part score alike
 B = 0.75
@@ -188,9 +189,15 @@ class DiacriticRestorer:
                 out.append(w)
                 i += 1
                 continue
+            asked = _question_word(words, i)
+            if asked is not None:
+                out.extend(asked.split())
+                i += len(asked.split())
+                continue
             if i + 1 < len(words):
                 pair = self._best("bi", fold_diacritics(f"{w} {words[i + 1]}"))
-                if pair is not None and not has_diacritics(words[i + 1]):
+                # a question word next keeps its own reading ("ghi the nao" is "ghi thế nào")
+                if pair is not None and not has_diacritics(words[i + 1]) and _question_word(words, i + 1) is None:
                     out.extend(pair.split())
                     i += 2
                     continue
@@ -199,6 +206,22 @@ class DiacriticRestorer:
             out.append(w.replace(core, best) if best else w)
             i += 1
         return " ".join(out)
+
+
+def _question_word(words: list[str], i: int) -> str | None:
+    """The accented question word (or pair) starting at ``words[i]``, with its punctuation kept, if
+    it is one (index.vocab.words: the documents' vocabulary restores these wrongly)."""
+    core = re.sub(r"[^\w]", "", words[i]).lower()
+    if i + 1 < len(words) and not has_diacritics(words[i + 1]):
+        nxt = re.sub(r"[^\w]", "", words[i + 1]).lower()
+        pair = QUESTION_PAIRS.get(f"{core} {nxt}")
+        if pair is not None:
+            first, second = pair.split()
+            return f"{words[i].replace(core, first)} {words[i + 1].replace(nxt, second)}" if core and nxt else None
+    last = i == len(words) - 1 or not re.sub(r"[^\w]", "", words[i + 1])
+    one = QUESTION_WORDS.get(core) or (QUESTION_FIRST.get(core) if i == 0 else None)
+    one = one or (QUESTION_LAST.get(core) if last else None)
+    return words[i].replace(core, one) if one and core else None
 
 
 @dataclass

@@ -50,3 +50,39 @@ def expand_abbreviations(question: str) -> str:
         rep = ABBREVIATIONS.get(core) or ABBREVIATIONS.get(core.lower())
         out.append(w.replace(core, rep) if rep else w)
     return " ".join(out)
+
+
+# The question words, typed without diacritics, and their accented forms. The documents state and
+# never ask, so their vocabulary restores these wrongly ("nao" → "não", "dau" → "đầu", "may" →
+# "máy", "co … khong" → "cơ … không"): a closed class of Vietnamese interrogatives, read before the
+# corpus is asked. Pairs first (a pair decides an ambiguous syllable: "o dau" is "ở đâu", "dau tu" is
+# not a question); the single words are those with one reading in a question.
+QUESTION_PAIRS = {
+    "khi nao": "khi nào",
+    "luc nao": "lúc nào",
+    "bao gio": "bao giờ",
+    "bao nhieu": "bao nhiêu",
+    "the nao": "thế nào",
+    "o dau": "ở đâu",
+    "tai dau": "tại đâu",
+    "ve dau": "về đâu",
+    "vao dau": "vào đâu",
+    "tu dau": "từ đâu",
+    "la gi": "là gì",
+    "la ai": "là ai",
+    "may gio": "mấy giờ",
+    "thang may": "tháng mấy",
+    "thu may": "thứ mấy",
+    "lan thu": "lần thứ",
+    "so may": "số mấy",
+    "dieu may": "điều mấy",
+    "ngay nao": "ngày nào",
+    "nam nao": "năm nào",
+    "co phai": "có phải",
+    "co duoc": "có được",
+    "phai khong": "phải không",
+}
+QUESTION_WORDS = {"nao": "nào", "gi": "gì", "khong": "không"}
+# at the start of a question "co" asks ("có bao nhiêu", "có phải"); at the end "may" does ("… tháng mấy")
+QUESTION_FIRST = {"co": "có"}
+QUESTION_LAST = {"may": "mấy", "dau": "đâu", "ai": "ai"}
