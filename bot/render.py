@@ -95,7 +95,7 @@ def result_json(cited: Cited, docs: dict[str, DocRecord]) -> dict:
         "date": cited.citation.date,
         "page": cited.citation.page,
         "section": hit.passage.section,
-        "text": hit.passage.text,
+        "text": hit.passage.quote(),
         "score": round(hit.score, 4),
         "pid": hit.passage.pid,
         "also_in": hit.also_in,

@@ -124,3 +124,24 @@ def test_the_answer_source_follows_its_passage_into_the_joined_citation() -> Non
     assert cite(answer, 1200, 5).source == 0  # the third passage now stands in the first citation
     assert cite(Answer(True, "x", "unit", [first, other, second], source=1), 1200, 5).source == 1
     assert cite(Answer(True, "x", "unit", [first, other], source=1), 1200, 1).source is None  # cut off
+
+
+@pytest.mark.parametrize(
+    ("first_notes", "second_notes", "max_chars", "kept"),
+    [
+        # the notes both passages cite are quoted under the joined text, each once
+        (("¹ Kế hoạch số 12.",), ("¹ Kế hoạch số 12.", "² Quyết định số 5."), 1200, 2),
+        # with too little room the last notes go first: the joined text matters more (a note is a passage too)
+        (("¹ " + "x" * 60,), ("² " + "y" * 60,), 200, 1),
+        (("¹ " + "x" * 120,), (), 150, 0),
+    ],
+)
+def test_joined_quotes_keep_the_notes_their_passages_cite_while_they_fit(first_notes, second_notes, max_chars, kept):
+    from dataclasses import replace
+
+    a, b = _hit(FIRST, 3), _hit("- (2) Đổi mới tuyển dụng.\n- (3) Thi.", 4)
+    a = replace(a, passage=replace(a.passage, notes=first_notes))
+    b = replace(b, passage=replace(b.passage, notes=second_notes))
+    [one], _ = join_overlaps([a, b], max_chars)
+    assert len(one.passage.notes) == kept and len(one.passage.quote()) <= max_chars
+    assert one.passage.quote().startswith(HEAD + "\n- (1) Rà soát quy hoạch.")

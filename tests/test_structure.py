@@ -110,3 +110,32 @@ def test_2011_programme_unit_name_on_its_own_line():
 def test_neighbouring_indicators_are_quoted_together_somewhere():
     ps = passages("hanh-dong")
     find(ps, "(11) Tỷ lệ thất nghiệp thành thị: dưới 3%.\n(12) Không còn hộ nghèo")
+
+
+NOTED = """BÁO CÁO
+I. KẾT QUẢ
+1. Cải cách thể chế
+Sở Tư pháp đã tự kiểm tra 13 quyết định²; rà soát văn bản³.
+2. Cải cách thủ tục hành chính
+Cắt giảm 20 thủ tục.
+² Quyết định số 01/2026/QĐ-UBND đến Quyết định số 13/2026/QĐ-UBND.
+³ Theo Kế hoạch số 12/KH-UBND.
+"""
+
+
+@pytest.mark.parametrize(
+    "needle, kind, notes",
+    [
+        # the passage citing ² and ³ quotes both notes under its body, in the order it cites them
+        ("tự kiểm tra 13 quyết định", "body", ("² Quyết định số 01/2026/QĐ-UBND đến", "³ Theo Kế hoạch số 12")),
+        ("Cắt giảm 20 thủ tục", "body", ()),  # cites none
+        ("Theo Kế hoạch số 12", "footnote", ()),  # a note is a passage of its own, quoting nothing
+    ],
+)
+def test_a_passage_quotes_the_footnotes_it_cites(needle: str, kind: str, notes: tuple[str, ...]) -> None:
+    from index.ingest.parsed import parse_document
+
+    [p] = [p for p in parse_document("d.txt", NOTED.encode()).passages if needle in p.text and p.kind == kind]
+    assert len(p.notes) == len(notes) and all(n.startswith(w) for n, w in zip(p.notes, notes, strict=True))
+    assert p.quote().endswith("\n".join(p.notes)) if notes else p.quote() == p.text
+    assert not any(n in p.text for n in notes)  # searched without them: each note is found as itself

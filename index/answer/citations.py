@@ -62,6 +62,7 @@ def joined(first: Hit, second: Hit) -> StoredPassage | None:
         headings=lead.headings,
         page=lead.page or follow.page,
         section=section,
+        notes=tuple(dict.fromkeys(lead.notes + follow.notes)),
     )
 
 
@@ -80,6 +81,8 @@ def join_overlaps(hits: list[Hit], max_chars: int) -> tuple[list[Hit], list[int]
     for h in hits:
         for n, kept in enumerate(out):
             passage = joined(kept, h) if max_chars > 0 else None
+            while passage is not None and passage.notes and len(passage.quote()) > max_chars:
+                passage = replace(passage, notes=passage.notes[:-1])  # the text first: a note is a passage too
             if passage is not None and len(passage.quote()) <= max_chars:
                 out[n] = replace(
                     kept,

@@ -44,15 +44,19 @@ class StoredPassage:
     body: str = ""
     cells: Cells = ()
     page: int | None = None
+    notes: tuple[str, ...] = ()  # the footnotes the body cites: quoted under it, not searched with it
 
     def __post_init__(self) -> None:
         """JSON gives lists; keep the fields tuples so a stored passage equals a fresh one."""
         object.__setattr__(self, "headings", tuple(self.headings))
+        object.__setattr__(self, "notes", tuple(self.notes))
         object.__setattr__(self, "cells", tuple(tuple(tuple(pair) for pair in row) for row in self.cells))
 
     def quote(self) -> str:
-        """The text a person reads: the headings above, then the body (built from the fields)."""
-        return passage_text(self.headings, self.body) if (self.headings or self.body) else self.text
+        """The text a person reads: the headings above, the body, the footnotes it cites (built from
+        the fields; ``text``, what is searched, leaves the notes out: each is a passage of its own)."""
+        text = passage_text(self.headings, self.body) if (self.headings or self.body) else self.text
+        return "\n".join([text, *self.notes]) if self.notes else text
 
     @property
     def page_label(self) -> str:
@@ -104,6 +108,7 @@ def parse_document(name: str, data: bytes, on_page: PageProgress | None = None) 
             body=p.body,
             cells=p.cells,
             page=p.page,
+            notes=p.notes,
         )
         for p in passages_from(name, segments)
     ]

@@ -81,6 +81,7 @@ class Passage:
     body: str = ""
     cells: Cells = ()
     page: int | None = None
+    notes: tuple[str, ...] = ()  # the footnotes its body cites, quoted under it (not searched)
 
     @property
     def pid(self) -> str:
@@ -654,9 +655,52 @@ def body_lines(text: str, section: str) -> list[str]:
 _TABLE_PASSAGE_CHARS = 1100  # a table item quoted with more rows than this loses its last rows
 
 
+NOTE_MAX_CHARS = 300  # a footnote quoted under the passage citing it is cut here (it stays whole on its own)
+NOTES_PER_PASSAGE = 3  # footnotes quoted under one passage at most
+QUOTE_MAX_CHARS = 1200  # ... while the quote with its notes stays chat-sized (score.py reads 1500)
+
+
+def footnote_texts(segments: list[Segment]) -> dict[int, str]:
+    """Each footnote's text by its number; a number used twice in a document (two numberings) is
+    left out, as it cannot be told which one a mark cites."""
+    notes: dict[int, str] = {}
+    twice: set[int] = set()
+    for seg in segments:
+        if seg.kind != "footnote" or not seg.path:
+            continue
+        m = re.search(r"\d+", seg.path[0].text)
+        if m is None:
+            continue
+        n = int(m.group(0))
+        if n in notes:
+            twice.add(n)
+        notes[n] = " ".join(seg.units)
+    return {n: t for n, t in notes.items() if n not in twice}
+
+
+def cited_notes(body: str, notes: dict[int, str], room: int) -> tuple[str, ...]:
+    """The footnotes a body cites by its superscript marks ("… ban hành²" → "² Quyết định số 01 …"),
+    in order, each once, within ``room`` characters: a reader sees what the mark points to, under
+    the sentence that makes it."""
+    cited: list[int] = []
+    for m in SUPERSCRIPT_RUN.finditer(body):
+        n = superscript_to_int(m.group(0))
+        if n in notes and n not in cited:
+            cited.append(n)
+    out: list[str] = []
+    for n in cited[:NOTES_PER_PASSAGE]:
+        note = _short(notes[n], NOTE_MAX_CHARS)
+        if sum(map(len, out)) + len(note) > room:
+            break
+        out.append(note)
+    return tuple(out)
+
+
 def passages_from(doc: str, segments: list[Segment]) -> list[Passage]:
-    """A parsed document's passages, with section paths, quoted headings, table cells and pages."""
+    """A parsed document's passages, with section paths, quoted headings, table cells and pages, and
+    the footnotes each cites (quoted under it; the search reads the note as a passage of its own)."""
     passages: list[Passage] = []
+    notes = footnote_texts(segments)
     for seg_no, seg in enumerate(segments):
         section = seg.section
         key = f"{doc}@{seg_no}"
@@ -681,9 +725,9 @@ def passages_from(doc: str, segments: list[Segment]) -> list[Passage]:
         for group in _pack(seg.blocks):
             body = "\n".join(b.text for b in group)
             page = group[0].page
-            passages.append(
-                Passage(doc, len(passages), section, passage_text(head, body), seg.kind, key, head, body, (), page)
-            )
+            text = passage_text(head, body)
+            cites = cited_notes(body, notes, QUOTE_MAX_CHARS - len(text)) if seg.kind != "footnote" else ()
+            passages.append(Passage(doc, len(passages), section, text, seg.kind, key, head, body, (), page, cites))
     return passages
 
 
