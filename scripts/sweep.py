@@ -51,7 +51,7 @@ def outputs(searcher: Searcher, tuning: Tuning, questions: list[str]) -> list[di
         retrieval = searcher.search(searcher.read(q), top_k=seats(5, tuning))
         answer = answer_with_citations(retrieval, tuning, 5)
         # only the fields score.py reads (the CLI's result_json needs the engine's citations)
-        results = [{"doc": h.passage.doc, "text": h.passage.text} for h in answer.hits[:5]]
+        results = [{"doc": h.passage.doc, "text": h.passage.quote()} for h in answer.hits[:5]]
         outs.append({"answer": {"found": answer.found, "text": answer.text}, "results": results})
     return outs
 
