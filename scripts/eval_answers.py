@@ -256,12 +256,11 @@ def main() -> None:
         "other_corpus": [corpus_of[r["set"]] for r in every],
     }
     columns = {n: np.array([r["features"][n] for r in every]) for n in abstain.FEATURES}
-    off = np.array([abstain.off_topic(r["features"]) for r in every])  # the unfitted guards, as in decide()
-    print(f"off-topic guard fires on {int(off.sum())} of {len(off)} dev questions", flush=True)
-    nofig = np.array([abstain.no_figure(r["features"]) for r in every])
-    print(f"no-figure guard fires on {int(nofig[y == 0].sum())} unanswerable and {int(nofig[y == 1].sum())} "
-          "answerable dev questions", flush=True)
-    off = off | nofig
+    for guard in abstain.GUARDS:  # the unfitted guards, as in decide()
+        fires = np.array([guard(r["features"]) for r in every])
+        print(f"guard {guard.__name__} fires on {int(fires[y == 0].sum())} unanswerable and "
+              f"{int(fires[y == 1].sum())} answerable dev questions", flush=True)
+    off = np.array([abstain.guarded(r["features"]) for r in every])
     best, trials = select(columns, y, schemes, [r["set"] for r in every], forced=off)
     names, target = best.features, best.target
     X = np.column_stack([columns[n] for n in names])

@@ -400,19 +400,24 @@ def test_a_year_in_the_headings_holds_for_the_line():
 
 
 @pytest.mark.parametrize(
-    ("question", "missing", "kind", "abstain"),
+    ("question", "typed", "guard"),
     [
-        ("năm 2025 phát hiện bao nhiêu vụ?", True, "figure", True),  # a figure asked, the line found none
-        ("năm 2025 phát hiện bao nhiêu vụ?", False, "figure", False),
-        ("bí thư mấy quận có phải đi dự hội nghị không?", True, "figure", False),  # asks yes or no
-        ("hạn nộp báo cáo là ngày nào?", True, "deadline", False),  # dates are written in too many ways
+        ("năm 2025 phát hiện bao nhiêu vụ?", ("figure", True), "no_figure"),  # a figure asked, none found
+        ("năm 2025 phát hiện bao nhiêu vụ?", ("figure", False), None),
+        ("bí thư mấy quận có phải đi dự hội nghị không?", ("figure", True), None),  # asks yes or no
+        ("hạn nộp báo cáo là ngày nào?", ("deadline", True), None),  # no date found: the line says so
+        # a deadline answered by a date with no deadline cue (a meeting's date): not a due date
+        ("hạn hoàn thành giải phóng mặt bằng là khi nào?", ("deadline", False, "Ngày 21/4/2026, họp.", 0, True),
+         "uncued_deadline"),
+        ("hạn hoàn thành giải phóng mặt bằng là khi nào?", ("deadline", False, "Trước ngày 30/6/2026.", 0, False),
+         None),
     ],
 )
-def test_no_figure_guard(question, missing, kind, abstain):
-    from index.answer.evidence import Typed, no_figure
+def test_guards(question, typed, guard):
+    from index.answer import evidence
 
     model = _model({}, bias=5.0, threshold=0.5)  # a model that would always answer
     passages = [_ev("Năm 2025 tội phạm giảm so với năm trước; hội nghị tổng kết.")]
-    d = decide(read_query(question), passages, IDF, model, unknown_idf=7.0, typed=Typed(kind, missing))
-    assert no_figure(d.features) is abstain
-    assert d.abstain is abstain
+    d = decide(read_query(question), passages, IDF, model, unknown_idf=7.0, typed=evidence.Typed(*typed))
+    assert [g.__name__ for g in evidence.GUARDS if g(d.features)] == ([guard] if guard else [])
+    assert d.abstain is bool(guard)

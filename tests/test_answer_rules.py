@@ -578,9 +578,14 @@ def test_the_line_is_taken_first_and_the_decision_reads_what_it_found() -> None:
         # a figure asked and the typed line finds none beside the question's terms: no answer
         ("có bao nhiêu đảng viên mới được kết nạp", ["Kết nạp đảng viên mới đúng quy trình, tiêu chuẩn."], True),
         ("có bao nhiêu đảng viên mới được kết nạp", ["Năm qua kết nạp 120 đảng viên mới đúng quy trình."], False),
+        # a deadline asked, and the only date is a meeting's (no deadline cue before it): no answer
+        ("hạn hoàn thành giải phóng mặt bằng dự án là khi nào",
+         ["Ngày 21/4/2026, Ủy ban họp về giải phóng mặt bằng dự án."], True),
+        ("hạn hoàn thành giải phóng mặt bằng dự án là khi nào",
+         ["Giải phóng mặt bằng dự án hoàn thành trước ngày 30/6/2026."], False),
     ],
 )
-def test_a_figure_asked_and_none_found_abstains(question: str, texts: list[str], abstains: bool) -> None:
+def test_the_answer_form_guards_abstain(question: str, texts: list[str], abstains: bool) -> None:
     r = retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)])
     answer = make_answer(r, TUNING)
     assert (answer.text == NOT_FOUND) is abstains and answer.hits == r.hits

@@ -20,13 +20,14 @@ tell. The decision reads, from the Query (never the question's text again) and t
   sentence and headings.
 
 A logistic regression over a few of these gives the probability that the passages answer; under a
-threshold the bot says "không có trong tài liệu". Two guards of the answer's form, not fitted, abstain
-besides: nothing retrieved is about the question (``off_topic``), and a figure asked where the typed
-line found none (``no_figure``). Which features, and the threshold, are chosen by a
-stated rule over cross-validation (scripts/evalkit/fit.py ``select``: leave one document out, 10-fold,
-the other corpus, on all dev sets pooled). The weights and the threshold live in ``abstain_model.json``
-beside this module, written by ``scripts/eval_answers.py --fit``; the caller passes the model
-(``load_model()`` for the committed one).
+threshold the bot says "không có trong tài liệu". Guards, not fitted, abstain besides (``GUARDS``):
+nothing retrieved is about the question (``off_topic``), a figure asked where the typed line found none
+(``no_figure``), a deadline asked where the line's date has no deadline cue (``uncued_deadline``).
+Which features, and the threshold, are chosen by a stated rule over cross-validation
+(scripts/evalkit/fit.py ``select``: leave one document out, 10-fold, the other corpus, on all dev sets
+pooled, the guards counted). The weights and the threshold live in ``abstain_model.json`` beside this
+module, written by ``scripts/eval_answers.py --fit``; the caller passes the model (``load_model()`` for
+the committed one).
 """
 
 from __future__ import annotations
@@ -72,12 +73,15 @@ class Typed:
 
     ``missing``: the answer kind has a span finder and it found no span of that kind in a passage that
     carries the question's key terms (the line says "Không thấy …"). ``sentence`` and ``source``: the
-    sentence that carries the span and the index of its passage among the passages (None: none)."""
+    sentence that carries the span and the index of its passage among the passages (None: none).
+    ``uncued``: the line answers a deadline with a date no deadline cue stands before (the line prefers
+    a cued one, so no passage that carries the question's terms has one)."""
 
     kind: str
     missing: bool = False
     sentence: str = ""
     source: int | None = None
+    uncued: bool = False  # a deadline's line whose date has no deadline cue ("21/4/2026", not "trước ngày …")
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,7 @@ FEATURES = (
     "line_missing",  # the typed answer line found no span of the asked answer kind ("Không thấy …")
     "figure_line_missing",  # ... for a figure (digits: a form no other text takes), not a yes / no question
     "line_numbers_missing",  # the question's numbers (years, periods) not in the line's sentence or its headings
+    "deadline_uncued",  # a deadline asked, and the line's date has no deadline cue: an event's date, not a due one
 )
 
 
@@ -296,12 +301,17 @@ def _line_features(
 ) -> dict[str, float]:
     """The typed line's evidence: no span of the asked kind found (any kind; a figure, unless the
     question asks yes or no: "có phải … không" is answered by a passage that says so, whatever
-    quantifier it holds, as "mấy quận huyện có phải đi dự không"), and the
+    quantifier it holds, as "mấy quận huyện có phải đi dự không"); a deadline's date with no deadline
+    cue (a meeting's or a signing's date: "Ngày 21/4/2026, đồng chí … chủ trì", not "trước ngày …"); and the
     share of the question's numbers ("năm 2025", "quý I/2026", "chương trình 10") that neither the
     line's sentence nor the headings above it hold: a span dated in another year answers another
     period ("báo cáo năm 2025 … ngày nào" by a 2024 date)."""
-    figure = typed.kind == "figure" and not cues.YES_NO.search(query.whole_folded)
-    f = {"line_missing": float(typed.missing), "figure_line_missing": float(typed.missing and figure)}
+    yes_no = bool(cues.YES_NO.search(query.whole_folded))
+    f = {
+        "line_missing": float(typed.missing),
+        "figure_line_missing": float(typed.missing and typed.kind == "figure" and not yes_no),
+        "deadline_uncued": float(typed.uncued and not yes_no),
+    }
     numbers = [t for t in terms if _numeric(t.word)]
     if numbers and typed.sentence and typed.source is not None and typed.source < len(passages):
         words = _words_of(typed.sentence) | _words_of(_context(passages[typed.source]), True)
@@ -405,18 +415,41 @@ def off_topic(feats: Mapping[str, float]) -> bool:
     return feats.get("coverage", 0.0) < OFF_TOPIC_COVERAGE and feats.get("dense", 0.0) < OFF_TOPIC_DENSE
 
 
-# ---- a figure asked, and no figure where the question's terms are ---------------------------------
+# ---- the answer's form: a figure, a deadline --------------------------------------------------
+# Not fitted: rules of the answer's form (as off_topic), measured on every dev set (scripts/eval_answers.py
+# reports how often each fires). As model features (figure_line_missing, deadline_uncued) the fit's rule
+# refused them: each fires on few questions and nearly all in one corpus, so a model fitted on the other
+# corpus gives it no weight (held out there 0.73 and 0.84 against 0.84 and 0.91 fitted) although the rule
+# holds on both.
+#
 # "bao nhiêu", "mấy", "tỷ lệ", "số mấy" ask a number, and a number is written in digits: when the typed
 # line's finder (index.answer.spans.figure_spans) finds none in the passages that carry the question's key
-# terms, the line could only say "Không thấy số liệu cụ thể", and the passages do not answer. Not fitted: a
-# rule of the answer's form (as off_topic), measured on every dev set (scripts/eval_answers.py reports it):
-# it fires on 8 unanswerable questions of 7 documents' topics (dev2 2, realdocs 6) and on no answerable one.
-# As a model feature (figure_line_missing) the fit's rule refused it: fitted on the seed corpus alone,
-# where it fires on 2 questions, the model gave it too little weight for realdocs (held out 0.73 against
-# 0.84 fitted).
+# terms, the line could only say "Không thấy số liệu cụ thể", and the passages do not answer. Measured
+# 2026-12-02: fires on 9 unanswerable questions (dev2 2, realdocs 7, on 8 documents' topics) and on no
+# answerable one.
 def no_figure(feats: Mapping[str, float]) -> bool:
     """A figure is asked (not yes or no) and the typed line found none beside the question's terms."""
     return feats.get("figure_line_missing", 0.0) >= 1.0
+
+
+# "hạn … khi nào", "trước ngày nào", "chậm nhất" ask a deadline, and a deadline is written with its cue
+# ("trước ngày 15/11/2025", "chậm nhất ngày …", "hoàn thành trong Quý I/2021"): the deadline line prefers a
+# cued date (index.answer.spans.date_spans), so when its date has none, the passages that carry the
+# question's terms give a meeting's, a signing's or a start's date ("Ngày 21/4/2026, đồng chí … chủ trì"),
+# not a due one. Measured 2026-12-02: fires on 3 unanswerable questions (realdocs, 3 documents) and 1
+# answerable one (a recurring "chậm nhất vào ngày 05 hằng tháng" the date grammar does not read, whose
+# line was a wrong date).
+def uncued_deadline(feats: Mapping[str, float]) -> bool:
+    """A deadline is asked (not yes or no) and the typed line's date has no deadline cue."""
+    return feats.get("deadline_uncued", 0.0) >= 1.0
+
+
+GUARDS = (off_topic, no_figure, uncued_deadline)  # each abstains whatever the model says
+
+
+def guarded(feats: Mapping[str, float]) -> bool:
+    """Whether one of the unfitted guards abstains."""
+    return any(guard(feats) for guard in GUARDS)
 
 
 # ---- the model ------------------------------------------------------------------------------------
@@ -509,7 +542,7 @@ def decide(
     if model is None:
         return Decision(False, 1.0, query.span, feats)
     p = model.probability(feats)
-    return Decision(p < model.threshold or off_topic(feats) or no_figure(feats), p, query.span, feats)
+    return Decision(p < model.threshold or guarded(feats), p, query.span, feats)
 
 
 def evidence_of(hits: Sequence) -> list[Evidence]:

@@ -232,7 +232,8 @@ def content_line(scorer: SentenceScorer, hits: list[Hit]) -> Line:
 
 def typed_of(answer: Answer) -> Typed:
     """What an answer's line found, as the abstention decision reads it (index.answer.evidence)."""
-    return Typed(answer.kind, answer.related, answer.sentence, answer.source)
+    uncued = answer.kind == "deadline" and bool(answer.span) and not has_deadline_cue(answer.span)
+    return Typed(answer.kind, answer.related, answer.sentence, answer.source, uncued)
 
 
 def make_answer(

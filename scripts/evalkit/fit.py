@@ -36,8 +36,9 @@ EXTRA_FEATURES = (
     "kind_missing_near", "span_specific", "span_rare", "closed_gap", "dense", "dense_margin", "bm25_margin",
     "line_missing", "line_numbers_missing",
 )
-# Not a candidate: "figure_line_missing", the no_figure guard's (index.answer.evidence): the guard abstains
-# on it whatever the model says, and every trial is measured with the guards (``select``'s ``forced``).
+# Not candidates: "figure_line_missing" and "deadline_uncued", the no_figure and uncued_deadline guards'
+# (index.answer.evidence GUARDS): a guard abstains on them whatever the model says, and every trial is
+# measured with the guards (``select``'s ``forced``).
 # Not a candidate: "line_gap" (closed_gap for a date too). Measured 2026-12-02: 0.727 abstention / 0.024
 # false abstention held out (0.682 / 0.024 cross-corpus), but its false abstentions are date questions whose
 # answer line was right (dev answer line 0.88 → 0.84, dev2 0.675 → 0.65), and answer lines must not get worse.
