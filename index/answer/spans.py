@@ -83,11 +83,11 @@ def _named_in_question(before: str, query: Query) -> bool:
 
 
 def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
-    """Dates and periods of the deadline grammar, from their cue word on. Preferred: a day when a day
-    is asked, a clock time when one is asked, a firm cue for a deadline; a cited document's date or a
-    data cut-off is a reference, unless the question names that document; the header's date answers
-    "ban hành ngày nào". No answer: a date made only of the question's numbers, and a coarser one
-    than the day "ngày nào" asks."""
+    """Dates and periods of the deadline grammar, from their cue word on. Preferred: a day for an issue
+    date, the precision asked ("quý mấy"), a clock time when one is asked, a firm cue for a deadline;
+    a cited document's date or a data cut-off is a reference, unless the question names that document;
+    the header's date answers "ban hành ngày nào". No answer: a date made only of the question's
+    numbers, and a coarser one than the day "ngày nào" asks."""
     spans = []
     given = given_numbers(query.whole_folded)
     for m in DATE_EXPR.finditer(sentence):
