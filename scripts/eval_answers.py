@@ -2,13 +2,14 @@
 
     .venv/bin/python scripts/eval_answers.py --fit        # collect, choose + fit, rewrite abstain_model.json
     .venv/bin/python scripts/eval_answers.py              # ... the same, reporting without storing
-    .venv/bin/python scripts/eval_answers.py --no-collect # reuse var/eval/*.records.jsonl (features recomputed)
+    .venv/bin/python scripts/eval_answers.py --no-collect # reuse var/eval/ (lines and features recomputed)
 
 Sets: ../shared/eval/dev.jsonl and dev2.jsonl on the project's seed index (var/), and
 ../shared/realdocs/qa.jsonl on the realdocs index built from its files by the loaders (var/rd, as the
 CLI and score.py use it; built here only when missing or with rebuild). The engine runs in-process:
 every question is retrieved once, its answer line taken with abstention off, and the Query and the
-evidence recorded (var/eval/<set>.records.jsonl), so the features can be recomputed from them. The
+evidence recorded (var/eval/<set>.records.jsonl, and the retrievals themselves in
+var/eval/<set>.retrievals.pickle), so the lines and features can be recomputed from them. The
 model — its features and the false-abstention share its threshold is set for — is chosen by the rule
 in evalkit/fit.py (``select``: leave one document out, 10-fold, the other corpus, all dev sets pooled);
 the decision is then applied five ways (the former hand rules, the fitted model, and the three
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import subprocess
 import sys
 from dataclasses import asdict
@@ -51,8 +53,9 @@ def corpus_dirs(corpus: str) -> tuple[Path, Path]:
     return SHARED / "realdocs" / "files", ROOT / "var" / "rd"
 
 
-def collect(devset: DevSet, rebuild: bool = False) -> list[dict]:
-    """Run the engine over a set: per question its results, answer line, legacy decision, features."""
+def collect(devset: DevSet, rebuild: bool = False) -> tuple[list[dict], list]:
+    """Run the engine over a set: per question its results, answer line, legacy decision, features;
+    and the retrievals (to take the lines again without the engine)."""
     from bot.render import result_json
     from index.answer import abstain as rules
     from index.answer import evidence as abstain
@@ -69,13 +72,18 @@ def collect(devset: DevSet, rebuild: bool = False) -> list[dict]:
     engine = Engine(Settings(corpus_dir=corpus, data_dir=data))
     if rebuild or not (data / "index").exists():
         engine.rebuild(progress=False)
-    records = []
+    records, retrievals = [], []
     for row in read_rows(devset.questions):
         tuning = engine.settings.search
         # as Engine.ask_as does (the CLI's path): seats for the joins, the line, then the citations joined
         retrieval = engine.retrieve(row["question"], top_k=seats(5, tuning))
-        answer = cite(lines.make_answer(retrieval, tuning, abstain=rules.never), tuning.merged_max_chars, 5)
-        decision = abstain.decide(retrieval.query, abstain.evidence_of(retrieval.hits), retrieval.idf, None)
+        retrievals.append(retrieval)
+        line = lines.make_answer(retrieval, tuning, abstain=rules.never)
+        answer = cite(line, tuning.merged_max_chars, 5)
+        typed = lines.typed_of(line)
+        decision = abstain.decide(
+            retrieval.query, abstain.evidence_of(retrieval.hits), retrieval.idf, None, typed=typed
+        )
         legacy = bool(retrieval.hits) and (
             rules.off_topic(retrieval, tuning) or rules.missing_entity(retrieval, tuning)
         )
@@ -93,6 +101,7 @@ def collect(devset: DevSet, rebuild: bool = False) -> list[dict]:
             ],
             "legacy_abstain": legacy,
             "legacy_cues": legacy_cues(rules, retrieval, tuning),
+            "typed": asdict(typed),
             "kind": decision.kind,
             "features": decision.features,
             # what the features are computed from, so they can be recomputed without the engine
@@ -101,7 +110,20 @@ def collect(devset: DevSet, rebuild: bool = False) -> list[dict]:
             "idf": {w: retrieval.idf[w] for w in tokens(retrieval.query.whole_folded) if w in retrieval.idf},
             "idf_max": max(retrieval.idf.values(), default=1.0),
         })
-    return records
+    return records, retrievals
+
+
+def retake_lines(records: list[dict], retrievals: list) -> None:
+    """Take every record's answer line again from its stored retrieval, with the line code as it is now."""
+    from index.answer import abstain as rules
+    from index.answer import lines
+    from index.settings import Settings
+
+    tuning = Settings().search
+    for rec, retrieval in zip(records, retrievals, strict=True):
+        line = lines.make_answer(retrieval, tuning, abstain=rules.never)
+        rec["line"] = line.text if line.found else None
+        rec["typed"] = asdict(lines.typed_of(line))
 
 
 def query_json(query) -> dict:
@@ -122,7 +144,8 @@ def recompute_features(rec: dict) -> dict[str, float]:
 
     passages = [abstain.Evidence(**e) for e in rec["evidence"]]
     query = query_of(rec)
-    return abstain.features(query, passages, abstain.question_terms(query, rec["idf"], rec["idf_max"]))
+    typed = abstain.Typed(**rec["typed"]) if "typed" in rec else None
+    return abstain.features(query, passages, abstain.question_terms(query, rec["idf"], rec["idf_max"]), typed)
 
 
 def legacy_cues(rules, retrieval, tuning) -> list[str]:
@@ -205,13 +228,18 @@ def main() -> None:
     records: dict[str, list[dict]] = {}
     for devset in chosen:
         path = VAR / f"{devset.name}.records.jsonl"
+        pickled = VAR / f"{devset.name}.retrievals.pickle"
         if args.no_collect and path.exists():
             records[devset.name] = read_rows(path)
+            if pickled.exists():  # var/ is this machine's own cache: the pickle is one we wrote
+                retake_lines(records[devset.name], pickle.loads(pickled.read_bytes()))
             for rec in records[devset.name]:
                 rec["features"] = recompute_features(rec)
             continue
         print(f"== collecting {devset.name}", flush=True)
-        records[devset.name] = collect(devset)
+        records[devset.name], retrievals = collect(devset)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pickled.write_bytes(pickle.dumps(retrievals))
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[devset.name]),
                         encoding="utf-8")
 
@@ -228,7 +256,12 @@ def main() -> None:
         "other_corpus": [corpus_of[r["set"]] for r in every],
     }
     columns = {n: np.array([r["features"][n] for r in every]) for n in abstain.FEATURES}
-    best, trials = select(columns, y, schemes, [r["set"] for r in every])
+    for guard in abstain.GUARDS:  # the unfitted guards, as in decide()
+        fires = np.array([guard(r["features"]) for r in every])
+        print(f"guard {guard.__name__} fires on {int(fires[y == 0].sum())} unanswerable and "
+              f"{int(fires[y == 1].sum())} answerable dev questions", flush=True)
+    off = np.array([abstain.guarded(r["features"]) for r in every])
+    best, trials = select(columns, y, schemes, [r["set"] for r in every], forced=off)
     names, target = best.features, best.target
     X = np.column_stack([columns[n] for n in names])
     fitted = fit_model(X, y, names, target).with_info({
@@ -250,8 +283,6 @@ def main() -> None:
     p_lodo, t_lodo = cv_probabilities(X, y, names, schemes["lodo"], target)
     p_kfold, t_kfold = cv_probabilities(X, y, names, schemes["kfold"], target)
     p_other, t_other = cv_probabilities(X, y, names, schemes["other_corpus"], target)
-    off = np.array([abstain.off_topic(r["features"]) for r in every])  # the unfitted guard, as in decide()
-    print(f"off-topic guard fires on {int(off.sum())} of {len(off)} dev questions", flush=True)
     variants = {
         "before": np.array([r["legacy_abstain"] for r in every]),
         "fitted": (p_fit < fitted.threshold) | off,

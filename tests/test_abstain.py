@@ -356,3 +356,68 @@ def test_two_words_written_as_one(question, text, coverage):
     idf = {"par": 3.0, "index": 3.0, "chi": 0.0001, "so": 0.0001, "xep": 0.0001, "thu": 0.0001}
     terms = [t for t in question_terms(query, idf, 3.0) if t.word in {"par", "index"}]
     assert features(query, [_ev(text)], terms)["coverage"] == pytest.approx(coverage)
+
+
+# ---- what the typed answer line found, as the decision reads it ----------------------------------
+@pytest.mark.parametrize(
+    ("question", "text", "typed", "expected"),
+    [
+        # the line found no figure: missing, and a figure's missing
+        ("năm 2025 phát hiện bao nhiêu vụ?", "Năm 2025 tội phạm giảm.", ("figure", True, "", None),
+         {"line_missing": 1.0, "figure_line_missing": 1.0, "line_numbers_missing": 0.0}),
+        # no date found: missing, not a figure's
+        ("hạn nộp báo cáo là ngày nào?", "Các đơn vị nộp báo cáo.", ("deadline", True, "", None),
+         {"line_missing": 1.0, "figure_line_missing": 0.0}),
+        # a span found, in a sentence of another year than the question's
+        ("hạn nộp báo cáo năm 2025 là ngày nào?", "Nộp báo cáo năm 2024 trước ngày 20/9/2024.",
+         ("deadline", False, "Nộp báo cáo năm 2024 trước ngày 20/9/2024.", 0),
+         {"line_missing": 0.0, "line_numbers_missing": 1.0}),
+        # ... of the question's year: held
+        ("hạn nộp báo cáo năm 2025 là ngày nào?", "Nộp báo cáo năm 2025 trước ngày 20/9/2025.",
+         ("deadline", False, "Nộp báo cáo năm 2025 trước ngày 20/9/2025.", 0),
+         {"line_numbers_missing": 0.0}),
+    ],
+)
+def test_line_features(question, text, typed, expected):
+    from index.answer.evidence import Typed
+
+    query = read_query(question)
+    f = features(query, [_ev(text)], question_terms(query, IDF, unknown_idf=7.0), Typed(*typed))
+    for key, value in expected.items():
+        assert f[key] == pytest.approx(value), key
+
+
+def test_a_year_in_the_headings_holds_for_the_line():
+    """The line's sentence stands under its passage's section path: a year there is held."""
+    from index.answer.evidence import Typed
+
+    query = read_query("hạn nộp báo cáo năm 2025 là ngày nào?")
+    text = "Nộp báo cáo trước ngày 20/9."
+    under = Evidence(text=text, index_text=normalize("Kế hoạch | II. NHIỆM VỤ NĂM 2025 | " + text))
+    f = features(query, [under], question_terms(query, IDF, 7.0), Typed("deadline", False, text, 0))
+    assert f["line_numbers_missing"] == 0.0
+    assert features(query, [under], question_terms(query, IDF, 7.0))["line_missing"] == 0.0  # no line: 0
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "guard"),
+    [
+        ("năm 2025 phát hiện bao nhiêu vụ?", ("figure", True), "no_figure"),  # a figure asked, none found
+        ("năm 2025 phát hiện bao nhiêu vụ?", ("figure", False), None),
+        ("bí thư mấy quận có phải đi dự hội nghị không?", ("figure", True), None),  # asks yes or no
+        ("hạn nộp báo cáo là ngày nào?", ("deadline", True), None),  # no date found: the line says so
+        # a deadline answered by a date with no deadline cue (a meeting's date): not a due date
+        ("hạn hoàn thành giải phóng mặt bằng là khi nào?", ("deadline", False, "Ngày 21/4/2026, họp.", 0, True),
+         "uncued_deadline"),
+        ("hạn hoàn thành giải phóng mặt bằng là khi nào?", ("deadline", False, "Trước ngày 30/6/2026.", 0, False),
+         None),
+    ],
+)
+def test_guards(question, typed, guard):
+    from index.answer import evidence
+
+    model = _model({}, bias=5.0, threshold=0.5)  # a model that would always answer
+    passages = [_ev("Năm 2025 tội phạm giảm so với năm trước; hội nghị tổng kết.")]
+    d = decide(read_query(question), passages, IDF, model, unknown_idf=7.0, typed=evidence.Typed(*typed))
+    assert [g.__name__ for g in evidence.GUARDS if g(d.features)] == ([guard] if guard else [])
+    assert d.abstain is bool(guard)

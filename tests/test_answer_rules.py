@@ -473,8 +473,11 @@ def test_answer_kind_constructions(question: str, kind: str) -> None:
 
 
 def test_content_line_fills_span_and_sentence() -> None:
+    """(The line whatever the abstention decides: this one passage holds few of the question's word pairs.)"""
     answer = make_answer(
-        retrieval("nội dung trọng tâm về nước sạch", [passage("Bảo đảm nước sạch cho người dân nông thôn.")]), TUNING
+        retrieval("nội dung trọng tâm về nước sạch", [passage("Bảo đảm nước sạch cho người dân nông thôn.")]),
+        TUNING,
+        abstain=never,
     )
     assert answer.span == answer.sentence == "Bảo đảm nước sạch cho người dân nông thôn." and answer.source == 0
 
@@ -508,3 +511,81 @@ def test_a_table_answer_highlights_the_rows_as_written() -> None:
     )
     assert answer.span == "Ban Tổ chức Thành ủy" and answer.source == 0
     assert answer.sentence in TABLE and "Xây dựng báo cáo tổng kết: Ban Tổ chức Thành ủy" in answer.text
+
+
+# --- spans that are no answer: the question's own numbers, a coarser date than asked, another noun ----
+@pytest.mark.parametrize(
+    ("question", "texts", "said"),
+    [
+        # a span made only of the question's numbers tells the asker nothing
+        ("khi nào tổng kết phong trào thi đua năm 2026", ["Tổng kết phong trào thi đua năm 2026 của tỉnh."],
+         "ngày cụ thể"),
+        ("hội nghị ngày 12/01/2026 kéo dài đến ngày nào", ["Hội nghị ngày 12/01/2026 tại hội trường tỉnh."],
+         "ngày cụ thể"),
+        ("chương trình 10 có bao nhiêu mục tiêu", ["Chương trình 10 gồm các mục tiêu chủ yếu."], "số liệu"),
+        # "ngày nào" asks a day: a year, a month or a quarter does not say it
+        ("doanh nghiệp nộp phiếu tự kiểm tra trước ngày nào", ["Doanh nghiệp tự kiểm tra trong năm 2006."],
+         "ngày cụ thể"),
+        ("hội nghị sơ kết tổ chức ngày nào", ["Hội nghị sơ kết tổ chức trong Quý III/2025."], "ngày cụ thể"),
+        # "bao nhiêu N" asks a count of N: a share is not one
+        ("năm 2025 phát hiện bao nhiêu vụ buôn lậu", ["Năm 2025, số vụ buôn lậu giảm 20% so với năm trước."],
+         "số liệu"),
+    ],
+)
+def test_spans_that_are_no_answer(question: str, texts: list[str], said: str) -> None:
+    answer = make_answer(retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)]), TUNING, abstain=never)
+    assert answer.found and answer.related and said in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "span"),
+    [
+        # the same constructions with an answer: a new number, a day, the counted noun (or a bare figure)
+        ("khi nào tổng kết phong trào thi đua năm 2026", ["Tổng kết phong trào thi đua năm 2026 trong tháng 12/2026."],
+         "Trong tháng 12/2026"),
+        ("hội nghị sơ kết tổ chức ngày nào", ["Hội nghị sơ kết Quý III/2025 tổ chức ngày 15/10/2025."], "15/10/2025"),
+        ("năm 2025 phát hiện bao nhiêu vụ buôn lậu", ["Năm 2025 phát hiện 45 vụ buôn lậu, giảm 20%."], "45 vụ"),
+        ("quý I có bao nhiêu công chức bị kỷ luật", ["Quý I, kỷ luật 05 lãnh đạo và 12 công chức."], "12 công chức"),
+        # a figure of another noun stays a candidate: documents count in their own words
+        ("có bao nhiêu đơn vị thống nhất dự thảo", ["Có 24 cơ quan, đơn vị thống nhất với dự thảo."], "24 cơ quan"),
+        ("tỷ lệ hồ sơ đúng hạn đạt bao nhiêu", ["Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98,5% tổng số hồ sơ."], "98,5%"),
+    ],
+)
+def test_spans_beside_those_that_are_no_answer(question: str, texts: list[str], span: str) -> None:
+    answer = make_answer(retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)]), TUNING, abstain=never)
+    assert not answer.related and answer.span.startswith(span), answer.text
+
+
+def test_the_line_is_taken_first_and_the_decision_reads_what_it_found() -> None:
+    """make_answer hands the abstention what the typed line found (index.answer.evidence.Typed)."""
+    seen = []
+
+    def spy(r, tuning, typed=None):
+        seen.append(typed)
+        return None
+
+    r = retrieval("có bao nhiêu đảng viên mới", [passage("Kết nạp đảng viên mới đúng quy trình.")])
+    make_answer(r, TUNING, abstain=spy)
+    r2 = retrieval("có bao nhiêu đảng viên mới", [passage("Năm qua kết nạp 120 đảng viên mới.")])
+    answer = make_answer(r2, TUNING, abstain=spy)
+    assert seen[0].missing and seen[0].kind == "figure" and seen[0].source is None
+    assert not seen[1].missing and seen[1].source == 0 and seen[1].sentence == answer.sentence
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "abstains"),
+    [
+        # a figure asked and the typed line finds none beside the question's terms: no answer
+        ("có bao nhiêu đảng viên mới được kết nạp", ["Kết nạp đảng viên mới đúng quy trình, tiêu chuẩn."], True),
+        ("có bao nhiêu đảng viên mới được kết nạp", ["Năm qua kết nạp 120 đảng viên mới đúng quy trình."], False),
+        # a deadline asked, and the only date is a meeting's (no deadline cue before it): no answer
+        ("hạn hoàn thành giải phóng mặt bằng dự án là khi nào",
+         ["Ngày 21/4/2026, Ủy ban họp về giải phóng mặt bằng dự án."], True),
+        ("hạn hoàn thành giải phóng mặt bằng dự án là khi nào",
+         ["Giải phóng mặt bằng dự án hoàn thành trước ngày 30/6/2026."], False),
+    ],
+)
+def test_the_answer_form_guards_abstain(question: str, texts: list[str], abstains: bool) -> None:
+    r = retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)])
+    answer = make_answer(r, TUNING)
+    assert (answer.text == NOT_FOUND) is abstains and answer.hits == r.hits

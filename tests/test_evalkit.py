@@ -37,14 +37,35 @@ def _data(n: int = 120, seed: int = 0):
 def test_select_keeps_to_the_goal_and_reports_every_trial():
     columns, y, schemes = _data()
     best, trials = fit.select(columns, y, schemes, ["a" if i % 2 else "b" for i in range(len(y))])
-    assert len(trials) == len(fit.CANDIDATES) * len(fit.FA_TRAIN_GRID)
+    first_step = (1 + len(fit.EXTRA_FEATURES)) * len(fit.FA_TRAIN_GRID)
+    assert len(trials) >= first_step and len(trials) % len(fit.FA_TRAIN_GRID) == 0
     assert best.admissible()
     assert all(fa <= fit.FA_TARGET for _, fa in best.held_out.values())
     assert set(best.per_set) == {"a", "b"}
     assert best.held_out["lodo"][0] >= 0.5  # the clean signal is found held out
-    assert best.features[:2] == fit.BASE_FEATURES
-    admissible = [t for t in trials if t.admissible()]
-    assert best.held_out["lodo"][0] == max(t.held_out["lodo"][0] for t in admissible)
+    assert best.features[:2] == fit.BASE_FEATURES and len(best.features) <= fit.MAX_FEATURES
+    # forward selection: no admissible trial of the first step abstains more held out than the pick
+    admissible = [t for t in trials[:first_step] if t.admissible()]
+    assert best.held_out["lodo"][0] >= max(t.held_out["lodo"][0] for t in admissible)
+
+
+def test_forward_selection_adds_a_second_feature_only_when_it_helps_held_out():
+    """Two clean signals, each on half of the unanswerable questions: the first step takes one, the
+    second step the other; noise features are never added (they do not raise held-out abstention)."""
+    rng = np.random.default_rng(1)
+    n = 200
+    y = (rng.random(n) > 0.3).astype(float)
+    columns = {name: rng.random(n) for name in ("closed_missing", "span_coverage", *fit.EXTRA_FEATURES)}
+    half = rng.random(n) < 0.5
+    columns["closed_missing"] = np.zeros(n)
+    columns["span_coverage"] = np.ones(n)
+    columns["closed_gap"] = np.where((y == 0) & half, 1.0, 0.0)
+    columns["line_missing"] = np.where((y == 0) & ~half, 1.0, 0.0)
+    groups = [str(i % 8) for i in range(n)]
+    schemes = {"lodo": groups, "kfold": [str(i % 10) for i in range(n)], "other_corpus": [str(i % 2) for i in range(n)]}
+    best, _ = fit.select(columns, y, schemes, ["a" if i % 2 else "b" for i in range(n)])
+    assert set(best.features) == {"closed_missing", "span_coverage", "closed_gap", "line_missing"}
+    assert best.held_out["lodo"][0] > 0.9
 
 
 @pytest.mark.parametrize(

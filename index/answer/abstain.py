@@ -1,8 +1,10 @@
 """When to say "Không có trong tài liệu": the abstention rules, one function each, in one table.
 
-A rule reads the query and the retrieval and says why the passages do not answer (a short reason,
-for tests and logs) or None. The answer abstains when any rule speaks. A new rule is one function
-here and one entry in ``RULES``, and its rows in tests/test_answer_rules.py.
+A rule reads the query, the retrieval and what the typed answer line found (``Typed``: the line is
+taken first, so the decision and the line agree on what a span of the asked kind is) and says why
+the passages do not answer (a short reason, for tests and logs) or None. The answer abstains when
+any rule speaks. A new rule is one function here and one entry in ``RULES``, and its rows in
+tests/test_answer_rules.py.
 
 The rule in force is ``weak_evidence``: the fitted decision of :mod:`index.answer.evidence` (does a
 span of the asked kind stand among the question's words in the top passages; measured on dev, dev2
@@ -16,13 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from index.answer.evidence import decide, evidence_of, load_model
+from index.answer.evidence import Typed, decide, evidence_of, load_model
 from index.retrieval.hits import Retrieval
 from index.settings import Tuning
 from index.vocab import figures
 from index.vocab.dates import DATE_EXPR, parse_due
 
-Rule = Callable[[Retrieval, Tuning], str | None]
+Rule = Callable[[Retrieval, Tuning, Typed | None], str | None]
 
 
 def _top_text(retrieval: Retrieval, tuning: Tuning) -> str:
@@ -39,7 +41,7 @@ def has_day(text: str) -> bool:
     return bool(figures.DAY_MONTH.search(text))
 
 
-def off_topic(retrieval: Retrieval, tuning: Tuning) -> str | None:
+def off_topic(retrieval: Retrieval, tuning: Tuning, typed: Typed | None = None) -> str | None:
     """Weak retrieval: few of the question's (IDF-weighted) words in any top passage, or a middling
     share together with a low embedding similarity."""
     cov, dense = retrieval.term_coverage, retrieval.max_dense
@@ -59,7 +61,7 @@ ASKED_ENTITIES: list[tuple[str, Callable[[str], object], str]] = [
 ]
 
 
-def missing_entity(retrieval: Retrieval, tuning: Tuning) -> str | None:
+def missing_entity(retrieval: Retrieval, tuning: Tuning, typed: Typed | None = None) -> str | None:
     """The question asks for a sum of money, a day or a time of day, and no close passage has one."""
     text = None
     for flag, present, reason in ASKED_ENTITIES:
@@ -70,9 +72,9 @@ def missing_entity(retrieval: Retrieval, tuning: Tuning) -> str | None:
     return None
 
 
-def weak_evidence(retrieval: Retrieval, tuning: Tuning) -> str | None:
+def weak_evidence(retrieval: Retrieval, tuning: Tuning, typed: Typed | None = None) -> str | None:
     """The fitted evidence model says the top passages do not hold what is asked."""
-    decision = decide(retrieval.query, evidence_of(retrieval.hits), retrieval.idf, load_model())
+    decision = decide(retrieval.query, evidence_of(retrieval.hits), retrieval.idf, load_model(), typed=typed)
     if decision.abstain:
         return f"weak evidence (P(answered) = {decision.probability:.2f}, asked: {decision.kind or 'content'})"
     return None
@@ -81,17 +83,18 @@ def weak_evidence(retrieval: Retrieval, tuning: Tuning) -> str | None:
 RULES: list[Rule] = [weak_evidence]
 
 
-def never(retrieval: Retrieval, tuning: Tuning) -> str | None:
+def never(retrieval: Retrieval, tuning: Tuning, typed: Typed | None = None) -> str | None:
     """No abstention at all: the answer line whatever the evidence (the evaluation measures the lines so)."""
     return None
 
 
-def abstention(retrieval: Retrieval, tuning: Tuning) -> str | None:
-    """Why the passages do not answer the question (the first rule that says so), or None."""
+def abstention(retrieval: Retrieval, tuning: Tuning, typed: Typed | None = None) -> str | None:
+    """Why the passages do not answer the question (the first rule that says so), or None; ``typed``:
+    what the answer line found (None: the decision goes without it)."""
     if not retrieval.hits:
         return "nothing found"
     for rule in RULES:
-        reason = rule(retrieval, tuning)
+        reason = rule(retrieval, tuning, typed)
         if reason:
             return reason
     return None

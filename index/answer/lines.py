@@ -5,8 +5,10 @@ table's responsible column or the unit heading for a "who"; a person for "… l�
 of the deadline grammar for "when", a deadline said date first; the place for "where"; the figure with
 what it counts for "how much"; the signature block for "who signed". A span is taken only from a
 passage that carries the question's key terms, never from a heading; when none of the asked kind is
-found the line says so and the passages are offered as related. When the passages do not hold what
-is asked at all (``abstain``), the answer is "không có trong tài liệu".
+found the line says so and the passages are offered as related. The line is taken first; then the
+abstention decision reads the passages and what the line found (``typed_of``: no span of the asked
+kind, the sentence that carries it), and when the passages do not hold what is asked at all
+(``abstain``), the answer is "không có trong tài liệu".
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from index.answer.abstain import abstention
+from index.answer.evidence import Typed
 from index.answer.sentences import Found, SentenceScorer
 from index.answer.spans import FINDERS, cued_date, has_deadline_cue
 from index.retrieval.hits import Hit, Retrieval
@@ -25,7 +28,9 @@ from index.vocab.dates import DATE_EXPR
 from index.vocab.signature import SIGNATURE_LINE
 from index.vocab.units import RESPONSIBLE_COLUMN
 
-__all__ = ["NOT_FOUND", "NO_SPAN", "Answer", "cued_date", "has_deadline_cue", "make_answer", "with_numeric_dates"]
+__all__ = [
+    "NOT_FOUND", "NO_SPAN", "Answer", "cued_date", "has_deadline_cue", "make_answer", "typed_of", "with_numeric_dates",
+]
 
 NOT_FOUND = "Không có trong tài liệu."
 # what the line says when the passages hold no span of the asked kind (they are shown as related)
@@ -225,17 +230,33 @@ def content_line(scorer: SentenceScorer, hits: list[Hit]) -> Line:
     return Line(text, text, sent, 0)
 
 
+def typed_of(answer: Answer) -> Typed:
+    """What an answer's line found, as the abstention decision reads it (index.answer.evidence)."""
+    uncued = answer.kind == "deadline" and bool(answer.span) and not has_deadline_cue(answer.span)
+    return Typed(answer.kind, answer.related, answer.sentence, answer.source, uncued)
+
+
 def make_answer(
-    retrieval: Retrieval, tuning: Tuning, abstain: Callable[[Retrieval, Tuning], str | None] = abstention
+    retrieval: Retrieval,
+    tuning: Tuning,
+    abstain: Callable[[Retrieval, Tuning, Typed | None], str | None] = abstention,
 ) -> Answer:
-    """Answer line from the passages, or an abstention with the closest passages (``abstain`` says
-    why the passages do not answer, or None: index.answer.abstain's rules unless another is passed)."""
+    """Answer line from the passages, or an abstention with the closest passages. The line is taken
+    first; ``abstain`` reads the retrieval and what the line found and says why the passages do not
+    answer, or None (index.answer.abstain's rules unless another is passed)."""
     query, hits = retrieval.query, retrieval.hits
-    scoped = bool(query.scope)
     if not hits:
         return Answer(False, NOT_FOUND, query.kind, [])
-    if abstain(retrieval, tuning):
-        return Answer(False, NOT_FOUND, query.kind, hits, scoped)
+    answer = _line_answer(retrieval, tuning)
+    if abstain(retrieval, tuning, typed_of(answer)):
+        return Answer(False, NOT_FOUND, query.kind, hits, answer.scoped)
+    return answer
+
+
+def _line_answer(retrieval: Retrieval, tuning: Tuning) -> Answer:
+    """The typed answer line whatever the evidence: the span of the asked kind, or "Không thấy …"."""
+    query, hits = retrieval.query, retrieval.hits
+    scoped = bool(query.scope)
     scorer = SentenceScorer(query, retrieval.idf, tuning)
     if query.kind not in LINES:
         line = content_line(scorer, hits)

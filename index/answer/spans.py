@@ -2,10 +2,13 @@
 figure with what it counts. Read with the shared vocabulary (index/vocab); no pattern is defined here.
 
 Each finder returns the spans of its kind in one sentence with a preference (``weight``): what makes
-one span a better answer than another of the same kind is said by the question (a day for "ngày nào",
-a clock time for "mấy giờ", a firm cue for a deadline, the counted noun after "bao nhiêu", a rank for
-"xếp thứ mấy", a share for "tỷ lệ") or by the document's form (a cited document's date is a reference;
-"Giao X chủ trì" names the unit a task is given to). The sentence scorer weighs the spans against how
+one span a better answer than another of the same kind is said by the question (a clock time for "mấy
+giờ", a firm cue for a deadline, the counted noun after "bao nhiêu", a rank for "xếp thứ mấy", a share
+for "tỷ lệ") or by the document's form (a cited document's date is a reference; "Giao X chủ trì" names
+the unit a task is given to). Some spans are no answer at all, as the abstention's evidence reads them
+too (index.answer.evidence): one made only of the numbers the question gives ("Năm 2026" for "… năm
+2026 khi nào"); a month, quarter or year for "ngày nào", which asks a day; a share for "bao nhiêu
+N", which asks a count of N ("20% xã" for "bao nhiêu vụ"). The sentence scorer weighs the spans against how
 well their sentences match the question (index/answer/sentences.py).
 """
 
@@ -20,6 +23,7 @@ from index.retrieval.query import Query
 from index.text import fold, tokens
 from index.vocab import cues, figures
 from index.vocab.dates import CITED_DOC, CUE_BEFORE, CUTOFF, DATE_EXPR, DOC_CODE, HEADER_DATE, parse_due
+from index.vocab.figures import given_numbers, only_given
 from index.vocab.places import PLACE_SPAN
 from index.vocab.units import (
     ADDRESSEE,
@@ -79,21 +83,27 @@ def _named_in_question(before: str, query: Query) -> bool:
 
 
 def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
-    """Dates and periods of the deadline grammar, from their cue word on. Preferred: a day when a day
-    is asked, a clock time when one is asked, a firm cue for a deadline; a cited document's date or a
-    data cut-off is a reference, unless the question names that document; the header's date answers
-    "ban hành ngày nào"."""
+    """Dates and periods of the deadline grammar, from their cue word on. Preferred: a day for an issue
+    date, the precision asked ("quý mấy"), a clock time when one is asked, a firm cue for a deadline;
+    a cited document's date or a data cut-off is a reference, unless the question names that document;
+    the header's date answers "ban hành ngày nào". No answer: a date made only of the question's
+    numbers, and a coarser one than the day "ngày nào" asks."""
     spans = []
+    given = given_numbers(query.whole_folded)
     for m in DATE_EXPR.finditer(sentence):
         due = parse_due(m)
         if due is None:
+            continue
+        if query.exact_day and due.precision != "day":
+            continue  # "ngày nào" asks a day: "năm 2026", "Quý I/2026" do not say it
+        if only_given(m.group(0), given):
             continue
         before = sentence[: m.start()]
         window = before[-CUE_WINDOW:]
         cue = CUE_BEFORE.search(window)
         start = m.start() - len(window) + cue.start(1) if cue else m.start()
         weight = 0.0
-        if query.exact_day or query.issued:
+        if query.issued:
             weight += 1.0 if due.precision == "day" else -1.0
         asked = next((p for rx, p in cues.PRECISION_ASKED if rx.search(query.whole_folded)), None)
         if asked:
@@ -137,14 +147,27 @@ def counts_noun(counted: str, noun: list[str]) -> bool:
     return len(initials) >= 2 and "".join(w[0] for w in words[: len(initials)]) == initials
 
 
+def _of_noun(sentence: str, end: int, noun: list[str]) -> bool:
+    """Whether the words right after a figure open with the asked noun: "11% vốn điều lệ" is a share of
+    the "vốn" asked ("bao nhiêu vốn"), "20% xã" no count of "vụ"."""
+    words = tokens(fold(_counted(sentence, end)))
+    return bool(words) and words[0] == noun[0]
+
+
 def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
     """Figures with what they count ("3/63 tỉnh", "89,58%", "331.969 tỷ đồng"), not a date's numbers.
     Preferred: the noun the question counts, a rank for "xếp thứ mấy", a share for "tỷ lệ", a sum for
-    a money question."""
+    a money question. No answer: a figure the question gives ("chương trình 10"), and a share for a
+    count of a noun ("bao nhiêu vụ", not a sum, share or rank), unless a share of that noun ("11% vốn").
+    A figure of another noun stays a candidate, unmarked: documents count in their own words ("24 cơ
+    quan, đơn vị" for "bao nhiêu đơn vị", "236 điểm cầu" for "bao nhiêu chỗ"; marking them down
+    chose a worse figure on the dev sets)."""
     # a date's or a document number's digits are no figure ("ngày 20/3/2023", "Nghị quyết số 09/2002/QH11")
     dates = [(m.start(), m.end()) for rx in (DATE_EXPR, DOC_CODE) for m in rx.finditer(sentence)]
     noun = _asked_noun(query)
     folded = query.whole_folded
+    given = given_numbers(folded)
+    count_of = bool(noun) and not (query.money or cues.SHARE.search(folded) or cues.RANK.search(folded))
     spans = []
     for m in figures.FIGURE.finditer(sentence):
         if any(a <= m.start() < b for a, b in dates):
@@ -153,14 +176,17 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         pct = figures.PERCENT_AFTER.match(sentence, end)
         if pct:
             end = pct.end()
+        share = bool(pct) or m.group(0).endswith("%")  # "89,58 %" or "20%"
         counted = "" if pct else _counted(sentence, end)  # a share counts nothing
+        if only_given(m.group(0), given) or (count_of and share and not _of_noun(sentence, end, noun)):
+            continue
         text = sentence[m.start() : end] + (f" {counted}" if counted else "")
         weight = 0.0
         if counts_noun(counted, noun):
             weight += 1.0
         if cues.RANK.search(folded) and (figures.RANK_BEFORE.search(sentence[: m.start()]) or "/" in m.group(0)):
             weight += 1.0
-        if cues.SHARE.search(folded) and pct:
+        if cues.SHARE.search(folded) and share:
             weight += 1.0
         if query.money and figures.MONEY.match(sentence, m.start()):
             weight += 1.0

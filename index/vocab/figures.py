@@ -50,3 +50,41 @@ DATE_MENTION = re.compile(
 )
 # a number that may be a count: not a year, not part of a code ("31.706", "12")
 COUNT = re.compile(r"(?<![\w/])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?![\w/])")
+
+# a number as a question or a passage writes it: "22/01/2026", "31.706", "10"
+NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+
+
+def canonical_number(word: str) -> str:
+    """A number token without leading zeros in its parts: '22/01/2026' → '22/1/2026', '01' → '1'."""
+    parts = re.split(r"[/.,]", word)
+    if not all(p.isdigit() for p in parts):
+        return word
+    return "/".join(str(int(p)) for p in parts)
+
+
+def number_forms(word: str) -> set[str]:
+    """A number token in the forms a question may ask it: '22/01/2026' → 22/1/2026, 22/1, 2026."""
+    canon = canonical_number(word)
+    clean = canon.split("/")
+    forms = {canon}
+    if len(clean) == 3:
+        forms |= {"/".join(clean[:2]), clean[2]}
+    if len(clean) == 2 and len(clean[1]) == 4:  # 6/2022, 1/2026: a month or quarter and its year
+        forms |= {clean[0], clean[1]}
+    return forms
+
+
+def given_numbers(question: str) -> set[str]:
+    """The numbers a question gives, in every form a span may repeat them ("năm 2026", "22/1")."""
+    given: set[str] = set()
+    for m in NUMBER.finditer(question):
+        given |= number_forms(m.group(0))
+    return given
+
+
+def only_given(span: str, given: set[str]) -> bool:
+    """Whether a span's numbers are all numbers the question gives: "Năm 2026" for "… năm 2026 khi
+    nào", "22/01/2026" for "họp ngày 22/01/2026 lúc mấy giờ". Such a span tells the asker nothing."""
+    numbers = NUMBER.findall(span)
+    return bool(numbers) and all(canonical_number(n) in given for n in numbers)

@@ -70,22 +70,29 @@ def write_report(out_dir: Path, results: dict, records: list[dict], model: Model
              "`.venv/bin/python scripts/eval_answers.py --fit` collects every question (the seed index in "
              "`var/`, the realdocs index built from `../shared/realdocs/files` in `var/rd`), chooses the model "
              "by the rule below, rewrites `index/answer/abstain_model.json` and this report. Without `--fit` "
-             "it reports without storing; `--no-collect` reuses `var/eval/*.records.jsonl`. Every per-set "
+             "it reports without storing; `--no-collect` reuses `var/eval/` (the retrievals: lines and features are "
+             "taken again with the code as it is). Every per-set "
              "figure is score.py's, run on the variant's outputs.", "",
              "## Pooled (all dev sets: "
              f"{int((y == 0).sum())} unanswerable, {int((y == 1).sum())} answerable)", "",
              "| | abstains when unanswerable | false abstentions |", "|---|---|---|"]
     lines += [f"| {VARIANTS[v]} | {a:.3f} | {f:.3f} |" for v, (a, f) in pooled.items()]
     lines += ["", "## How the model was chosen", "",
-              "Rule, fixed before the run (scripts/evalkit/fit.py): of the candidate feature sets (the base "
-              "`closed_missing, span_coverage`, alone or with one more feature) and the false-abstention share "
-              "the threshold is set for on the training questions (0.01-0.05), take the highest abstention held "
-              "out leaving one document out, among those whose false abstention is ≤ 0.05 under every held-out "
-              "scheme (leave one document out, 10-fold, the other corpus) and on every dev set left one document out, "
-              "with every held-out figure within 0.05 of the fitted one (these two conditions were added after the "
-              "first runs, to match the issue's goals: a pooled 0.04 hid dev2 at 0.08, and one pick held out 0.09 "
-              "under its fit); "
-              "ties: lower LODO false abstention, higher abstention over all schemes, fewer features, stricter share.",
+              "Rule, fixed before the run (scripts/evalkit/fit.py), forward selection: at each step, of the "
+              "candidate feature sets (the set chosen so far — at first the base `closed_missing, span_coverage` — "
+              "alone or with one more feature) and the false-abstention share the threshold is set for on the "
+              "training questions (0.01-0.05), take the highest abstention held out leaving one document out, "
+              "among those whose false abstention is ≤ 0.05 under every held-out scheme (leave one document out, "
+              "10-fold, the other corpus) and on every dev set left one document out, with every held-out figure "
+              "within 0.05 of the fitted one (these two conditions were added after the first runs, to match the "
+              "issue's goals: a pooled 0.04 hid dev2 at 0.08, and one pick held out 0.09 under its fit); "
+              "ties: lower LODO false abstention, higher abstention over all schemes, fewer features, stricter "
+              "share; the next step starts from the pick, and selection stops when a step abstains no more held "
+              "out (nor as much at a lower false abstention), or at 6 features. (Until 2026-12-02 the rule was "
+              "the first step alone.) Every figure counts the unfitted guards of `decide` (index/answer/evidence.py "
+              "GUARDS: off_topic; no_figure, a figure asked and none found by the typed line; uncued_deadline, a "
+              "deadline asked and the line's date without a deadline cue), as the bot applies them; "
+              "`eval_answers.py` prints how often each fires.",
               "", f"Chosen: **{', '.join(best.features)}** at training share {best.target:.2f}.", "",
               "| features | training share | fitted abst / false | LODO | 10-fold | other corpus | "
               "LODO false per set | admissible |", "|---|---|---|---|---|---|---|---|"]
