@@ -42,7 +42,7 @@ from pathlib import Path
 
 from index.retrieval.query import Query
 from index.text import fold_diacritics, normalize, tokens
-from index.vocab import cues, dates, spans
+from index.vocab import cues, dates, figures, spans
 
 MODEL_PATH = Path(__file__).with_name("abstain_model.json")
 TOP_PASSAGES = 3  # the passages an answer is read from (and the first three citations)
