@@ -139,8 +139,6 @@ def structural_boost(passage: StoredPassage, query: Query, tuning: Tuning) -> fl
         boost += tuning.unit_heading_boost
     if passage.kind == "footnote":
         boost -= tuning.footnote_penalty
-    if passage.kind == "outline" and (query.kind != "list" or query.who):
-        boost -= tuning.outline_penalty
     if query.names_unit and unit_heading and heading_named(passage.section, query):
         boost += tuning.named_unit_boost
     if passage.kind == "closing" and query.signed:
