@@ -14,12 +14,12 @@ from index.answer.evidence import (
     Model,
     decide,
     features,
-    has_span,
     load_model,
     question_terms,
 )
 from index.retrieval.query import read_query
 from index.text import normalize
+from index.vocab.spans import has_span
 
 
 @pytest.mark.parametrize(

@@ -107,11 +107,6 @@ CLOSED_KINDS = frozenset(
 )
 
 
-def has_span(kind: str, text: str) -> bool:
-    """Whether a text holds a span of the given kind (a phone number, a name, a date, …)."""
-    return bool(SPANS[kind].search(text))
-
-
 # ---- the question's terms -------------------------------------------------------------------------
 RARE_WEIGHT = 0.6  # a word is rare when its IDF is at least this share of an unknown word's
 
@@ -137,10 +132,6 @@ def question_terms(query: Query, idf: Mapping[str, float], unknown_idf: float | 
         numeric = any(c.isdigit() for c in word)
         out.append(Term(word, weight, numeric or weight >= RARE_WEIGHT))
     return out
-
-
-_canonical = figures.canonical_number
-_number_forms = figures.number_forms
 
 
 _DIGIT = re.compile(r"\d")
@@ -171,13 +162,13 @@ def _words_of(text: str, normalized: bool = False) -> frozenset[str]:
         if roman:
             w = f"{_ROMAN[roman.group(1)]}/{roman.group(2)}"
         if _DIGIT.search(w):
-            words |= _number_forms(w)
+            words |= figures.number_forms(w)
     for m in _SPELLED.finditer(folded):
         if m.group(1):
-            words |= _number_forms(f"{m.group(1)}/{m.group(2)}/{m.group(3)}")
+            words |= figures.number_forms(f"{m.group(1)}/{m.group(2)}/{m.group(3)}")
         else:
             part = str(_ROMAN.get(m.group(4), m.group(4)))
-            words |= _number_forms(f"{part}/{m.group(5)}") if m.group(5) else {part}
+            words |= figures.number_forms(f"{part}/{m.group(5)}") if m.group(5) else {part}
     return frozenset(words)
 
 
@@ -190,7 +181,7 @@ def _joined(words: frozenset[str], pairs: Sequence[tuple[str, str]]) -> frozense
 
 def _holds(term: Term, words: frozenset[str]) -> bool:
     """A question's "22/1" is held by "22/01/2026", its "2026" by a date in 2026, "01" by "1"."""
-    return term.word in words or _canonical(term.word) in words
+    return term.word in words or figures.canonical_number(term.word) in words
 
 
 # ---- the features ---------------------------------------------------------------------------------
@@ -251,13 +242,12 @@ def features(
     else:
         f["pair_coverage"] = 1.0
     kind = query.span
-    if kind is not None:
-        check = _span_check(kind, query)
+    check = _span_check(kind, query) if kind is not None else None
+    if check is not None:
         f["kind_asked"] = 1.0
         f["kind_missing"] = float(not any(check(p.text) for p in top))
         f["closed_missing"] = f["kind_missing"] if kind in CLOSED_KINDS else 0.0
         f["kind_missing_near"] = float(not _span_near(check, top, [t for t in terms if _holds(t, union)]))
-    check = _span_check(kind, query) if kind is not None else None
     for p in top:
         context = _words_of(_context(p), True)
         for line in p.text.split("\n"):

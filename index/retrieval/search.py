@@ -14,7 +14,6 @@ diacritics are restored from the corpus's own vocabulary before they reach the e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -145,16 +144,9 @@ def structural_boost(passage: StoredPassage, query: Query, tuning: Tuning) -> fl
         boost += tuning.signature_boost
     elif passage.kind == "preamble" and query.issued:
         boost += tuning.preamble_boost
-    if query.span is not None and tuning.span_kind_boost and holds_span(query.span, passage.text):
+    if query.span is not None and tuning.span_kind_boost and spans.has_span(query.span, passage.text):
         boost += tuning.span_kind_boost
     return boost
-
-
-@lru_cache(maxsize=65536)
-def holds_span(kind: str, text: str) -> bool:
-    """Whether a passage holds a span of the asked kind (a date for "khi nào", a sum for "bao nhiêu
-    tiền"): cached, the same passages are candidates for many questions."""
-    return bool(spans.PATTERNS[kind].search(text))
 
 
 @dataclass

@@ -8,6 +8,7 @@ holds a span of the asked kind is lifted) and by the abstention evidence (no top
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from index.vocab import figures, places
 
@@ -27,3 +28,10 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "count": figures.COUNT,
 }
 KINDS = tuple(PATTERNS)
+
+
+@lru_cache(maxsize=65536)
+def has_span(kind: str, text: str) -> bool:
+    """Whether a text holds a span of the given kind (a phone number, a name, a date, …). Cached: the
+    same passages are read for many questions, by search and by the abstention evidence."""
+    return bool(PATTERNS[kind].search(text))
