@@ -129,6 +129,7 @@ class Segment:
     path: list[Heading]
     kind: str
     blocks: list[Block] = field(default_factory=list)
+    note: int | None = None  # a footnote's number, as its marker gives it
 
     @property
     def units(self) -> list[str]:
@@ -510,6 +511,7 @@ def parse_segments(text: str, paged: bool | None = None) -> list[Segment]:
                 path=[Heading("footnote", f"Chú thích {fn.footnote}")],
                 kind="footnote",
                 blocks=[Block(fn.text, fn.page)],
+                note=fn.footnote,
             )
         )
     return [s for s in segments if s.blocks]
@@ -666,12 +668,9 @@ def footnote_texts(segments: list[Segment]) -> dict[int, str]:
     notes: dict[int, str] = {}
     twice: set[int] = set()
     for seg in segments:
-        if seg.kind != "footnote" or not seg.path:
+        n = seg.note
+        if n is None:
             continue
-        m = re.search(r"\d+", seg.path[0].text)
-        if m is None:
-            continue
-        n = int(m.group(0))
         if n in notes:
             twice.add(n)
         notes[n] = " ".join(seg.units)
