@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -30,13 +28,9 @@ from index.text import fold_diacritics  # noqa: E402
 COLUMNS = ("hit@1", "hit@5", "mrr@5", "answer_line_correct", "abstain_when_unanswerable", "false_abstain")
 
 
-def run(questions: list[str], data_dir: Path) -> list[dict]:
-    """The CLI's answers (``docbot search --json``) to the questions, one JSON object each."""
-    cmd = [str(ROOT / ".venv" / "bin" / "docbot"), "search", "--json", "--top-k", "5"]
-    env = {**os.environ, "DOCBOT_DATA_DIR": str(data_dir)}
-    proc = subprocess.run(cmd, input="\n".join(questions) + "\n", capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=1800, check=True)
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+def command(data_dir: Path) -> str:
+    """The CLI as score.py runs it, asked of the index in ``data_dir``."""
+    return f"env DOCBOT_DATA_DIR={data_dir} {ROOT / '.venv' / 'bin' / 'docbot'} search --json --top-k 5"
 
 
 def main() -> None:
@@ -49,7 +43,7 @@ def main() -> None:
     print("set".ljust(10) + " ".join(c[:12].rjust(12) for c in COLUMNS), file=sys.stderr)
     for s in dev_sets(args.eval_dir, args.realdocs):
         rows = read_rows(s.questions)
-        outs = run([fold_diacritics(r["question"]) for r in rows], s.data_dir)
+        outs, _ = scorer.run(command(s.data_dir), [fold_diacritics(r["question"]) for r in rows])
         figs = scorer.score(rows, outs, 1500, [str(s.units)] if s.units else None)
         if args.json:
             print(json.dumps({"set": s.name, **{c: figs[c] for c in COLUMNS}}))
