@@ -60,6 +60,10 @@ class Tuning(BaseSettings):
     # a "who" question and a passage under a unit heading (fit_tuning: 0.1, 0.2); 0 → dev hit@5 0.959
     unit_heading_boost: float = 0.1
     named_unit_boost: float = 0.2  # the question names the heading's unit: 0 → dev hit@1 0.857; 0.4 → answer 0.84
+    # an outline (a heading's sub-headings listed, index/ingest/structure.py) answers "gồm những mục
+    # gì" only; for any other question, a "who" among them ("những bên nào phối hợp"), it steps aside:
+    # a list of headings says no task, date or unit
+    outline_penalty: float = 1.0
     footnote_penalty: float = 0.08  # a footnote yields to the sentence citing it: 0 → dev hit@1 0.857
     signature_boost: float = 0.35  # "ai ký" and the signature block: 0 → dev 0.837 / hit@5 0.939; 0.175 → 0.837
     # a passage holding a span of the kind asked (a date for "khi nào", a figure for "bao nhiêu", a

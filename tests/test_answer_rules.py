@@ -589,3 +589,26 @@ def test_the_answer_form_guards_abstain(question: str, texts: list[str], abstain
     r = retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)])
     answer = make_answer(r, TUNING)
     assert (answer.text == NOT_FOUND) is abstains and answer.hits == r.hits
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "line"),
+    [
+        # an outline on top answers "gồm những mục gì" with its items, not one of them
+        ("phần cải cách hành chính gồm những mục gì", "outline", "1. Cải cách thể chế; 2. Cải cách thủ tục hành chính"),
+        # a body passage keeps its best sentence (one line of it, not the lines joined)
+        ("phần cải cách hành chính gồm những mục gì", "body", ""),
+    ],
+)
+def test_an_outline_is_answered_with_its_items(question: str, kind: str, line: str) -> None:
+    from index.answer.abstain import never
+    from index.answer.lines import make_answer
+
+    text = "C. CẢI CÁCH HÀNH CHÍNH\n1. Cải cách thể chế\n2. Cải cách thủ tục hành chính"
+    p = StoredPassage("d.txt#1", "d.txt", "C. CẢI CÁCH HÀNH CHÍNH", text, kind, "d@1", text.lower(),
+                      ("C. CẢI CÁCH HÀNH CHÍNH",), "1. Cải cách thể chế\n2. Cải cách thủ tục hành chính")
+    answer = make_answer(retrieval(question, [p]), TUNING, never)
+    if kind == "outline":
+        assert answer.text == line
+    else:
+        assert "; " not in answer.text and answer.text in text

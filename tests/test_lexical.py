@@ -45,6 +45,39 @@ def test_extending_leaves_the_original_untouched() -> None:
     assert scorer.get_scores(["mới"]).sum() == 0 and grown.get_scores(["mới"])[-1] > 0
 
 
+OUTLINE = "báo cáo tổng kết gồm kết quả hạn chế nguyên nhân".split()
+
+
+@pytest.mark.parametrize("where", ["base", "added"])
+@pytest.mark.parametrize("query", ["báo cáo gửi về".split(), "kết quả hạn chế".split(), ["thành", "ủy"]])
+def test_a_derived_passage_is_scored_without_moving_any_other(where: str, query: list[str]) -> None:
+    """An outline restates headings: it is scored with the corpus's statistics and changes none of
+    them, so every other passage scores exactly as it did without it."""
+    plain = PartedBM25.build(BASE).extended([BASE[2]])
+    if where == "base":
+        mixed = PartedBM25.build([*BASE, OUTLINE], [True] * len(BASE) + [False]).extended([BASE[2]])
+        others = np.r_[np.arange(len(BASE)), len(BASE) + 1]
+        outline_at = len(BASE)
+    else:
+        mixed = PartedBM25.build(BASE).extended([BASE[2], OUTLINE], [True, False])
+        others = np.arange(len(BASE) + 1)
+        outline_at = len(BASE) + 1
+    assert mixed.size == len(BASE) + 2
+    assert np.allclose(mixed.get_scores(query)[others], plain.get_scores(query))
+    counted = PartedBM25.build(BASE).extended([BASE[2], OUTLINE])  # the outline scored as if counted
+    expected = counted.get_scores(query)[-1]
+    assert (mixed.get_scores(query)[outline_at] > 0) == (expected > 0)
+
+
+def test_a_derived_passage_is_left_out_of_the_lexicon_statistics() -> None:
+    texts = [" ".join(t) for t in BASE]
+    plain = Lexicon.build(texts)
+    mixed = Lexicon.build([*texts, " ".join(OUTLINE)], [True] * len(BASE) + [False])
+    assert mixed.size == len(BASE) + 1 and mixed.counted == plain.counted == len(BASE)
+    assert mixed.df == plain.df and mixed.idf() == plain.idf()
+    assert "nguyen" in mixed.folded_sets[-1]  # what it holds is still known, for coverage
+
+
 def test_unknown_and_empty_queries_score_zero() -> None:
     grown = PartedBM25.build(BASE).extended([["a", "b"]])
     assert not grown.get_scores([]).any()

@@ -82,3 +82,23 @@ def test_a_passage_holding_a_span_of_the_asked_kind_is_lifted(question: str, tex
     query = read_query(question)
     boost = structural_boost(_passage(text), query, tuning)
     assert (boost == pytest.approx(0.2)) is lifted, (query.span, boost)
+
+
+@pytest.mark.parametrize(
+    "question, steps_aside",
+    [
+        ("phần cải cách hành chính trong đề cương gồm những mục gì?", False),  # a list of parts
+        ("những bên nào phối hợp tuyên truyền?", True),  # a list of actors: "bên nào" asks who
+        ("hạn nộp báo cáo là ngày nào?", True),
+        ("Ban Tổ chức phải làm gì?", True),
+    ],
+)
+def test_an_outline_answers_list_questions_only(question: str, steps_aside: bool) -> None:
+    from index.ingest.parsed import StoredPassage
+    from index.retrieval.search import structural_boost
+    from index.settings import Tuning
+
+    text = "C. CẢI CÁCH\n1. Thể chế\n2. Thủ tục"
+    outline = StoredPassage("d.txt#9", "d.txt", "C. CẢI CÁCH", text, "outline", "d@1", text.lower())
+    boost = structural_boost(outline, read_query(question), Tuning())
+    assert (boost < 0) is steps_aside

@@ -139,3 +139,36 @@ def test_a_passage_quotes_the_footnotes_it_cites(needle: str, kind: str, notes: 
     assert len(p.notes) == len(notes) and all(n.startswith(w) for n, w in zip(p.notes, notes, strict=True))
     assert p.quote().endswith("\n".join(p.notes)) if notes else p.quote() == p.text
     assert not any(n in p.text for n in notes)  # searched without them: each note is found as itself
+
+
+OUTLINED = """ĐỀ CƯƠNG BÁO CÁO
+II. KẾT QUẢ THỰC HIỆN
+C. ĐẨY MẠNH CẢI CÁCH HÀNH CHÍNH
+1. Cải cách thể chế
+2. Cải cách thủ tục hành chính
+3. Cải cách tài chính công
+D. CÔNG TÁC DÂN VẬN
+Các cấp ủy tiếp tục chỉ đạo công tác dân vận.
+1. Dân vận chính quyền
+Đánh giá kết quả dân vận chính quyền.
+2. Dân vận khéo
+Đánh giá phong trào dân vận khéo.
+"""
+
+
+@pytest.mark.parametrize(
+    "heading, outlined, items",
+    [
+        # a heading with only sub-headings under it (the đề cương form): its outline lists them
+        ("C. ĐẨY MẠNH CẢI CÁCH HÀNH CHÍNH", True, ["1. Cải cách thể chế", "3. Cải cách tài chính công"]),
+        # one with text of its own: its passages are found by their words, no outline
+        ("D. CÔNG TÁC DÂN VẬN", False, []),
+    ],
+)
+def test_a_heading_of_sub_headings_only_gets_an_outline(heading: str, outlined: bool, items: list[str]) -> None:
+    ps = chunk("d.txt", OUTLINED)
+    found = [p for p in ps if p.kind == "outline" and p.section.endswith(heading)]
+    assert bool(found) is outlined
+    if outlined:
+        [p] = found
+        assert all(item in p.body.split("\n") for item in items) and p.headings[-1] == heading

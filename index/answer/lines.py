@@ -224,6 +224,9 @@ LINES: dict[str, Callable[[SentenceScorer, list[Hit]], Line | None]] = {
 def content_line(scorer: SentenceScorer, hits: list[Hit]) -> Line:
     """The top passage's best sentence: the line for a question of no particular kind."""
     top = hits[0].passage
+    if top.kind == "outline" and top.body:  # "gồm những mục gì": the items, not one of them
+        items = "; ".join(line.strip() for line in top.body.split("\n") if line.strip())
+        return Line(_trim(items), _trim(items, SPAN_MAX), top.body, 0)
     sent, _ = scorer.best(top.text, top.section)
     sent = sent or top.text.split("\n")[-1]
     text = _trim(sent)

@@ -18,7 +18,7 @@ from index.ingest import deadlines, encodings, levels, loaders, metadata, ocr, s
 from index.ingest.deadlines import deadlines_from
 from index.ingest.loaders import PageProgress, load_bytes
 from index.ingest.metadata import DocMeta, extract_metadata
-from index.ingest.structure import Cells, page_label, parse_segments, passage_text, passages_from
+from index.ingest.structure import DERIVED_KINDS, Cells, page_label, parse_segments, passage_text, passages_from
 from index.store.cachedb import open_cache_db
 from index.text import normalize
 from index.vocab import dates, units
@@ -57,6 +57,11 @@ class StoredPassage:
         the fields; ``text``, what is searched, leaves the notes out: each is a passage of its own)."""
         text = passage_text(self.headings, self.body) if (self.headings or self.body) else self.text
         return "\n".join([text, *self.notes]) if self.notes else text
+
+    @property
+    def derived(self) -> bool:
+        """Restates words other passages hold (an outline): searched, not counted in the statistics."""
+        return self.kind in DERIVED_KINDS
 
     @property
     def page_label(self) -> str:

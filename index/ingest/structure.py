@@ -75,7 +75,7 @@ class Passage:
     ordinal: int
     section: str
     text: str
-    kind: str = "body"  # body | table | footnote | preamble | closing
+    kind: str = "body"  # body | table | footnote | preamble | closing | outline (DERIVED_KINDS)
     section_key: str = ""
     headings: tuple[str, ...] = ()
     body: str = ""
@@ -514,7 +514,9 @@ def parse_segments(text: str, paged: bool | None = None) -> list[Segment]:
                 note=fn.footnote,
             )
         )
-    return [s for s in segments if s.blocks]
+    # a heading with nothing under it but sub-headings stays, empty: an outline lists it (a report's
+    # đề cương is headings to fill in: "C. CẢI CÁCH HÀNH CHÍNH" / "1. Cải cách thể chế" / "2. …")
+    return [s for s in segments if s.blocks or (s.kind == "body" and s.path)]
 
 
 def _bare(head_text: str) -> bool:
@@ -695,9 +697,51 @@ def cited_notes(body: str, notes: dict[int, str], room: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+# kinds of passage that restate words other passages hold (an outline lists sub-headings, each the
+# heading of a passage of its own): searched, but kept out of the corpus statistics (document
+# frequencies, average length, a document's mean score), so adding them moves no other passage's
+# score: a first version counted them, and eight short outlines flipped a near tie between a plan and
+# the compilations that copy it (tests/test_doc_context.py)
+DERIVED_KINDS = frozenset({"outline"})
+OUTLINE_MIN_ITEMS = 2  # a heading with at least this many sub-headings gets an outline passage
+
+
+def outlines(doc: str, segments: list[Segment], start: int) -> list[Passage]:
+    """For each heading with no text of its own, only sub-headings, a passage listing them under it
+    ("C. CẢI CÁCH HÀNH CHÍNH" / "1. Cải cách thể chế" / "2. Cải cách thủ tục hành chính" …: a
+    report's đề cương is headings to fill in). Without it those headings are in no passage at all, and
+    "phần này gồm những mục gì" has nothing to find. Search offers these to list questions only
+    (``Tuning.outline_penalty``)."""
+    children: dict[tuple[Heading, ...], list[Heading]] = {}
+    where: dict[tuple[Heading, ...], tuple[str, int | None]] = {}
+    spoken: set[tuple[Heading, ...]] = set()  # headings with text of their own
+    for seg_no, seg in enumerate(segments):
+        path = [h for h in seg.path if not h.inline and h.style not in ("closing", "closing_para", "footnote")]
+        if seg.blocks:
+            spoken.add(tuple(path))
+        for depth in range(1, len(path)):
+            parent = tuple(path[:depth])
+            kids = children.setdefault(parent, [])
+            if path[depth] not in kids:
+                kids.append(path[depth])
+            where.setdefault(parent, (f"{doc}@{seg_no}", seg.blocks[0].page if seg.blocks else None))
+    out: list[Passage] = []
+    for parent, kids in children.items():
+        if len(kids) < OUTLINE_MIN_ITEMS or parent in spoken:
+            continue
+        head = tuple(_context(list(parent)))
+        body = "\n".join(_short(k.text, 200) for k in kids)
+        section = SECTION_SEP.join(_short(h.text, 90) for h in parent)
+        key, page = where[parent]
+        text = passage_text(head, body)
+        out.append(Passage(doc, start + len(out), section, text, "outline", key, head, body, (), page))
+    return out
+
+
 def passages_from(doc: str, segments: list[Segment]) -> list[Passage]:
-    """A parsed document's passages, with section paths, quoted headings, table cells and pages, and
-    the footnotes each cites (quoted under it; the search reads the note as a passage of its own)."""
+    """A parsed document's passages, with section paths, quoted headings, table cells and pages, the
+    footnotes each cites (quoted under it; the search reads the note as a passage of its own), and an
+    outline of each heading's sub-headings."""
     passages: list[Passage] = []
     notes = footnote_texts(segments)
     for seg_no, seg in enumerate(segments):
@@ -727,7 +771,7 @@ def passages_from(doc: str, segments: list[Segment]) -> list[Passage]:
             text = passage_text(head, body)
             cites = cited_notes(body, notes, QUOTE_MAX_CHARS - len(text)) if seg.kind != "footnote" else ()
             passages.append(Passage(doc, len(passages), section, text, seg.kind, key, head, body, (), page, cites))
-    return passages
+    return passages + outlines(doc, segments, len(passages))
 
 
 def chunk(doc: str, text: str, paged: bool | None = None) -> list[Passage]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import bm25s
@@ -61,28 +61,53 @@ def _idf(df: int, n: int) -> float:
 
 @dataclass
 class AddedPart:
-    """Postings of a small part: word → (passage numbers in the part, term-frequency component)."""
+    """Postings of a small part: word → (passage numbers in the part, term-frequency component).
 
-    size: int
+    ``rows`` places the part's passages in the whole index. A part that is not ``counted`` holds
+    derived passages (an outline restating headings other passages carry): scored like the rest,
+    left out of every document frequency and of N, so adding them moves no other passage's score."""
+
+    rows: np.ndarray
     postings: dict[str, tuple[np.ndarray, np.ndarray]]
+    counted: bool = True
 
     @classmethod
-    def build(cls, token_lists: list[list[str]], avgdl: float) -> AddedPart:
+    def build(cls, token_lists: list[list[str]], avgdl: float, rows: np.ndarray, counted: bool = True) -> AddedPart:
         """Postings with the base's average length, so a passage's length is judged as the base's are."""
-        rows: dict[str, tuple[list[int], list[float]]] = {}
+        table: dict[str, tuple[list[int], list[float]]] = {}
         for i, toks in enumerate(token_lists):
             norm = K1 * ((1 - B) + B * len(toks) / avgdl)
             for word, tf in Counter(toks).items():
-                ids, tfc = rows.setdefault(word, ([], []))
+                ids, tfc = table.setdefault(word, ([], []))
                 ids.append(i)
                 tfc.append(tf / (norm + tf))
-        postings = {w: (np.asarray(i, dtype=np.int64), np.asarray(t, dtype=np.float32)) for w, (i, t) in rows.items()}
-        return cls(len(token_lists), postings)
+        postings = {w: (np.asarray(i, dtype=np.int64), np.asarray(t, dtype=np.float32)) for w, (i, t) in table.items()}
+        return cls(rows, postings, counted)
+
+    @property
+    def size(self) -> int:
+        """Passages of this part."""
+        return int(self.rows.size)
 
     def df(self, word: str) -> int:
-        """Passages of this part that hold the word."""
-        hit = self.postings.get(word)
+        """Passages of this part that hold the word (none, for a part that is not counted)."""
+        hit = self.postings.get(word) if self.counted else None
         return 0 if hit is None else len(hit[0])
+
+
+def _split(token_lists: list[list[str]], counted: Sequence[bool] | None, offset: int) -> tuple[
+    list[list[str]], np.ndarray, list[list[str]], np.ndarray
+]:
+    """The counted passages and the derived ones, each with its positions in the whole index."""
+    flags = [True] * len(token_lists) if counted is None else list(counted)
+    keep = [i for i, f in enumerate(flags) if f]
+    skip = [i for i, f in enumerate(flags) if not f]
+    return (
+        [token_lists[i] for i in keep],
+        np.asarray(keep, dtype=np.int64) + offset,
+        [token_lists[i] for i in skip],
+        np.asarray(skip, dtype=np.int64) + offset,
+    )
 
 
 @dataclass
@@ -90,29 +115,31 @@ class PartedBM25:
     """BM25 scores over the base part and the parts added to it, in passage order."""
 
     base: bm25s.BM25 | None
-    base_size: int
+    base_rows: np.ndarray  # the base's counted passages, placed in the whole index
     base_avgdl: float
+    size: int  # passages scored, counted or not
     added: list[AddedPart] = field(default_factory=list)
 
     @classmethod
-    def build(cls, token_lists: list[list[str]]) -> PartedBM25:
-        """Index the base part."""
+    def build(cls, token_lists: list[list[str]], counted: Sequence[bool] | None = None) -> PartedBM25:
+        """Index the base part; passages not ``counted`` are scored with its statistics, not in them."""
+        kept, rows, derived, derived_rows = _split(token_lists, counted, 0)
         base = None
-        if token_lists:
+        if kept:
             base = bm25s.BM25(k1=K1, b=B)
-            base.index(token_lists, show_progress=False)
-        avgdl = sum(len(t) for t in token_lists) / len(token_lists) if token_lists else 1.0
-        return cls(base, len(token_lists), max(avgdl, 1.0))
+            base.index(kept, show_progress=False)
+        avgdl = max(sum(len(t) for t in kept) / len(kept), 1.0) if kept else 1.0
+        added = [AddedPart.build(derived, avgdl, derived_rows, counted=False)] if derived else []
+        return cls(base, rows, avgdl, len(token_lists), added)
 
-    def extended(self, token_lists: list[list[str]]) -> PartedBM25:
+    def extended(self, token_lists: list[list[str]], counted: Sequence[bool] | None = None) -> PartedBM25:
         """A new scorer with one more part; this one is left as it is (questions may be using it)."""
-        part = AddedPart.build(token_lists, self.base_avgdl)
-        return PartedBM25(self.base, self.base_size, self.base_avgdl, [*self.added, part])
-
-    @property
-    def size(self) -> int:
-        """Passages scored."""
-        return self.base_size + sum(p.size for p in self.added)
+        kept, rows, derived, derived_rows = _split(token_lists, counted, self.size)
+        parts = [AddedPart.build(kept, self.base_avgdl, rows)]
+        if derived:
+            parts.append(AddedPart.build(derived, self.base_avgdl, derived_rows, counted=False))
+        size = self.size + len(token_lists)
+        return PartedBM25(self.base, self.base_rows, self.base_avgdl, size, [*self.added, *parts])
 
     def _base_df(self, word: str) -> int:
         if self.base is None:
@@ -131,19 +158,16 @@ class PartedBM25:
         if self.base is not None:
             ids = self.base.get_tokens_ids(query)
             if ids:
-                out[: self.base_size] = self.base.get_scores(ids)
+                out[self.base_rows] = self.base.get_scores(ids)
         if self.added:
-            n = self.size
-            start = self.base_size
+            n = self.base_rows.size + sum(p.size for p in self.added if p.counted)
             weights = Counter(query)
             idf = {w: _idf(self._base_df(w) + sum(p.df(w) for p in self.added), n) for w in weights}
             for part in self.added:
-                view = out[start : start + part.size]
                 for word, times in weights.items():
                     hit = part.postings.get(word)
                     if hit is not None:
-                        view[hit[0]] += times * idf[word] * hit[1]  # a word lists each passage once
-                start += part.size
+                        out[part.rows[hit[0]]] += times * idf[word] * hit[1]  # a word lists each passage once
         return out
 
 
@@ -239,6 +263,7 @@ class Lexicon:
     df: Counter[str]  # folded word → passages that hold it
     restorer: DiacriticRestorer
     base: Lexicon | None = None  # the base part's own lexicon, when this one extends it
+    counted: int = 0  # passages in the statistics: all but the derived ones
 
     @property
     def root(self) -> Lexicon:
@@ -246,35 +271,43 @@ class Lexicon:
         return self.base or self
 
     @classmethod
-    def build(cls, texts: Iterable[str]) -> Lexicon:
-        """The lexicon of a base part."""
+    def build(cls, texts: Iterable[str], counted: Sequence[bool] | None = None) -> Lexicon:
+        """The lexicon of a base part. Passages not ``counted`` (derived ones, as an outline restating
+        headings) are searched but left out of every statistic: document frequencies, average length,
+        the restorer's word counts."""
         accented, folded = corpus_tokens(texts)
+        flags = [True] * len(accented) if counted is None else list(counted)
         sets = [set(toks) for toks in folded]
         df: Counter[str] = Counter()
-        for toks in sets:
-            df.update(toks)
+        for toks, flag in zip(sets, flags, strict=True):
+            if flag:
+                df.update(toks)
         return cls(
-            PartedBM25.build(with_bigrams(accented)),
-            PartedBM25.build(with_bigrams(folded)),
+            PartedBM25.build(with_bigrams(accented), flags),
+            PartedBM25.build(with_bigrams(folded), flags),
             sets,
             df,
-            DiacriticRestorer(accented),
+            DiacriticRestorer([t for t, f in zip(accented, flags, strict=True) if f]),
+            counted=sum(flags),
         )
 
-    def extended(self, texts: Iterable[str]) -> Lexicon:
+    def extended(self, texts: Iterable[str], counted: Sequence[bool] | None = None) -> Lexicon:
         """A new lexicon with these passages appended as one more part."""
         accented, folded = corpus_tokens(texts)
+        flags = [True] * len(accented) if counted is None else list(counted)
         sets = [set(toks) for toks in folded]
         df = self.df.copy()
-        for toks in sets:
-            df.update(toks)
+        for toks, flag in zip(sets, flags, strict=True):
+            if flag:
+                df.update(toks)
         return Lexicon(
-            self.bm25.extended(with_bigrams(accented)),
-            self.bm25_folded.extended(with_bigrams(folded)),
+            self.bm25.extended(with_bigrams(accented), flags),
+            self.bm25_folded.extended(with_bigrams(folded), flags),
             self.folded_sets + sets,
             df,
-            DiacriticRestorer(accented, under=self.restorer),
+            DiacriticRestorer([t for t, f in zip(accented, flags, strict=True) if f], under=self.restorer),
             self.root,
+            self.counted + sum(flags),
         )
 
     @property
@@ -284,5 +317,5 @@ class Lexicon:
 
     def idf(self) -> tuple[dict[str, float], float]:
         """IDF of each folded word, and that of a word no passage holds."""
-        n = max(1, self.size)
+        n = max(1, self.counted)
         return {w: math.log(1 + n / (c + 0.5)) for w, c in self.df.items()}, math.log(1 + n / 0.5)

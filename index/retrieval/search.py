@@ -138,6 +138,8 @@ def structural_boost(passage: StoredPassage, query: Query, tuning: Tuning) -> fl
         boost += tuning.unit_heading_boost
     if passage.kind == "footnote":
         boost -= tuning.footnote_penalty
+    if passage.kind == "outline" and (query.kind != "list" or query.who):
+        boost -= tuning.outline_penalty
     if query.names_unit and unit_heading and heading_named(passage.section, query):
         boost += tuning.named_unit_boost
     if passage.kind == "closing" and query.signed:
@@ -175,18 +177,20 @@ class Searcher:
         ranges = index.part_ranges()
         if lexicon is None:
             lo, hi = ranges[0] if ranges else (0, 0)
-            lexicon = Lexicon.build(p.index_text for p in index.passages[lo:hi])
+            part = index.passages[lo:hi]
+            lexicon = Lexicon.build((p.index_text for p in part), [not p.derived for p in part])
         for lo, hi in ranges:  # the parts the given lexicon does not cover yet
             if lo >= lexicon.size and hi > lo:
-                lexicon = lexicon.extended(p.index_text for p in index.passages[lo:hi])
+                part = index.passages[lo:hi]
+                lexicon = lexicon.extended((p.index_text for p in part), [not p.derived for p in part])
         self.lexicon = lexicon
         self._idf, self._idf_unknown = lexicon.idf()
-        # live documents in a fixed order, and their passage numbers in one array, for per-document sums
+        # live documents in a fixed order, and their passage numbers in one array, for per-document
+        # sums (derived passages left out: an outline restates its document's headings)
         self._doc_order = sorted(index.by_doc)
-        sizes = [len(index.by_doc[d]) for d in self._doc_order]
-        self._doc_passages = np.fromiter(
-            (i for d in self._doc_order for i in index.by_doc[d]), dtype=np.int64, count=sum(sizes)
-        )
+        own = {d: [i for i in index.by_doc[d] if not index.passages[i].derived] for d in self._doc_order}
+        sizes = [len(own[d]) for d in self._doc_order]
+        self._doc_passages = np.fromiter((i for d in self._doc_order for i in own[d]), dtype=np.int64, count=sum(sizes))
         self._doc_of_passage = np.repeat(np.arange(len(sizes)), sizes)
         self._doc_sizes = np.array(sizes, dtype=np.float64)
         self._doc_names = []
@@ -326,7 +330,7 @@ class Searcher:
         if not self._doc_order:
             return {}
         sums = np.bincount(self._doc_of_passage, weights=bm[self._doc_passages], minlength=len(self._doc_order))
-        mean = sums / self._doc_sizes
+        mean = sums / np.maximum(self._doc_sizes, 1.0)
         top = float(mean.max())
         if top <= 0:
             return {}

@@ -11,7 +11,7 @@ import re
 
 # who: a unit or a person ("đơn vị nào", "ai phụ trách", "giao cho ai", "gửi về đâu")
 WHO = re.compile(
-    r"\b(ai|don vi nao|co quan nao|ban nao|do ai|ai phu trach|chu tri|phu trach|giao cho ai|"
+    r"\b(ai|don vi nao|co quan nao|ban nao|ben nao|do ai|ai phu trach|chu tri|phu trach|giao cho ai|"
     r"cho ai|nop cho ai|gui ve dau|trach nhiem)\b"
 )
 WHEN = re.compile(
