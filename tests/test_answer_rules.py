@@ -43,6 +43,9 @@ def retrieval(question: str, passages: list[StoredPassage], coverage: float = 1.
         ("kế hoạch gồm những nhiệm vụ nào", "list"),
         ("thành phố có tổ chức hội nghị không", "yes_no"),
         ("nội dung trọng tâm của chương trình", "content"),
+        # "đồng chí nào" is the Party's "ai": a person, a signer
+        ("Trưởng ban chỉ đạo chương trình là đồng chí nào", "person"),
+        ("chương trình ngày 18/8/2011 do đồng chí nào ký", "sign"),
     ],
 )
 def test_answer_kind(question: str, kind: str) -> None:
@@ -276,6 +279,9 @@ def test_a_heading_in_capitals_is_never_the_answer() -> None:
         ("snv là gì", "snv là gì"),  # upper case only: a lower-case word is never taken for one
         ("MTTQ có vai trò gì", "MTTQ có vai trò gì"),  # the documents write MTTQ themselves
         ("btv giao ai", "ban thường vụ giao ai"),
+        ("tỷ lệ cử tri đi bầu QH ở HN?", "tỷ lệ cử tri đi bầu Quốc hội ở Hà Nội?"),
+        ("kết nạp bao nhiêu ĐV mới", "kết nạp bao nhiêu đảng viên mới"),
+        ("miễn thuế NK mấy năm", "miễn thuế NK mấy năm"),  # NK: nhiệm kỳ or nhập khẩu, left as typed
     ],
 )
 def test_abbreviations_expanded(question: str, expanded: str) -> None:
@@ -530,6 +536,9 @@ def test_a_table_answer_highlights_the_rows_as_written() -> None:
         # "bao nhiêu N" asks a count of N: a share is not one
         ("năm 2025 phát hiện bao nhiêu vụ buôn lậu", ["Năm 2025, số vụ buôn lậu giảm 20% so với năm trước."],
          "số liệu"),
+        # a figure labelled with another period than the one asked: another year, or a quarter for a year
+        ("GRDP cả năm 2023 tăng bao nhiêu %", ["GRDP năm 2021 đạt 2,92%, năm 2022 đạt 8,89% và quý I/2023 đạt 5,80%."],
+         "số liệu"),
     ],
 )
 def test_spans_that_are_no_answer(question: str, texts: list[str], said: str) -> None:
@@ -549,6 +558,12 @@ def test_spans_that_are_no_answer(question: str, texts: list[str], said: str) ->
         # a figure of another noun stays a candidate: documents count in their own words
         ("có bao nhiêu đơn vị thống nhất dự thảo", ["Có 24 cơ quan, đơn vị thống nhất với dự thảo."], "24 cơ quan"),
         ("tỷ lệ hồ sơ đúng hạn đạt bao nhiêu", ["Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98,5% tổng số hồ sơ."], "98,5%"),
+        # the figure labelled with the asked period, whatever comes first; a compared year is no label
+        ("GRDP năm 2022 tăng bao nhiêu %", ["GRDP năm 2021 đạt 2,92%, năm 2022 đạt 8,89% và quý I/2023 đạt 5,80%."],
+         "8,89%"),
+        ("quý I/2023 GRDP tăng bao nhiêu %", ["GRDP năm 2021 đạt 2,92%, năm 2022 đạt 8,89% và quý I/2023 đạt 5,80%."],
+         "5,80%"),
+        ("thu ngân sách năm 2022 tăng bao nhiêu %", ["Năm 2022 thu ngân sách tăng 8% so với năm 2021."], "8%"),
     ],
 )
 def test_spans_beside_those_that_are_no_answer(question: str, texts: list[str], span: str) -> None:

@@ -168,9 +168,14 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     folded = query.whole_folded
     given = given_numbers(folded)
     count_of = bool(noun) and not (query.money or cues.SHARE.search(folded) or cues.RANK.search(folded))
+    asked = figures.asked_period(query.text)
     spans = []
+    label_from = 0  # a figure's period label is the text since the previous figure
     for m in figures.FIGURE.finditer(sentence):
         if any(a <= m.start() < b for a, b in dates):
+            continue
+        label, label_from = figures.period_label(sentence[label_from : m.start()]), m.end()
+        if figures.other_period(label, asked):  # "năm 2021 đạt 2,92%" for "năm 2022 … bao nhiêu"
             continue
         end = m.end()
         pct = figures.PERCENT_AFTER.match(sentence, end)

@@ -30,9 +30,11 @@ HOW_MUCH_ACCENTED = re.compile(r"\b(mấy|(?<!chỉ )số|đạt)\b")
 COUNT_ASKED = re.compile(r"\b(bao nhieu|may|ty le|so luong|phan tram|xep thu|thu may|hang may)\b")
 BAO_NHIEU = re.compile(r"\bbao nhieu\b")  # "how many": a "thời gian … bao nhiêu" asks for a figure
 # who signed the document
-SIGN = re.compile(r"\b(ai ky|ai ki|nguoi ky|ky ten|ky boi|chu ky)\b(?! so)")  # "chữ ký số": a digital signature
-# a person by role: "tổ trưởng … là ai", "ai là trưởng đoàn", "họ tên"
-PERSON = re.compile(r"\b(la ai|ai la|nguoi nao|ho ten|ho va ten)\b")
+# ("chữ ký số": a digital signature)
+SIGN = re.compile(r"\b(ai ky|ai ki|nguoi ky|dong chi nao ky|nguoi nao ky|ky ten|ky boi|chu ky)\b(?! so)")
+# a person by role: "tổ trưởng … là ai", "ai là trưởng đoàn", "họ tên"; "đồng chí nào" is the Party's
+# "ai" ("Trưởng BCĐ là đồng chí nào", "do đồng chí nào ký")
+PERSON = re.compile(r"\b(la ai|ai la|nguoi nao|dong chi nao|ho ten|ho va ten)\b")
 # when or under which number the document was issued (its header answers)
 ISSUED = re.compile(r"\b(ky ngay|ban hanh ngay|ngay ban hanh|ngay ky|so hieu|so van ban|so den|cong van den)\b")
 # a deadline, not any date: the answer prefers a sentence with a deadline cue
@@ -85,14 +87,14 @@ PERCENT = re.compile(r"\b(bao nhieu phan tram|phan tram|ty le\b.{0,60}\bbao nhie
 POINTS = re.compile(r"\b(bao nhieu|may)\s+diem\b")
 # a document's number: "số mấy", "số hiệu"
 DOC_NUMBER = re.compile(r"\b(so may|so hieu|so bao nhieu)\b")
-# a person by name: "họ tên", or a title asked with "ai" (narrower than PERSON, the answer kind: a name
+# a person by name: "họ tên", or a title asked with "ai" / "đồng chí nào" (narrower than PERSON, the answer kind: a name
 # must stand beside the title to answer it)
 # an official's title, as a question names it (folded)
 TITLE = re.compile(
     r"\b(truong doan|pho truong doan|truong ban|pho truong ban|chu tich|pho chu tich|giam doc|pho giam doc|"
     r"bi thu|pho bi thu|truong phong|pho truong phong|nguoi dung dau|thu truong|chanh van phong)\b"
 )
-NAMED_PERSON = re.compile(rf"\b(ho ten|ho va ten|ten la gi)\b|{TITLE.pattern}.{{0,50}}\b(ai|la ai)\b")
+NAMED_PERSON = re.compile(rf"\b(ho ten|ho va ten|ten la gi)\b|{TITLE.pattern}.{{0,50}}\b(ai|la ai|dong chi nao)\b")
 # a place, a room or a seat ("ở phòng nào", "trụ sở đặt ở đâu")
 PLACE = re.compile(r"\b(o dau|tai dau|dia diem|phong nao|phong hop nao|tru so|noi nao|cho nao|dat o)\b")
 # a date or period ("ngày nào", "tháng mấy", "quý nào", "hạn chót")

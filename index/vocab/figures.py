@@ -88,3 +88,36 @@ def only_given(span: str, given: set[str]) -> bool:
     nào", "22/01/2026" for "họp ngày 22/01/2026 lúc mấy giờ". Such a span tells the asker nothing."""
     numbers = NUMBER.findall(span)
     return bool(numbers) and all(canonical_number(n) in given for n in numbers)
+
+
+# ---- the period a figure is of ------------------------------------------------------------------
+# A report labels each figure with its period just before it: "năm 2021 đạt 2,92%, năm 2022 đạt 8,89%
+# và quý I/2023 đạt 5,80%". A year after "so với" / "so cùng kỳ" is the basis of a comparison, not
+# the figure's period ("tăng 8% so với năm 2021"), and is left out.
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+COMPARED = re.compile(r"so\s+(?:với|cùng\s+kỳ)[^,;:()]*", re.IGNORECASE)
+SUB_PERIOD = re.compile(r"\b(?:quý|tháng|qu[yý]\s+[IVX\d]|th[aá]ng)\b", re.IGNORECASE)
+
+
+def period_label(before: str) -> tuple[frozenset[str], bool]:
+    """The years a figure's label names (the text between the previous figure and this one) and whether
+    it names a part of a year (a quarter, months): "năm 2022 đạt " → ({"2022"}, False), " và quý
+    I/2023 đạt " → ({"2023"}, True)."""
+    text = COMPARED.sub(" ", before)
+    return frozenset(YEAR.findall(text)), bool(SUB_PERIOD.search(text))
+
+
+def asked_period(question: str) -> tuple[frozenset[str], bool]:
+    """The years a question names, and whether it names a part of one ("quý I/2026", "6 tháng đầu năm")."""
+    return frozenset(YEAR.findall(question)), bool(SUB_PERIOD.search(question))
+
+
+def other_period(label: tuple[frozenset[str], bool], asked: tuple[frozenset[str], bool]) -> bool:
+    """Whether a figure labelled so is of another period than the one asked: its years are none of the
+    question's, or it is a quarter's or months' figure for a question about a whole year."""
+    years, part = label
+    asked_years, asked_part = asked
+    if not asked_years or not years:
+        return False
+    return not (years & asked_years) or (part and not asked_part)
+

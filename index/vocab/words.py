@@ -39,6 +39,13 @@ ABBREVIATIONS = {
     "STC": "Sở Tài chính",
     "BNV": "Bộ Nội vụ",
     "VPCP": "Văn phòng Chính phủ",
+    # everyday short forms of words the documents always spell out (none stands alone in the seed or
+    # realdocs texts): "ở HN", "kết nạp bao nhiêu ĐV", "bầu cử QH". Left out as ambiguous: NK (nhiệm kỳ
+    # or nhập khẩu: "thuế NK"), NV (nhiệm vụ, nhân viên), ĐB (Đảng bộ, đại biểu), ĐH (đại hội, đại học),
+    # CB and ĐU (the documents write them in running text)
+    "HN": "Hà Nội",
+    "ĐV": "đảng viên",
+    "QH": "Quốc hội",
 }
 
 
