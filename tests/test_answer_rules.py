@@ -539,11 +539,39 @@ def test_a_table_answer_highlights_the_rows_as_written() -> None:
         # a figure labelled with another period than the one asked: another year, or a quarter for a year
         ("GRDP cả năm 2023 tăng bao nhiêu %", ["GRDP năm 2021 đạt 2,92%, năm 2022 đạt 8,89% và quý I/2023 đạt 5,80%."],
          "số liệu"),
+        # an unlabelled figure is of the previous figure's period ("năm 2021 là X, đạt Y%")
+        ("năm 2023 thu ngân sách đạt bao nhiêu % dự toán",
+         ["Thu ngân sách năm 2021 là 324.100 tỷ đồng, đạt 129,0% dự toán."], "số liệu"),
     ],
 )
 def test_spans_that_are_no_answer(question: str, texts: list[str], said: str) -> None:
     answer = make_answer(retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)]), TUNING, abstain=never)
     assert answer.found and answer.related and said in answer.text, answer.text
+
+
+TARGETS = "II. MỤC TIÊU, CHỈ TIÊU › 2. Các chỉ tiêu chủ yếu đến năm 2025"
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "found"),
+    [
+        # what was achieved, asked outright, is not a target's figure
+        ("tỷ trọng kinh tế số thực tế đạt bao nhiêu", TARGETS, False),
+        ("tỷ lệ vận tải hành khách công cộng hiện nay đã đạt bao nhiêu", TARGETS, False),
+        # a target asked, or no achievement asked: the target answers
+        ("chỉ tiêu tỷ trọng kinh tế số đến 2025 là bao nhiêu", TARGETS, True),
+        ("tỷ trọng kinh tế số bao nhiêu", TARGETS, True),
+        # results under a heading that names targets are results
+        ("tỷ trọng kinh tế số thực tế đạt bao nhiêu", "PHỤ LỤC kết quả thực hiện chỉ tiêu", True),
+        # a heading's period labels its unlabelled figures: 2025's targets are not 2023's figures
+        ("tỷ trọng kinh tế số năm 2023 bao nhiêu", TARGETS, False),
+        ("tỷ trọng kinh tế số năm 2025 bao nhiêu", TARGETS, True),
+    ],
+)
+def test_a_figure_of_targets_answers_what_is_to_be_reached(question: str, section: str, found: bool) -> None:
+    text = "(5) Tỷ trọng kinh tế số trong GRDP khoảng 30%."
+    answer = make_answer(retrieval(question, [passage(text, section)]), TUNING, abstain=never)
+    assert (answer.span == "30%") == found, answer.text
 
 
 @pytest.mark.parametrize(
@@ -564,6 +592,10 @@ def test_spans_that_are_no_answer(question: str, texts: list[str], said: str) ->
         ("quý I/2023 GRDP tăng bao nhiêu %", ["GRDP năm 2021 đạt 2,92%, năm 2022 đạt 8,89% và quý I/2023 đạt 5,80%."],
          "5,80%"),
         ("thu ngân sách năm 2022 tăng bao nhiêu %", ["Năm 2022 thu ngân sách tăng 8% so với năm 2021."], "8%"),
+        # a clause that opens with its period goes on with the subject of the one before
+        ("thu ngân sách năm 2022 được bao nhiêu",
+         ["GRDP năm 2022 đạt 8,89%; tổng thu ngân sách năm 2021 là 324.100 tỷ đồng; năm 2022 là 331.969 tỷ đồng."],
+         "331.969"),
     ],
 )
 def test_spans_beside_those_that_are_no_answer(question: str, texts: list[str], span: str) -> None:

@@ -15,6 +15,7 @@ from index.retrieval.hits import Hit
 from index.retrieval.query import Query
 from index.settings import Tuning
 from index.text import fold, split_sentences, tokens
+from index.vocab import figures
 
 SHORT_LINE = 60  # a line shorter than this is part of a run (a stamp, a signature, a table row)
 DEFAULT_IDF = 3.0  # a word the index does not know weighs as a middling one
@@ -130,7 +131,10 @@ class SentenceScorer:
             stop = next((x for x in starts if x >= end), len(sentence))
             window = sentence[end:stop][:n].split(";", 1)[0]
         else:
-            window = sentence[max(0, span.start - n) : span.start].rsplit(";", 1)[-1]
+            clauses = sentence[max(0, span.start - n) : span.start].split(";")
+            # a clause that opens with its period alone goes on with the one before's subject
+            keep = 2 if len(clauses) > 1 and figures.PERIOD_CLAUSE.match(clauses[-1]) else 1
+            window = ";".join(clauses[-keep:])
         have = set(tokens(fold(window)))
         return sum(self.weight(x) for x in self._terms & have) / sum(self.weight(x) for x in self._terms)
 

@@ -25,6 +25,7 @@ from index.vocab import cues, figures
 from index.vocab.dates import CITED_DOC, CUE_BEFORE, CUTOFF, DATE_EXPR, DOC_CODE, HEADER_DATE, parse_due
 from index.vocab.figures import given_numbers, only_given
 from index.vocab.places import PLACE_SPAN
+from index.vocab.sections import of_targets
 from index.vocab.units import (
     ADDRESSEE,
     ASSIGNMENT,
@@ -169,12 +170,16 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     given = given_numbers(folded)
     count_of = bool(noun) and not (query.money or cues.SHARE.search(folded) or cues.RANK.search(folded))
     asked = figures.asked_period(query.text)
+    if cues.ACHIEVED.search(folded) and not cues.TARGET_ASKED.search(folded) and of_targets(passage.section):
+        return []  # "thực tế đạt bao nhiêu" and a target's figure ("Các chỉ tiêu chủ yếu đến năm 2025")
+    label = figures.period_label(passage.section)  # until the sentence labels one: its heading's period
     spans = []
     label_from = 0  # a figure's period label is the text since the previous figure
     for m in figures.FIGURE.finditer(sentence):
         if any(a <= m.start() < b for a, b in dates):
             continue
-        label, label_from = figures.period_label(sentence[label_from : m.start()]), m.end()
+        own, label_from = figures.period_label(sentence[label_from : m.start()]), m.end()
+        label = own if own[0] else label  # unlabelled: the previous figure's ("năm 2022 là X, đạt Y%")
         if figures.other_period(label, asked):  # "năm 2021 đạt 2,92%" for "năm 2022 … bao nhiêu"
             continue
         end = m.end()

@@ -125,3 +125,11 @@ SYNONYMS = [
     (re.compile(r"\b(bao nhiêu tiền|tiền)\b"), re.compile(r"\bbao nhieu tien\b"), "kinh phí"),
     (re.compile(r"\bnăm nào\b"), re.compile(r"\bnam nao\b"), "năm thời gian"),
 ]
+
+
+# what was achieved, asked in so many words ("thực tế đạt bao nhiêu", "hiện nay đã đạt"), and not a
+# target ("chỉ tiêu", "mục tiêu", "phấn đấu", "phải đạt", "đến năm 2025"): a target's figure does not
+# answer it (index/vocab/sections.TARGET_HEADING)
+ACHIEVED = re.compile(r"\b(thuc te|hien nay|da dat|dat duoc)\b")
+TARGET_ASKED = re.compile(r"\b(chi tieu|muc tieu|dat ra|de ra|phan dau|phai dat|ke hoach|du kien|den nam|toi nam)\b")
+

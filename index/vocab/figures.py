@@ -92,32 +92,45 @@ def only_given(span: str, given: set[str]) -> bool:
 
 # ---- the period a figure is of ------------------------------------------------------------------
 # A report labels each figure with its period just before it: "năm 2021 đạt 2,92%, năm 2022 đạt 8,89%
-# và quý I/2023 đạt 5,80%". A year after "so với" / "so cùng kỳ" is the basis of a comparison, not
-# the figure's period ("tăng 8% so với năm 2021"), and is left out.
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# và quý I/2023 đạt 5,80%"; a figure with no label in its sentence is of its heading's period ("Các chỉ
+# tiêu chủ yếu đến năm 2025"). A year after "so với" / "so cùng kỳ" is the basis of a comparison, not
+# the figure's period ("tăng 8% so với năm 2021"), and is left out. "2021 - 2025" is every year between.
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?(?!\d)")
 COMPARED = re.compile(r"so\s+(?:với|cùng\s+kỳ)[^,;:()]*", re.IGNORECASE)
 SUB_PERIOD = re.compile(r"\b(?:quý|tháng|qu[yý]\s+[IVX\d]|th[aá]ng)\b", re.IGNORECASE)
 
+Years = frozenset[tuple[int, int]]  # year spans, first and last year
 
-def period_label(before: str) -> tuple[frozenset[str], bool]:
+
+def _years(text: str) -> Years:
+    return frozenset((int(a), int(b or a)) for a, b in YEAR.findall(text))
+
+
+def period_label(before: str) -> tuple[Years, bool]:
     """The years a figure's label names (the text between the previous figure and this one) and whether
-    it names a part of a year (a quarter, months): "năm 2022 đạt " → ({"2022"}, False), " và quý
-    I/2023 đạt " → ({"2023"}, True)."""
+    it names a part of a year (a quarter, months): "năm 2022 đạt " → ({(2022, 2022)}, False), " và quý
+    I/2023 đạt " → ({(2023, 2023)}, True)."""
     text = COMPARED.sub(" ", before)
-    return frozenset(YEAR.findall(text)), bool(SUB_PERIOD.search(text))
+    return _years(text), bool(SUB_PERIOD.search(text))
 
 
-def asked_period(question: str) -> tuple[frozenset[str], bool]:
+def asked_period(question: str) -> tuple[Years, bool]:
     """The years a question names, and whether it names a part of one ("quý I/2026", "6 tháng đầu năm")."""
-    return frozenset(YEAR.findall(question)), bool(SUB_PERIOD.search(question))
+    return _years(question), bool(SUB_PERIOD.search(question))
 
 
-def other_period(label: tuple[frozenset[str], bool], asked: tuple[frozenset[str], bool]) -> bool:
-    """Whether a figure labelled so is of another period than the one asked: its years are none of the
-    question's, or it is a quarter's or months' figure for a question about a whole year."""
+def other_period(label: tuple[Years, bool], asked: tuple[Years, bool]) -> bool:
+    """Whether a figure labelled so is of another period than the one asked: none of its years is one of
+    the question's, or it is a quarter's or months' figure for a question about a whole year."""
     years, part = label
     asked_years, asked_part = asked
     if not asked_years or not years:
         return False
-    return not (years & asked_years) or (part and not asked_part)
+    overlap = any(a <= d and c <= b for a, b in years for c, d in asked_years)
+    return not overlap or (part and not asked_part)
+
+
+# a clause that opens with its period and says no subject: "…; năm 2022 là 331.969 tỷ đồng" goes on
+# with the subject of the clause before ("tổng thu ngân sách năm 2021 là 324.100 tỷ đồng; …")
+PERIOD_CLAUSE = re.compile(r"^\s*(?:và\s+)?(?:năm|quý|tháng|giai đoạn|\d+\s+tháng)\b", re.IGNORECASE)
 

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 SECTION_SEP = " › "  # between the headings of a section path: "II. NHIỆM VỤ › 1. Ban Tổ chức"
 
 
 def last_heading(section: str) -> str:
     """The innermost heading of a section path ('II. NHIỆM VỤ › 3.4. Ban Dân vận' → '3.4. Ban Dân vận')."""
     return section.split(SECTION_SEP)[-1]
+
+
+# a section of targets or tasks: "II. MỤC TIÊU, CHỈ TIÊU", "1.4. Phấn đấu đạt các chỉ tiêu", "NHIỆM VỤ,
+# GIẢI PHÁP CHỦ YẾU ĐẾN NĂM 2025"; its figures are what is to be reached, not what was ("PHỤ LỤC kết
+# quả thực hiện chỉ tiêu" is results)
+TARGET_HEADING = re.compile(r"mục tiêu|chỉ tiêu|phương hướng|nhiệm vụ,? giải pháp", re.IGNORECASE)
+RESULTS_HEADING = re.compile(r"kết quả", re.IGNORECASE)
+
+
+def of_targets(section: str) -> bool:
+    """Whether a section path is a document's targets or tasks, not its results."""
+    return bool(TARGET_HEADING.search(section)) and not RESULTS_HEADING.search(section)
+
