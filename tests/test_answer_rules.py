@@ -533,6 +533,9 @@ def test_a_table_answer_highlights_the_rows_as_written() -> None:
         ("doanh nghiệp nộp phiếu tự kiểm tra trước ngày nào", ["Doanh nghiệp tự kiểm tra trong năm 2006."],
          "ngày cụ thể"),
         ("hội nghị sơ kết tổ chức ngày nào", ["Hội nghị sơ kết tổ chức trong Quý III/2025."], "ngày cụ thể"),
+        # "tháng mấy" asks a month, "quý mấy" a quarter: a coarser date does not say it
+        ("đại hội dự kiến tổ chức vào tháng mấy năm 2025", ["Tiến tới Đại hội nhiệm kỳ 2025-2030."], "ngày cụ thể"),
+        ("hội nghị tổ chức vào quý mấy", ["Hội nghị tổ chức trong năm 2026."], "ngày cụ thể"),
         # "bao nhiêu N" asks a count of N: a share is not one
         ("năm 2025 phát hiện bao nhiêu vụ buôn lậu", ["Năm 2025, số vụ buôn lậu giảm 20% so với năm trước."],
          "số liệu"),

@@ -38,6 +38,7 @@ from index.vocab.units import (
     names_unit,
 )
 
+FINENESS = {"day": 0, "month": 1, "quarter": 2, "year": 3}  # a date's precision, finest first
 CUE_WINDOW = 25  # characters before a date the deadline grammar looks for its cue in (as deadlines does)
 FIRM_CUE = re.compile(r"^(?:trước|chậm nhất|hạn|thời hạn|hoàn thành trước|xong trước)", re.IGNORECASE)
 UNIT_MAX = 120  # a unit longer than this is a clause, not a name
@@ -99,6 +100,9 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
             continue  # "ngày nào" asks a day: "năm 2026", "Quý I/2026" do not say it
         if only_given(m.group(0), given):
             continue
+        asked = next((p for rx, p in cues.PRECISION_ASKED if rx.search(query.whole_folded)), None)
+        if asked and FINENESS[due.precision] > FINENESS[asked]:
+            continue  # "tháng mấy" asks a month: "nhiệm kỳ 2025-2030", "Quý IV" do not say it
         before = sentence[: m.start()]
         window = before[-CUE_WINDOW:]
         cue = CUE_BEFORE.search(window)
@@ -106,7 +110,6 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
         weight = 0.0
         if query.issued:
             weight += 1.0 if due.precision == "day" else -1.0
-        asked = next((p for rx, p in cues.PRECISION_ASKED if rx.search(query.whole_folded)), None)
         if asked:
             weight += 1.0 if due.precision == asked else 0.0
         if query.clock and m.group("clock"):
