@@ -405,7 +405,10 @@ def test_a_year_in_the_headings_holds_for_the_line():
         ("năm 2025 phát hiện bao nhiêu vụ?", ("figure", True), "no_figure"),  # a figure asked, none found
         ("năm 2025 phát hiện bao nhiêu vụ?", ("figure", False), None),
         ("bí thư mấy quận có phải đi dự hội nghị không?", ("figure", True), None),  # asks yes or no
-        ("hạn nộp báo cáo là ngày nào?", ("deadline", True), None),  # no date found: the line says so
+        ("hạn nộp báo cáo là ngày nào?", ("deadline", True), "no_date"),  # a date asked, none found
+        ("hội nghị họp ngày nào?", ("date", True), "no_date"),
+        ("hội nghị họp ngày nào?", ("date", False), None),
+        ("hội nghị có họp trong năm nay không?", ("date", True), None),  # asks yes or no
         # a deadline answered by a date with no deadline cue (a meeting's date): not a due date
         ("hạn hoàn thành giải phóng mặt bằng là khi nào?", ("deadline", False, "Ngày 21/4/2026, họp.", 0, True),
          "uncued_deadline"),

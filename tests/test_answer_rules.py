@@ -455,13 +455,12 @@ def test_a_span_is_taken_only_from_a_passage_that_carries_the_key_terms() -> Non
         "Hội nghị tổng kết chương trình nước sạch được tổ chức sau khi có báo cáo.",
         "Giải bóng đá khai mạc ngày 5/6/2024.",
     ]
-    answer = make_answer(
-        retrieval(
-            "hội nghị tổng kết chương trình nước sạch tổ chức ngày nào", [passage(t, n=i) for i, t in enumerate(texts)]
-        ),
-        TUNING,
+    asked = retrieval(
+        "hội nghị tổng kết chương trình nước sạch tổ chức ngày nào", [passage(t, n=i) for i, t in enumerate(texts)]
     )
-    assert answer.related and "5/6/2024" not in answer.text
+    line = make_answer(asked, TUNING, abstain=never)
+    assert line.related and "5/6/2024" not in line.text
+    assert not make_answer(asked, TUNING).found  # and with no date found, the no_date guard abstains
 
 
 @pytest.mark.parametrize(

@@ -206,6 +206,7 @@ FEATURES = (
     "bm25_margin",  # first passage's BM25 over the best of the others, log ratio
     "line_missing",  # the typed answer line found no span of the asked answer kind ("Không thấy …")
     "figure_line_missing",  # ... for a figure (digits: a form no other text takes), not a yes / no question
+    "date_line_missing",  # ... for a date or a deadline, not a yes / no question
     "line_numbers_missing",  # the question's numbers (years, periods) not in the line's sentence or its headings
     "deadline_uncued",  # a deadline asked, and the line's date has no deadline cue: an event's date, not a due one
 )
@@ -286,6 +287,7 @@ def _line_features(
     f = {
         "line_missing": float(typed.missing),
         "figure_line_missing": float(typed.missing and typed.kind == "figure" and not yes_no),
+        "date_line_missing": float(typed.missing and typed.kind in ("date", "deadline") and not yes_no),
         "deadline_uncued": float(typed.uncued and not yes_no),
     }
     numbers = [t for t in terms if _numeric(t.word)]
@@ -420,7 +422,19 @@ def uncued_deadline(feats: Mapping[str, float]) -> bool:
     return feats.get("deadline_uncued", 0.0) >= 1.0
 
 
-GUARDS = (off_topic, no_figure, uncued_deadline)  # each abstains whatever the model says
+# "ngày nào", "khi nào", "hạn … trước ngày nào" ask a date, and a date is written in the forms of the
+# deadline grammar or of a recurring date ("chậm nhất ngày 31/3 hằng năm", "trước 16 giờ ngày thứ sáu
+# hằng tuần"): when the typed line's finder (index.answer.spans.date_spans) finds none in the passages
+# that carry the question's key terms, the line could only say "Không thấy ngày cụ thể", and the passages
+# do not answer. Measured 2026-12-02, once recurring dates were read and "trễ hạn" / a code's "TU ngày"
+# no longer read as a time asked: fires on 4 unanswerable questions (blind1, 2 documents) and on no
+# answerable one of the four dev sets.
+def no_date(feats: Mapping[str, float]) -> bool:
+    """A date is asked (not yes or no) and the typed line found none beside the question's terms."""
+    return feats.get("date_line_missing", 0.0) >= 1.0
+
+
+GUARDS = (off_topic, no_figure, uncued_deadline, no_date)  # each abstains whatever the model says
 
 
 def guarded(feats: Mapping[str, float]) -> bool:

@@ -22,7 +22,17 @@ from index.ingest.parsed import StoredPassage
 from index.retrieval.query import Query
 from index.text import fold, tokens
 from index.vocab import cues, figures
-from index.vocab.dates import CITED_DOC, CUE_BEFORE, CUTOFF, DATE_EXPR, DOC_CODE, HEADER_DATE, parse_due
+from index.vocab.dates import (
+    CITED_DOC,
+    CUE_BEFORE,
+    CUTOFF,
+    DATE_EXPR,
+    DOC_CODE,
+    HEADER_DATE,
+    RECURRING_DATE,
+    RECURS,
+    parse_due,
+)
 from index.vocab.figures import given_numbers, only_given
 from index.vocab.places import PLACE_SPAN
 from index.vocab.sections import of_targets
@@ -70,10 +80,14 @@ def cued_date(sentence: str) -> tuple[int, int, bool] | None:
     return first
 
 
-def has_deadline_cue(sentence: str) -> bool:
-    """A date of the deadline grammar with a deadline cue just before it ("trước ngày 30/9/2024")."""
-    found = cued_date(sentence)
-    return found is not None and found[2]
+def has_deadline_cue(span: str) -> bool:
+    """A date of the deadline grammar with a deadline cue just before it ("trước ngày 30/9/2024"), or
+    a day with a firm cue and no year, as a recurring date's span is ("chậm nhất vào ngày 05 [hằng
+    tháng]": ``date_spans`` gives one only where the sentence says it recurs)."""
+    found = cued_date(span)
+    if found is not None and found[2]:
+        return True
+    return any(FIRM_CUE.search(m.group(0)) for m in RECURRING_DATE.finditer(span))
 
 
 def _named_in_question(before: str, query: Query) -> bool:
@@ -124,6 +138,13 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
             if CUTOFF.search(before):
                 weight -= 1.0
         spans.append(Span(sentence[start : m.end()].strip(), start, weight))
+    if RECURS.search(sentence):  # "chậm nhất đến ngày 31/3" hằng năm: a day, every year
+        taken = [(m.start(), m.end()) for m in DATE_EXPR.finditer(sentence)]
+        for m in RECURRING_DATE.finditer(sentence):
+            if any(a < m.end() and m.start() < b for a, b in taken) or only_given(m.group(0), given):
+                continue
+            weight = 2.0 if query.kind == "deadline" and FIRM_CUE.search(m.group(0)) else 0.0
+            spans.append(Span(m.group(0).strip(), m.start(), weight))
     return spans
 
 

@@ -15,9 +15,11 @@ WHO = re.compile(
     r"cho ai|nop cho ai|gui ve dau|trach nhiem)\b"
 )
 WHEN = re.compile(
-    r"\b(khi nao|bao gio|ngay nao|thoi gian|thoi han|han nop|han chot|han|nam nao|thang nao|"
-    r"quy nao|luc nao|tu ngay|den ngay|thoi diem|(?:ngay|thang|quy) may)\b(?! che)"
-)  # "quý mấy" asks a time as "quý nào" does; "hạn chế" (a shortcoming) is no "hạn" (a deadline)
+    r"(?<![/-])\b(khi nao|bao gio|ngay nao|thoi gian|thoi han|han nop|han chot|(?<!tre )(?<!dung )(?<!qua )han|nam nao|"
+    r"thang nao|quy nao|luc nao|tu ngay|den ngay|thoi diem|(?:ngay|thang|quy) may)\b(?! che)"
+)  # "quý mấy" asks a time as "quý nào" does; "hạn chế" (a shortcoming) is no "hạn" (a deadline), nor are
+# "trễ hạn", "đúng hạn", "quá hạn" (late, on time, overdue: "tỷ lệ hồ sơ trễ hạn"); a code's letters are no
+# word ("24-CT/TU ngày 07/8/2023": no "từ ngày")
 WHERE = re.compile(r"\b(o dau|tai dau|dia diem|noi nao|cho nao)\b")
 HOW_MUCH = re.compile(r"\b(bao nhieu|may|ty le|chi tieu|muc tieu|so luong|so lieu|phan tram|so|dat)\b")
 # Folded, "so" is số (a number) but also sở (a department: "SNV" → "Sở Nội vụ"), sơ (sơ kết), sổ, and
@@ -38,7 +40,7 @@ PERSON = re.compile(r"\b(la ai|ai la|nguoi nao|dong chi nao|ho ten|ho va ten)\b"
 # when or under which number the document was issued (its header answers)
 ISSUED = re.compile(r"\b(ky ngay|ban hanh ngay|ngay ban hanh|ngay ky|so hieu|so van ban|so den|cong van den)\b")
 # a deadline, not any date: the answer prefers a sentence with a deadline cue
-DEADLINE = re.compile(r"\b(han|cham nhat|truoc ngay)\b(?! che)")
+DEADLINE = re.compile(r"\b((?<!tre )(?<!dung )(?<!qua )han|cham nhat|truoc ngay)\b(?! che)")
 # a sum of money: the amount asked outright ("bao nhiêu tiền", "mấy tỷ"), or a noun Vietnamese
 # administrative text uses for one (a budget, a subsidy, an allowance, a reward, a fee, capital) asked by
 # amount. Not "thưởng" alone (folded, it is also "thường"), nor "đầu tư" ("vốn", "tổng mức đầu tư" are).

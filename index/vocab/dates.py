@@ -170,3 +170,18 @@ HEADER_DATE = re.compile(r"(Hà Nội|Kèm theo|Ngày:|ĐẾN|Thời gian ký|k�
 OPEN_ENDED_AFTER = re.compile(
     r"^\s*(?:và|,)\s*(?:các|những)\s+(?:năm|quý|tháng)\s+(?:tiếp theo|sau|tới)", re.IGNORECASE
 )
+
+
+# A recurring date: no year, and the recurrence said ("Hàng năm chậm nhất đến ngày 31/3", "định kỳ hằng
+# tuần (trước 16 giờ ngày thứ sáu)", "từ ngày 05 đến ngày 15 mỗi tháng"). It answers "ngày nào", "hạn
+# nào", "lúc nào"; it sets no single deadline to remind of, so the deadline grammar (DATE_EXPR) leaves it.
+RECURS = re.compile(r"\b(?:hằng|hàng|mỗi)\s+(?:tuần|tháng|quý|năm)\b|\bđịnh kỳ\b", re.IGNORECASE)
+RECURRING_DATE = re.compile(
+    r"(?:(?:chậm nhất|trước|từ|vào|hạn)\s+(?:(?:đến|vào)\s+)?)?"
+    r"(?:\d{1,2}\s*giờ(?:\s*\d{1,2}(?:\s*phút)?)?,?\s*)?"
+    r"ngày\s+(?:\d{1,2}(?:\s*/\s*\d{1,2}(?!\s*/\s*\d))?(?!\d)|thứ\s+(?:hai|ba|tư|năm|sáu|bảy)\b)"
+    r"(?:\s+(?:đến|-)\s+(?:hết\s+)?ngày\s+\d{1,2}(?:\s*/\s*\d{1,2})?(?!\s*/\s*\d))?"
+    r"(?:\s+(?:của\s+)?(?:hằng|hàng|mỗi)\s+(?:tuần|tháng|quý|năm))?",
+    re.IGNORECASE,
+)
+
