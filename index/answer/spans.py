@@ -106,7 +106,10 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
     numbers, and a coarser one than the day "ngày nào" asks."""
     spans = []
     given = given_numbers(query.whole_folded)
+    asked = next((p for rx, p in cues.PRECISION_ASKED if rx.search(query.whole_folded)), None)
+    taken = []  # where the grammar's dates stand, answers or not: a recurring date is read elsewhere
     for m in DATE_EXPR.finditer(sentence):
+        taken.append((m.start(), m.end()))
         due = parse_due(m)
         if due is None:
             continue
@@ -114,7 +117,6 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
             continue  # "ngày nào" asks a day: "năm 2026", "Quý I/2026" do not say it
         if only_given(m.group(0), given):
             continue
-        asked = next((p for rx, p in cues.PRECISION_ASKED if rx.search(query.whole_folded)), None)
         if asked and FINENESS[due.precision] > FINENESS[asked]:
             continue  # "tháng mấy" asks a month: "nhiệm kỳ 2025-2030", "Quý IV" do not say it
         before = sentence[: m.start()]
@@ -139,7 +141,6 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
                 weight -= 1.0
         spans.append(Span(sentence[start : m.end()].strip(), start, weight))
     if RECURS.search(sentence):  # "chậm nhất đến ngày 31/3" hằng năm: a day, every year
-        taken = [(m.start(), m.end()) for m in DATE_EXPR.finditer(sentence)]
         for m in RECURRING_DATE.finditer(sentence):
             if any(a < m.end() and m.start() < b for a, b in taken) or only_given(m.group(0), given):
                 continue

@@ -95,11 +95,16 @@ class AddedPart:
         return 0 if hit is None else len(hit[0])
 
 
+def _flags(n: int, counted: Sequence[bool] | None) -> list[bool]:
+    """Which of a part's n passages count in the statistics (all, unless told otherwise)."""
+    return [True] * n if counted is None else list(counted)
+
+
 def _split(token_lists: list[list[str]], counted: Sequence[bool] | None, offset: int) -> tuple[
     list[list[str]], np.ndarray, list[list[str]], np.ndarray
 ]:
     """The counted passages and the derived ones, each with its positions in the whole index."""
-    flags = [True] * len(token_lists) if counted is None else list(counted)
+    flags = _flags(len(token_lists), counted)
     keep = [i for i, f in enumerate(flags) if f]
     skip = [i for i, f in enumerate(flags) if not f]
     return (
@@ -249,6 +254,33 @@ def _question_word(words: list[str], i: int) -> str | None:
 
 
 @dataclass
+class _Part:
+    """One part's passages read for a lexicon: their words, which count in the statistics, and the
+    document frequencies with the counted ones added."""
+
+    accented: list[list[str]]
+    folded: list[list[str]]
+    flags: list[bool]
+    sets: list[set[str]]
+    df: Counter[str]
+
+    @classmethod
+    def read(cls, texts: Iterable[str], counted: Sequence[bool] | None, df: Counter[str]) -> _Part:
+        accented, folded = corpus_tokens(texts)
+        flags = _flags(len(accented), counted)
+        sets = [set(toks) for toks in folded]
+        for toks, flag in zip(sets, flags, strict=True):
+            if flag:
+                df.update(toks)
+        return cls(accented, folded, flags, sets, df)
+
+    @property
+    def counted_accented(self) -> list[list[str]]:
+        """The counted passages' accented words: what the restorer counts."""
+        return [t for t, f in zip(self.accented, self.flags, strict=True) if f]
+
+
+@dataclass
 class Lexicon:
     """Everything search derives from the passages' words, built part by part.
 
@@ -275,39 +307,27 @@ class Lexicon:
         """The lexicon of a base part. Passages not ``counted`` (derived ones, as an outline restating
         headings) are searched but left out of every statistic: document frequencies, average length,
         the restorer's word counts."""
-        accented, folded = corpus_tokens(texts)
-        flags = [True] * len(accented) if counted is None else list(counted)
-        sets = [set(toks) for toks in folded]
-        df: Counter[str] = Counter()
-        for toks, flag in zip(sets, flags, strict=True):
-            if flag:
-                df.update(toks)
+        part = _Part.read(texts, counted, Counter())
         return cls(
-            PartedBM25.build(with_bigrams(accented), flags),
-            PartedBM25.build(with_bigrams(folded), flags),
-            sets,
-            df,
-            DiacriticRestorer([t for t, f in zip(accented, flags, strict=True) if f]),
-            counted=sum(flags),
+            PartedBM25.build(with_bigrams(part.accented), part.flags),
+            PartedBM25.build(with_bigrams(part.folded), part.flags),
+            part.sets,
+            part.df,
+            DiacriticRestorer(part.counted_accented),
+            counted=sum(part.flags),
         )
 
     def extended(self, texts: Iterable[str], counted: Sequence[bool] | None = None) -> Lexicon:
         """A new lexicon with these passages appended as one more part."""
-        accented, folded = corpus_tokens(texts)
-        flags = [True] * len(accented) if counted is None else list(counted)
-        sets = [set(toks) for toks in folded]
-        df = self.df.copy()
-        for toks, flag in zip(sets, flags, strict=True):
-            if flag:
-                df.update(toks)
+        part = _Part.read(texts, counted, self.df.copy())
         return Lexicon(
-            self.bm25.extended(with_bigrams(accented), flags),
-            self.bm25_folded.extended(with_bigrams(folded), flags),
-            self.folded_sets + sets,
-            df,
-            DiacriticRestorer([t for t, f in zip(accented, flags, strict=True) if f], under=self.restorer),
+            self.bm25.extended(with_bigrams(part.accented), part.flags),
+            self.bm25_folded.extended(with_bigrams(part.folded), part.flags),
+            self.folded_sets + part.sets,
+            part.df,
+            DiacriticRestorer(part.counted_accented, under=self.restorer),
             self.root,
-            self.counted + sum(flags),
+            self.counted + sum(part.flags),
         )
 
     @property

@@ -134,4 +134,3 @@ SYNONYMS = [
 # answer it (index/vocab/sections.TARGET_HEADING)
 ACHIEVED = re.compile(r"\b(thuc te|hien nay|da dat|dat duoc)\b")
 TARGET_ASKED = re.compile(r"\b(chi tieu|muc tieu|dat ra|de ra|phan dau|phai dat|ke hoach|du kien|den nam|toi nam)\b")
-

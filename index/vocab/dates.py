@@ -184,4 +184,3 @@ RECURRING_DATE = re.compile(
     r"(?:\s+(?:của\s+)?(?:hằng|hàng|mỗi)\s+(?:tuần|tháng|quý|năm))?",
     re.IGNORECASE,
 )
-

@@ -106,17 +106,16 @@ def _years(text: str) -> Years:
     return frozenset((int(a), int(b or a)) for a, b in YEAR.findall(text))
 
 
-def period_label(before: str) -> tuple[Years, bool]:
-    """The years a figure's label names (the text between the previous figure and this one) and whether
-    it names a part of a year (a quarter, months): "năm 2022 đạt " → ({(2022, 2022)}, False), " và quý
-    I/2023 đạt " → ({(2023, 2023)}, True)."""
-    text = COMPARED.sub(" ", before)
-    return _years(text), bool(SUB_PERIOD.search(text))
-
-
 def asked_period(question: str) -> tuple[Years, bool]:
     """The years a question names, and whether it names a part of one ("quý I/2026", "6 tháng đầu năm")."""
     return _years(question), bool(SUB_PERIOD.search(question))
+
+
+def period_label(before: str) -> tuple[Years, bool]:
+    """The years a figure's label names (the text between the previous figure and this one) and whether
+    it names a part of a year (a quarter, months): "năm 2022 đạt " → ({(2022, 2022)}, False), " và quý
+    I/2023 đạt " → ({(2023, 2023)}, True). As a question's period, less the years compared with."""
+    return asked_period(COMPARED.sub(" ", before))
 
 
 def other_period(label: tuple[Years, bool], asked: tuple[Years, bool]) -> bool:
@@ -133,4 +132,3 @@ def other_period(label: tuple[Years, bool], asked: tuple[Years, bool]) -> bool:
 # a clause that opens with its period and says no subject: "…; năm 2022 là 331.969 tỷ đồng" goes on
 # with the subject of the clause before ("tổng thu ngân sách năm 2021 là 324.100 tỷ đồng; …")
 PERIOD_CLAUSE = re.compile(r"^\s*(?:và\s+)?(?:năm|quý|tháng|giai đoạn|\d+\s+tháng)\b", re.IGNORECASE)
-

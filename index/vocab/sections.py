@@ -22,4 +22,3 @@ RESULTS_HEADING = re.compile(r"kết quả", re.IGNORECASE)
 def of_targets(section: str) -> bool:
     """Whether a section path is a document's targets or tasks, not its results."""
     return bool(TARGET_HEADING.search(section)) and not RESULTS_HEADING.search(section)
-
