@@ -35,6 +35,7 @@ from index.vocab.spans import has_span
         ("vốn điều lệ tối thiểu của quỹ là bao nhiêu?", "money"),
         ("tỷ lệ hài lòng của người dân quý 1/2026 là bao nhiêu?", "percent"),
         ("chỉ số SIPAS đạt bao nhiêu %?", "percent"),
+        ("tỷ trọng kinh tế số trong GRDP đạt bao nhiêu?", "percent"),
         ("chỉ số PCI năm 2022 xếp thứ mấy?", "rank"),
         ("thông báo kết luận số mấy?", "doc_number"),
         ("trưởng đoàn kiểm tra là ai?", "person"),

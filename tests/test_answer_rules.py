@@ -358,6 +358,18 @@ def test_abbreviations_expanded(question: str, expanded: str) -> None:
             0,
         ),
         (
+            "quy chế công tác dân vận ban hành khi nào",  # a paper asked about, named by its title
+            ["Thực hiện Quy chế công tác dân vận (ban hành kèm theo Quyết định số 290-QĐ/TU ngày 16/6/2021)."],
+            "16/6/2021",
+            0,
+        ),
+        (
+            "thí điểm chính quyền đô thị áp dụng từ ngày nào",
+            ["Thực hiện Nghị quyết số 97/2019/QH14 ngày 27/11/2019 về thí điểm tổ chức chính quyền đô thị."],
+            "27/11/2019",
+            0,
+        ),
+        (
             "các nội dung trình Thường trực trong quý mấy",
             ["Các nội dung trình Thường trực năm 2024: cơ cấu kinh tế trình trong Quý II/2024."],
             "Trong Quý II/2024",  # a quarter asked, a quarter answered
@@ -388,6 +400,12 @@ def test_abbreviations_expanded(question: str, expanded: str) -> None:
             "chỉ số PAR INDEX 2022 của Thành phố xếp thứ mấy",
             ["Năm 2022, chỉ số PAR INDEX của Thành phố đạt 89,58%, xếp thứ 3/63 tỉnh, thành phố."],
             "3/63 tỉnh",
+            0,
+        ),
+        (
+            "tỷ lệ đảng viên được công nhận đạt bao nhiêu",  # a fraction is a share
+            ["Số đảng viên được công nhận là 251/277 đồng chí."],
+            "251/277",
             0,
         ),
         (
@@ -535,6 +553,14 @@ def test_a_table_answer_highlights_the_rows_as_written() -> None:
         # "tháng mấy" asks a month, "quý mấy" a quarter: a coarser date does not say it
         ("đại hội dự kiến tổ chức vào tháng mấy năm 2025", ["Tiến tới Đại hội nhiệm kỳ 2025-2030."], "ngày cụ thể"),
         ("hội nghị tổ chức vào quý mấy", ["Hội nghị tổ chức trong năm 2026."], "ngày cụ thể"),
+        # an event's date is not the date of the paper that convened it (a question naming no paper)
+        ("hội nghị lần thứ 13 họp ngày nào",
+         ["Thực hiện Kế hoạch số 134-KH/TU ngày 17/02/2023 của Ban Thường vụ, Hội nghị lần thứ 13 đánh giá."],
+         "ngày cụ thể"),
+        # a closed kind asks a figure of its form: a sum for "bao nhiêu tỷ", a share for "tỷ lệ", a rank
+        ("tổng thu ngân sách năm 2023 đạt bao nhiêu tỷ", ["Tăng trưởng GRDP năm 2023 đạt 6,27%."], "số liệu"),
+        ("tỷ lệ giải ngân vốn năm 2023 đạt bao nhiêu", ["Năm 2023 giải ngân 230.473 triệu đồng."], "số liệu"),
+        ("chỉ số PCI năm 2023 xếp thứ mấy", ["Chỉ số PCI năm 2023 đạt 68,8 điểm."], "số liệu"),
         # "bao nhiêu N" asks a count of N: a share is not one
         ("năm 2025 phát hiện bao nhiêu vụ buôn lậu", ["Năm 2025, số vụ buôn lậu giảm 20% so với năm trước."],
          "số liệu"),

@@ -70,7 +70,7 @@ PRECISION_ASKED = (
     (re.compile(r"\bthang (nao|may)\b"), "month"),
     (re.compile(r"\bnam (nao|may)\b"), "year"),
 )
-SHARE = re.compile(r"\bty le\b|\bphan tram\b|%")  # a share ("89,58%")
+SHARE = re.compile(r"\bty le\b|\bty trong\b|\bphan tram\b|%")  # a share ("89,58%"; "tỷ trọng" in GRDP)
 EXACT_DAY = re.compile(r"\b(ngay nao|ngay may|hom nao|ngay bao nhieu)\b")
 # a time of day: when it starts, and when it ends ("kéo dài đến mấy giờ")
 CLOCK = re.compile(r"\b(may gio|gio nao|luc may gio|den may gio|bat dau luc|ket thuc luc)\b")
@@ -83,7 +83,7 @@ PHONE = re.compile(r"\b(so dien thoai|dien thoai|sdt|hotline|duong day nong|so m
 EMAIL = re.compile(r"\b(e ?-?mail|thu dien tu|hop thu dien tu|dia chi thu)\b")
 LINK = re.compile(r"\b(link|duong link|duong dan|website|trang web|url|ma qr|dia chi trang)\b")
 # a share: "bao nhiêu %", "tỷ lệ … bao nhiêu" (before money: "vốn … đạt bao nhiêu %" is a share)
-PERCENT = re.compile(r"\b(bao nhieu phan tram|phan tram|ty le\b.{0,60}\bbao nhieu)|bao nhieu\s*%")
+PERCENT = re.compile(r"\b(bao nhieu phan tram|phan tram|(ty le|ty trong)\b.{0,60}\bbao nhieu)|bao nhieu\s*%")
 # a rank: RANK above
 # a score: "được bao nhiêu điểm", "đạt mấy điểm"
 POINTS = re.compile(r"\b(bao nhieu|may)\s+diem\b")
@@ -110,6 +110,14 @@ COUNT = re.compile(r"\b(bao nhieu|may)\b")
 NAMED_DOC = re.compile(
     r"\b(nghi quyet|chi thi|ket luan|quyet dinh|ke hoach|thong bao|huong dan|quy dinh|de an|cong van|luat|"
     r"nghi dinh|thong tu|to trinh|bao cao|cong dien|giay moi)\s+(so\s+)?\d+"
+)
+# a question about a paper, named or not ("quy chế … ban hành khi nào", "căn cứ kế hoạch nào, ngày nào",
+# "áp dụng từ ngày nào"): a cited document's date may answer it; a question about an event ("hội nghị
+# lần thứ 13 họp ngày nào") is not answered by the date of the plan that convened it
+PAPER_ASKED = re.compile(
+    r"\b(nghi quyet|chi thi|ket luan|quyet dinh|ke hoach|thong bao|huong dan|quy dinh|quy che|de an|"
+    r"cong van|van ban|luat|nghi dinh|thong tu|to trinh|bao cao|cong dien|giay moi|chuong trinh|ctr|kh|cv|"
+    r"qd|nq|ban hanh|ap dung|hieu luc|can cu|ky ngay|ngay ky|nguoi ky|ai ky)\b"
 )
 
 # What a cue asks for, in the words a document uses for it ("ở đâu" → "địa điểm"), added to the search.
