@@ -403,6 +403,12 @@ def test_abbreviations_expanded(question: str, expanded: str) -> None:
             0,
         ),
         (
+            "chỉ tiêu tăng trưởng GRDP năm 2025 là bao nhiêu",  # a target asked: the span's figure is it
+            ["Tốc độ tăng trưởng bình quân GRDP giai đoạn 2021 - 2025: 7,5 - 8,0%."],
+            "7,5",
+            0,
+        ),
+        (
             "tỷ lệ đảng viên được công nhận đạt bao nhiêu",  # a fraction is a share
             ["Số đảng viên được công nhận là 251/277 đồng chí."],
             "251/277",
@@ -557,6 +563,12 @@ def test_a_table_answer_highlights_the_rows_as_written() -> None:
         ("hội nghị lần thứ 13 họp ngày nào",
          ["Thực hiện Kế hoạch số 134-KH/TU ngày 17/02/2023 của Ban Thường vụ, Hội nghị lần thứ 13 đánh giá."],
          "ngày cụ thể"),
+        # one year's result asked: a figure over a span of years (an average, a target) is not it
+        ("GRDP cả năm 2023 tăng trưởng bao nhiêu",
+         ["Tốc độ tăng trưởng bình quân GRDP giai đoạn 2021 - 2025: 7,5 - 8,0%."], "số liệu"),
+        # an item's number is no figure
+        ("năng suất lao động năm 2023 tăng bao nhiêu", ["1.3. Nâng cao năng suất lao động năm 2023."], "số liệu"),
+        ("năng suất lao động năm 2023 tăng bao nhiêu", ["(6) Năng suất lao động năm 2023 được nâng lên."], "số liệu"),
         # a closed kind asks a figure of its form: a sum for "bao nhiêu tỷ", a share for "tỷ lệ", a rank
         ("tổng thu ngân sách năm 2023 đạt bao nhiêu tỷ", ["Tăng trưởng GRDP năm 2023 đạt 6,27%."], "số liệu"),
         ("tỷ lệ giải ngân vốn năm 2023 đạt bao nhiêu", ["Năm 2023 giải ngân 230.473 triệu đồng."], "số liệu"),

@@ -187,6 +187,15 @@ def _of_noun(sentence: str, end: int, noun: list[str]) -> bool:
     return bool(words) and words[0] == noun[0]
 
 
+_NUMBERING_AFTER = re.compile(r"[.)](?:\s|$)")
+
+
+def _numbering(sentence: str, m: re.Match[str]) -> bool:
+    """Whether a figure is an item's number ("1.3. Quyết liệt …", "(6) Tốc độ …"), not a quantity: it
+    opens the sentence and a dot or bracket follows it."""
+    return not sentence[: m.start()].strip(" *-+•(") and bool(_NUMBERING_AFTER.match(sentence, m.end()))
+
+
 def _of_asked_form(kind: str | None, sentence: str, m: re.Match[str], share: bool) -> bool:
     """Whether a figure has the form a closed kind asks: a sum for "bao nhiêu tỷ đồng", a share (or a
     fraction, "251/277") for "tỷ lệ … bao nhiêu", a rank for "xếp thứ mấy". Other questions take any."""
@@ -206,7 +215,9 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     count of a noun ("bao nhiêu vụ", not a sum, share or rank), unless a share of that noun ("11% vốn"),
     and a figure not of the form a closed kind asks (``_of_asked_form``: "tổng thu … bao nhiêu tỷ" is not
     answered by "7,5%"; measured 2026-12-02: blind1 abstention 0.629 → 0.686 with "tỷ trọng" read as a
-    share, no line and no answerable question of the four dev sets changed).
+    share, no line and no answerable question of the four dev sets changed); a figure over a span of
+    years ("bình quân giai đoạn 2021 - 2025: 7,5%", an average or a target: a report's form) for one
+    year's result ("GRDP cả năm 2023"); an item's number ("1.3.", "(6)").
     A figure of another noun stays a candidate, unmarked: documents count in their own words ("24 cơ
     quan, đơn vị" for "bao nhiêu đơn vị", "236 điểm cầu" for "bao nhiêu chỗ"; marking them down
     chose a worse figure on the dev sets)."""
@@ -219,15 +230,19 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     asked = figures.asked_period(query.text)
     if cues.ACHIEVED.search(folded) and not cues.TARGET_ASKED.search(folded) and of_targets(passage.section):
         return []  # "thực tế đạt bao nhiêu" and a target's figure ("Các chỉ tiêu chủ yếu đến năm 2025")
+    # a year's result asked ("GRDP cả năm 2023"), not a target: a figure of a span of years is none
+    one_year = figures.single_years(asked) and not cues.TARGET_ASKED.search(folded)
     label = figures.period_label(passage.section)  # until the sentence labels one: its heading's period
     spans = []
     label_from = 0  # a figure's period label is the text since the previous figure
     for m in figures.FIGURE.finditer(sentence):
-        if any(a <= m.start() < b for a, b in dates):
+        if any(a <= m.start() < b for a, b in dates) or _numbering(sentence, m):
             continue
         own, label_from = figures.period_label(sentence[label_from : m.start()]), m.end()
         label = own if own[0] else label  # unlabelled: the previous figure's ("năm 2022 là X, đạt Y%")
         if figures.other_period(label, asked):  # "năm 2021 đạt 2,92%" for "năm 2022 … bao nhiêu"
+            continue
+        if one_year and figures.spans_years(label):  # "giai đoạn 2021 - 2025: 7,5%" for "cả năm 2023"
             continue
         end = m.end()
         pct = figures.PERCENT_AFTER.match(sentence, end)

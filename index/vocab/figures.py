@@ -129,6 +129,19 @@ def other_period(label: tuple[Years, bool], asked: tuple[Years, bool]) -> bool:
     return not overlap or (part and not asked_part)
 
 
+def spans_years(label: tuple[Years, bool]) -> bool:
+    """Whether a figure's label is a span of years only ("giai đoạn 2021 - 2025"): an average, a sum
+    or a target over the span, not one year's figure."""
+    years = label[0]
+    return bool(years) and all(a < b for a, b in years)
+
+
+def single_years(asked: tuple[Years, bool]) -> bool:
+    """Whether a question names single years only ("năm 2023", not "giai đoạn 2021 - 2025")."""
+    years = asked[0]
+    return bool(years) and all(a == b for a, b in years)
+
+
 # a clause that opens with its period and says no subject: "…; năm 2022 là 331.969 tỷ đồng" goes on
 # with the subject of the clause before ("tổng thu ngân sách năm 2021 là 324.100 tỷ đồng; …")
 PERIOD_CLAUSE = re.compile(r"^\s*(?:và\s+)?(?:năm|quý|tháng|giai đoạn|\d+\s+tháng)\b", re.IGNORECASE)
