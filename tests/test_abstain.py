@@ -410,6 +410,11 @@ def test_a_year_in_the_headings_holds_for_the_line():
         ("hội nghị họp ngày nào?", ("date", True), "no_date"),
         ("hội nghị họp ngày nào?", ("date", False), None),
         ("hội nghị có họp trong năm nay không?", ("date", True), None),  # asks yes or no
+        # a signer, a person by name or a place asked, and the line found none
+        ("chương trình 01 do đồng chí nào ký?", ("sign", True), "no_signer_person_place"),
+        ("hội nghị tổ chức ở đâu?", ("place", True), "no_signer_person_place"),
+        ("hội nghị tổ chức ở đâu?", ("place", False), None),
+        ("đơn vị nào phối hợp?", ("unit", True), None),  # a unit is named in too many ways
         # a deadline answered by a date with no deadline cue (a meeting's date): not a due date
         ("hạn hoàn thành giải phóng mặt bằng là khi nào?", ("deadline", False, "Ngày 21/4/2026, họp.", 0, True),
          "uncued_deadline"),

@@ -566,6 +566,8 @@ def test_a_table_answer_highlights_the_rows_as_written() -> None:
         # one year's result asked: a figure over a span of years (an average, a target) is not it
         ("GRDP cả năm 2023 tăng trưởng bao nhiêu",
          ["Tốc độ tăng trưởng bình quân GRDP giai đoạn 2021 - 2025: 7,5 - 8,0%."], "số liệu"),
+        # a signer is a person or an official by title, not a unit a sentence names
+        ("chương trình do đồng chí nào ký", ["Ban Tổ chức Thành ủy và nhiều đồng chí có trình độ cao."], "người ký"),
         # an item's number is no figure
         ("năng suất lao động năm 2023 tăng bao nhiêu", ["1.3. Nâng cao năng suất lao động năm 2023."], "số liệu"),
         ("năng suất lao động năm 2023 tăng bao nhiêu", ["(6) Năng suất lao động năm 2023 được nâng lên."], "số liệu"),

@@ -40,6 +40,11 @@ def test_mentions_need_a_number_or_a_year() -> None:
     assert [(m.kind, m.number, m.year) for m in mentions("chuong trinh 05 (2011) lam gi")] == [("ctr", 5, 2011)]
     assert [(m.kind, m.number, m.year) for m in mentions("chương trình 2011-2015 giao ai")] == [("ctr", None, 2011)]
     assert [(m.kind, m.number) for m in mentions("văn bản số 877-CV/TU")] == [("cv", 877)]  # a bare số hiệu
+    # a số hiệu with its date: the date's year is the document's
+    assert [(m.kind, m.number, m.year) for m in mentions("CTr 05-CTr/TU ngày 02/5/2011 ai ký")] == [("ctr", 5, 2011)]
+    assert [(m.kind, m.number, m.year) for m in mentions("chương trình 05 ngày 2 tháng 5 năm 2011")] == [
+        ("ctr", 5, 2011)
+    ]
     assert [(m.kind, m.number) for m in mentions("cong van so 877-CV/TU")] == [("cv", 877)]
 
 

@@ -22,7 +22,8 @@ tell. The decision reads, from the Query (never the question's text again) and t
 A logistic regression over a few of these gives the probability that the passages answer; under a
 threshold the bot says "không có trong tài liệu". Guards, not fitted, abstain besides (``GUARDS``):
 nothing retrieved is about the question (``off_topic``), a figure asked where the typed line found none
-(``no_figure``), a deadline asked where the line's date has no deadline cue (``uncued_deadline``).
+(``no_figure``), a deadline asked where the line's date has no deadline cue (``uncued_deadline``), a
+date, a signer, a person or a place asked where the line found none (``no_date``, ``no_signer_person_place``).
 Which features, and the threshold, are chosen by a stated rule over cross-validation
 (scripts/evalkit/fit.py ``select``: leave one document out, 10-fold, the other corpus, on all dev sets
 pooled, the guards counted). The weights and the threshold live in ``abstain_model.json`` beside this
@@ -207,6 +208,7 @@ FEATURES = (
     "line_missing",  # the typed answer line found no span of the asked answer kind ("Không thấy …")
     "figure_line_missing",  # ... for a figure (digits: a form no other text takes), not a yes / no question
     "date_line_missing",  # ... for a date or a deadline, not a yes / no question
+    "who_line_missing",  # ... for a signer, a person by name or a place, not a yes / no question
     "line_numbers_missing",  # the question's numbers (years, periods) not in the line's sentence or its headings
     "deadline_uncued",  # a deadline asked, and the line's date has no deadline cue: an event's date, not a due one
 )
@@ -288,6 +290,7 @@ def _line_features(
         "line_missing": float(typed.missing),
         "figure_line_missing": float(typed.missing and typed.kind == "figure" and not yes_no),
         "date_line_missing": float(typed.missing and typed.kind in ("date", "deadline") and not yes_no),
+        "who_line_missing": float(typed.missing and typed.kind in ("sign", "person", "place") and not yes_no),
         "deadline_uncued": float(typed.uncued and not yes_no),
     }
     numbers = [t for t in terms if _numeric(t.word)]
@@ -434,7 +437,21 @@ def no_date(feats: Mapping[str, float]) -> bool:
     return feats.get("date_line_missing", 0.0) >= 1.0
 
 
-GUARDS = (off_topic, no_figure, uncued_deadline, no_date)  # each abstains whatever the model says
+# "ai ký", "đồng chí nào", "ở đâu" ask a signer, a person or a place, and each is written in a form the
+# typed line's finders read (a signature block, "Ông / Bà / Đồng chí + name", an official by title, "Địa
+# điểm:", "tại …"): when they find none in the passages that carry the question's key terms, the line could
+# only say "Không thấy người ký / người / địa điểm", and the passages do not answer. Not for a unit ("bên
+# nào phối hợp": a unit is named in too many ways; its line missing fires on one answerable question).
+# Measured 2026-12-02, once a signer was read only as a person or a title (not a unit) and a document named
+# with its date ("CTr 01-CTr/TU ngày 18/8/2011") was named without doubt: fires on 2 unanswerable
+# questions (blind1, realdocs: 2 documents) and on no answerable one of the four dev sets.
+def no_signer_person_place(feats: Mapping[str, float]) -> bool:
+    """A signer, a person or a place is asked (not yes or no) and the typed line found none."""
+    return feats.get("who_line_missing", 0.0) >= 1.0
+
+
+# each abstains whatever the model says
+GUARDS = (off_topic, no_figure, uncued_deadline, no_date, no_signer_person_place)
 
 
 def guarded(feats: Mapping[str, float]) -> bool:

@@ -309,6 +309,13 @@ def person_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     return spans + unit_spans(sentence, passage, query)
 
 
+def signer_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
+    """Who signed, outside a signature block: a person or an official by title ("Phó Bí thư Thường trực
+    Thành ủy"); a unit signs nothing, and a passage that only names units does not say who signed."""
+    spans = [Span(m.group(0).strip(" ,;"), m.start(), 2.5) for m in PERSON.finditer(sentence)]
+    return spans + [Span(m.group(0).strip(" ,;"), m.start(), 2.0) for m in OFFICIAL.finditer(sentence)]
+
+
 def place_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
     """A place: what follows "Địa điểm:", "tại", or a hall or house number."""
     return [
@@ -321,7 +328,7 @@ def place_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Spa
 FINDERS: dict[str, Finder] = {
     "unit": unit_spans,
     "person": person_spans,
-    "sign": person_spans,
+    "sign": signer_spans,
     "deadline": date_spans,
     "date": date_spans,
     "place": place_spans,

@@ -47,7 +47,11 @@ _SUFFIX = re.compile(r"(?:/[a-z]+)*")  # the issuer after the type: "/tu", "/bcd
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _RANGE = re.compile(r"\b(19[5-9]\d|20\d\d)\s*-\s*(19[5-9]\d|20\d\d)\b")
 # a year that qualifies the mention just before it: "… năm 2011", "… (2011)", "… 2011-2015"
-_YEAR_AFTER = re.compile(r"^\s*(?:[,(]\s*)?(?:nam\s+|giai doan\s+|nhiem ky\s+)?(19[5-9]\d|20\d\d)\b")
+# or its date: "… 01-CTr/TU ngày 18/8/2011", "… ngày 18 tháng 8 năm 2011"
+_YEAR_AFTER = re.compile(
+    r"^\s*(?:[,(]\s*)?(?:nam\s+|giai doan\s+|nhiem ky\s+|ngay\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*|"
+    r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+)?(19[5-9]\d|20\d\d)\b"
+)
 
 
 def _is_year(num: str) -> bool:

@@ -36,8 +36,8 @@ EXTRA_FEATURES = (
     "kind_missing_near", "span_specific", "span_rare", "closed_gap", "dense", "dense_margin", "bm25_margin",
     "line_missing", "line_numbers_missing",
 )
-# Not candidates: "figure_line_missing", "deadline_uncued" and "date_line_missing", the no_figure,
-# uncued_deadline and no_date guards'
+# Not candidates: "figure_line_missing", "deadline_uncued", "date_line_missing" and "who_line_missing", the no_figure,
+# uncued_deadline, no_date and no_signer_person_place guards'
 # (index.answer.evidence GUARDS): a guard abstains on them whatever the model says, and every trial is
 # measured with the guards (``select``'s ``forced``).
 # Not a candidate: "line_gap" (closed_gap for a date too). Measured 2026-12-02: 0.727 abstention / 0.024
