@@ -105,3 +105,17 @@ def test_named_documents_come_first_but_the_best_passage_elsewhere_keeps_a_seat(
     ranked = named_first(hits, {"plan"}, top_k=3)
     assert [(h.passage.doc, h.score) for h in ranked[:3]] == [("plan", 0.5), ("plan", 0.4), ("report", 0.9)]
     assert [h.passage.doc for h in named_first(hits, {"plan"}, top_k=1)][:1] == ["plan"]
+
+
+def test_the_date_that_names_a_document_is_no_term_a_passage_must_hold() -> None:
+    """"chương trình 05 ngày 02/5/2011 giao ai" names the 2011 programme by its date: the scope holds the
+    date (the header has it), so the evidence does not look for it in the asked section's passages."""
+    from index.answer.evidence import question_terms
+    from index.retrieval.query import read_query
+
+    query = read_query("chương trình 05 ngày 02/5/2011 giao ai chủ trì", NAMES)
+    assert query.scope == {"ctr-2011"} and "02/5/2011" in query.naming
+    words = [t.word for t in question_terms(query, {"chu": 2.0, "tri": 2.0, "giao": 1.0}, 7.0)]
+    assert "02/5/2011" not in words and "chu" in words
+    unscoped = read_query("hội nghị ngày 02/5/2011 giao ai chủ trì", NAMES)  # a date asked about stays
+    assert not unscoped.naming and "02/5/2011" in [t.word for t in question_terms(unscoped, {}, 7.0)]

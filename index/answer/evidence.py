@@ -128,6 +128,8 @@ def question_terms(query: Query, idf: Mapping[str, float], unknown_idf: float | 
         word = f"{_ROMAN[roman.group(1)]}/{roman.group(2)}" if roman else word  # "quý I/2026" asks 1/2026
         if word in _FUNCTION_WORDS or word in seen or (len(word) < 2 and not word.isdigit()):
             continue
+        if "/" in word and word in query.naming:  # the date that named the scoped document: the scope holds it
+            continue
         seen.add(word)
         weight = min(idf.get(word, top), top) / top
         numeric = any(c.isdigit() for c in word)

@@ -151,6 +151,9 @@ class Query:
     clock: bool  # asks for a time of day ("mấy giờ")
     counts: bool = False  # asks for a number in so many words ("bao nhiêu", "mấy", "tỷ lệ")
     span: str | None = None  # the kind of span asked for (``asked_span``): what a passage must hold
+    # the folded words that named the scoped document ("chuong", "trinh", "01", "18/8/2011"): the scope
+    # holds them, so a passage need not ("… ngày 18/8/2011" is in the header, not in the asked section)
+    naming: tuple[str, ...] = ()
 
     @property
     def folded_tokens(self) -> list[str]:
@@ -220,4 +223,5 @@ def read_query(
         exact_day=bool(cues.EXACT_DAY.search(cue_text)),
         clock=bool(cues.CLOCK.search(cue_text)),
         span=asked_span(cue_text, money),
+        naming=tuple(sorted(set(tokens(fold(question))) - set(tokens(fold(rest))))) if named else (),
     )
