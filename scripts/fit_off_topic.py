@@ -9,7 +9,8 @@ hôm nay") is another population. Here it is measured on its own:
 
 * ``eval/offtopic.jsonl``: 40 questions off every document's topic, written by a helper that saw neither
   the code nor the documents (eval/README.md), asked of the seed index;
-* every answerable question of the four dev sets (their records in var/eval/, from eval_answers.py): the
+* every answerable question of the four dev sets (their records in var/eval/, from eval_answers.py), and
+  each again typed without diacritics ("han nop bao cao", as officials often type; collected here): the
   guard must fire on none.
 
 Rule: over a grid of (coverage, dense) thresholds, take the pair that refuses the most off-topic
@@ -30,6 +31,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_answers import VAR, collect, recompute_features  # noqa: E402
 from evalkit.sets import OWN_EVAL, DevSet, dev_sets, read_rows  # noqa: E402
+
+from index.text import fold_diacritics  # noqa: E402
 
 COVERAGE_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 DENSE_GRID = (0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88)
@@ -61,11 +64,21 @@ def main() -> None:
         if not path.exists():
             sys.exit(f"missing {path}: run scripts/eval_answers.py first")
         answerable += [recompute_features(r) for r in read_rows(path) if r["answerable"]]
+    unaccented = VAR / "unaccented"
+    unaccented.mkdir(parents=True, exist_ok=True)
+    for devset in dev_sets():  # the same questions typed without diacritics, of the same index
+        rows = [r for r in read_rows(devset.questions) if r["type"] != "unanswerable"]
+        path = unaccented / f"{devset.name}.jsonl"
+        path.write_text("".join(json.dumps({**r, "question": fold_diacritics(r["question"])}, ensure_ascii=False)
+                                + "\n" for r in rows), encoding="utf-8")
+        records, _ = collect(DevSet(f"{devset.name}-unaccented", path, devset.corpus))
+        answerable += [r["features"] for r in records]
     records, _ = collect(DevSet("offtopic", OWN_EVAL / "offtopic.jsonl", "seed"))
     off = [r["features"] for r in records]
     cov, dense = choose(off, answerable)
     print(f"fitted: coverage < {cov}, dense < {dense}: refuses {sum(fires(f, cov, dense) for f in off)}/{len(off)} "
-          f"off-topic questions, {sum(fires(f, cov, dense) for f in answerable)}/{len(answerable)} answerable dev ones")
+          f"off-topic questions, {sum(fires(f, cov, dense) for f in answerable)}/{len(answerable)} answerable dev ones "
+          "(as typed and without diacritics)")
     held = 0
     for k in range(FOLDS):
         train = [f for i, f in enumerate(off) if i % FOLDS != k]
