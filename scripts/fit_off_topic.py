@@ -1,6 +1,6 @@
 """The off_topic guard's two thresholds, chosen by a rule you can rerun, and cross-validated.
 
-    .venv/bin/python scripts/fit_off_topic.py            # report (collects var/eval/*.records.jsonl if missing)
+    .venv/bin/python scripts/fit_off_topic.py            # report (after scripts/eval_answers.py)
 
 The guard (index/answer/evidence.py ``off_topic``) refuses a question when few of its IDF-weighted words
 are in any top passage (``coverage``) and the best passage's cosine is low (``dense``). It is not part of
@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from eval_answers import VAR, collect, recompute_features  # noqa: E402
 from evalkit.sets import OWN_EVAL, DevSet, dev_sets, read_rows  # noqa: E402
 
+from index.answer.evidence import off_topic  # noqa: E402
 from index.text import fold_diacritics  # noqa: E402
 
 COVERAGE_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
@@ -39,9 +40,9 @@ DENSE_GRID = (0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88)
 FOLDS = 5
 
 
-def fires(f: dict[str, float], cov: float, dense: float) -> bool:
-    """The guard's rule (index.answer.evidence.off_topic) at the given thresholds."""
-    return f["coverage"] < cov and f["dense"] < dense
+def refused(feats: list[dict], cov: float, dense: float) -> int:
+    """How many of the questions the guard refuses at the given thresholds."""
+    return sum(off_topic(f, cov, dense) for f in feats)
 
 
 def choose(off: list[dict], answerable: list[dict]) -> tuple[float, float]:
@@ -49,9 +50,9 @@ def choose(off: list[dict], answerable: list[dict]) -> tuple[float, float]:
     best, best_key = (0.0, 0.0), (-1, 0.0)
     for cov in COVERAGE_GRID:
         for dense in DENSE_GRID:
-            if any(fires(f, cov, dense) for f in answerable):
+            if refused(answerable, cov, dense):
                 continue
-            key = (sum(fires(f, cov, dense) for f in off), -(cov + dense))
+            key = (refused(off, cov, dense), -(cov + dense))
             if key > best_key:
                 best, best_key = (cov, dense), key
     return best
@@ -76,16 +77,16 @@ def main() -> None:
     records, _ = collect(DevSet("offtopic", OWN_EVAL / "offtopic.jsonl", "seed"))
     off = [r["features"] for r in records]
     cov, dense = choose(off, answerable)
-    print(f"fitted: coverage < {cov}, dense < {dense}: refuses {sum(fires(f, cov, dense) for f in off)}/{len(off)} "
-          f"off-topic questions, {sum(fires(f, cov, dense) for f in answerable)}/{len(answerable)} answerable dev ones "
-          "(as typed and without diacritics)")
+    print(f"fitted: coverage < {cov}, dense < {dense}: refuses {refused(off, cov, dense)}/{len(off)} off-topic "
+          f"questions, {refused(answerable, cov, dense)}/{len(answerable)} answerable dev ones (as typed and without "
+          "diacritics)")
     held = 0
     for k in range(FOLDS):
         train = [f for i, f in enumerate(off) if i % FOLDS != k]
         test = [f for i, f in enumerate(off) if i % FOLDS == k]
         c, d = choose(train, answerable)
-        held += sum(fires(f, c, d) for f in test)
-        print(f"fold {k}: coverage < {c}, dense < {d}: {sum(fires(f, c, d) for f in test)}/{len(test)} held out")
+        held += refused(test, c, d)
+        print(f"fold {k}: coverage < {c}, dense < {d}: {refused(test, c, d)}/{len(test)} held out")
     print(f"cross-validated ({FOLDS}-fold): refuses {held}/{len(off)} = {held / len(off):.3f}")
     print(json.dumps({"fitted": {"coverage": cov, "dense": dense}}, ensure_ascii=False))
 

@@ -396,9 +396,10 @@ OFF_TOPIC_COVERAGE = 0.5
 OFF_TOPIC_DENSE = 0.85
 
 
-def off_topic(feats: Mapping[str, float]) -> bool:
-    """Nothing retrieved is about the question: few of its words and a low similarity."""
-    return feats.get("coverage", 0.0) < OFF_TOPIC_COVERAGE and feats.get("dense", 0.0) < OFF_TOPIC_DENSE
+def off_topic(feats: Mapping[str, float], coverage: float = OFF_TOPIC_COVERAGE, dense: float = OFF_TOPIC_DENSE) -> bool:
+    """Nothing retrieved is about the question: few of its words and a low similarity (the thresholds:
+    the guard's own, or others that scripts/fit_off_topic.py tries)."""
+    return feats.get("coverage", 0.0) < coverage and feats.get("dense", 0.0) < dense
 
 
 # ---- the answer's form: a figure, a deadline --------------------------------------------------

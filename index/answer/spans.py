@@ -196,24 +196,12 @@ def _numbering(sentence: str, m: re.Match[str]) -> bool:
     return not sentence[: m.start()].strip(" *-+•(") and bool(_NUMBERING_AFTER.match(sentence, m.end()))
 
 
-def _of_asked_form(kind: str | None, sentence: str, m: re.Match[str], share: bool) -> bool:
-    """Whether a figure has the form a closed kind asks: a sum for "bao nhiêu tỷ đồng", a share (or a
-    fraction, "251/277") for "tỷ lệ … bao nhiêu", a rank for "xếp thứ mấy". Other questions take any."""
-    if kind == "money":
-        return bool(figures.MONEY.match(sentence, m.start()))
-    if kind == "percent":
-        return share or "/" in m.group(0)
-    if kind == "rank":
-        return bool(figures.RANK_BEFORE.search(sentence[: m.start()])) or "/" in m.group(0)
-    return True
-
-
 def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
     """Figures with what they count ("3/63 tỉnh", "89,58%", "331.969 tỷ đồng"), not a date's numbers.
     Preferred: the noun the question counts, a rank for "xếp thứ mấy", a share for "tỷ lệ", a sum for
     a money question. No answer: a figure the question gives ("chương trình 10"), a share for a
     count of a noun ("bao nhiêu vụ", not a sum, share or rank), unless a share of that noun ("11% vốn"),
-    and a figure not of the form a closed kind asks (``_of_asked_form``: "tổng thu … bao nhiêu tỷ" is not
+    and a figure not of the form a closed kind asks (a sum, a share, a rank: "tổng thu … bao nhiêu tỷ" is not
     answered by "7,5%"; measured 2026-12-02: blind1 abstention 0.629 → 0.686 with "tỷ trọng" read as a
     share, no line and no answerable question of the four dev sets changed); a figure over a span of
     years ("bình quân giai đoạn 2021 - 2025: 7,5%", an average or a target: a report's form) for one
@@ -226,7 +214,8 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     noun = _asked_noun(query)
     folded = query.whole_folded
     given = given_numbers(folded)
-    count_of = bool(noun) and not (query.money or cues.SHARE.search(folded) or cues.RANK.search(folded))
+    asks_share, asks_rank = bool(cues.SHARE.search(folded)), bool(cues.RANK.search(folded))
+    count_of = bool(noun) and not (query.money or asks_share or asks_rank)
     asked = figures.asked_period(query.text)
     if cues.ACHIEVED.search(folded) and not cues.TARGET_ASKED.search(folded) and of_targets(passage.section):
         return []  # "thực tế đạt bao nhiêu" and a target's figure ("Các chỉ tiêu chủ yếu đến năm 2025")
@@ -252,17 +241,21 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         counted = "" if pct else _counted(sentence, end)  # a share counts nothing
         if only_given(m.group(0), given) or (count_of and share and not _of_noun(sentence, end, noun)):
             continue
-        text = sentence[m.start() : end] + (f" {counted}" if counted else "")
-        if not _of_asked_form(query.span, sentence, m, share):
+        ranked = bool(figures.RANK_BEFORE.search(sentence[: m.start()])) or "/" in m.group(0)
+        money = bool(figures.MONEY.match(sentence, m.start()))
+        # the form a closed kind asks: a sum for "bao nhiêu tỷ", a share or a fraction ("251/277") for
+        # "tỷ lệ … bao nhiêu", a rank for "xếp thứ mấy"; other questions take any figure
+        if not {"money": money, "percent": share or "/" in m.group(0), "rank": ranked}.get(query.span, True):
             continue
+        text = sentence[m.start() : end] + (f" {counted}" if counted else "")
         weight = 0.0
         if counts_noun(counted, noun):
             weight += 1.0
-        if cues.RANK.search(folded) and (figures.RANK_BEFORE.search(sentence[: m.start()]) or "/" in m.group(0)):
+        if asks_rank and ranked:
             weight += 1.0
-        if cues.SHARE.search(folded) and share:
+        if asks_share and share:
             weight += 1.0
-        if query.money and figures.MONEY.match(sentence, m.start()):
+        if query.money and money:
             weight += 1.0
         spans.append(Span(text.strip(), m.start(), weight))
     if noun:  # "mấy năm" → "5 năm": a one-digit count of the asked noun, which FIGURE leaves out
@@ -304,9 +297,7 @@ def person_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     """A person: "Ông / Bà / Đồng chí + name" (with the title that follows), an official's title with
     the unit ("Giám đốc Sở Nội vụ"); else the units, a little less."""
     spans = [Span(m.group(1).strip(" ,;"), m.start(1), 3.0) for m in ROLE_LABEL.finditer(sentence)]
-    spans += [Span(m.group(0).strip(" ,;"), m.start(), 2.5) for m in PERSON.finditer(sentence)]
-    spans += [Span(m.group(0).strip(" ,;"), m.start(), 2.0) for m in OFFICIAL.finditer(sentence)]
-    return spans + unit_spans(sentence, passage, query)
+    return spans + signer_spans(sentence, passage, query) + unit_spans(sentence, passage, query)
 
 
 def signer_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:

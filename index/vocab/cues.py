@@ -107,17 +107,17 @@ DATE = re.compile(
 COUNT = re.compile(r"\b(bao nhieu|may)\b")
 # a document named by its kind and number ("chỉ thị 35-CT/TW", "công văn 1021", "kế hoạch số 134"): a
 # question about it may ask the date it was issued, which the text gives as a citation
-NAMED_DOC = re.compile(
-    r"\b(nghi quyet|chi thi|ket luan|quyet dinh|ke hoach|thong bao|huong dan|quy dinh|de an|cong van|luat|"
-    r"nghi dinh|thong tu|to trinh|bao cao|cong dien|giay moi)\s+(so\s+)?\d+"
+_PAPER_KINDS = (
+    r"nghi quyet|chi thi|ket luan|quyet dinh|ke hoach|thong bao|huong dan|quy dinh|de an|cong van|luat|"
+    r"nghi dinh|thong tu|to trinh|bao cao|cong dien|giay moi"
 )
+NAMED_DOC = re.compile(rf"\b({_PAPER_KINDS})\s+(so\s+)?\d+")
 # a question about a paper, named or not ("quy chế … ban hành khi nào", "căn cứ kế hoạch nào, ngày nào",
 # "áp dụng từ ngày nào"): a cited document's date may answer it; a question about an event ("hội nghị
 # lần thứ 13 họp ngày nào") is not answered by the date of the plan that convened it
 PAPER_ASKED = re.compile(
-    r"\b(nghi quyet|chi thi|ket luan|quyet dinh|ke hoach|thong bao|huong dan|quy dinh|quy che|de an|"
-    r"cong van|van ban|luat|nghi dinh|thong tu|to trinh|bao cao|cong dien|giay moi|chuong trinh|ctr|kh|cv|"
-    r"qd|nq|ban hanh|ap dung|hieu luc|can cu|ky ngay|ngay ky|nguoi ky|ai ky)\b"
+    rf"\b({_PAPER_KINDS}|quy che|van ban|chuong trinh|ctr|kh|cv|qd|nq|"
+    r"ban hanh|ap dung|hieu luc|can cu|ky ngay|ngay ky|nguoi ky|ai ky)\b"
 )
 
 # What a cue asks for, in the words a document uses for it ("ở đâu" → "địa điểm"), added to the search.
