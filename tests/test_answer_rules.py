@@ -364,6 +364,12 @@ def test_abbreviations_expanded(question: str, expanded: str) -> None:
             0,
         ),
         (
+            "Hà Nội thí điểm chính quyền đô thị từ ngày nào",  # no paper asked: the start after a citation
+            ["Thí điểm chính quyền đô thị theo Nghị định 32/2021/NĐ-CP của Chính phủ kể từ ngày 01/7/2021."],
+            "01/7/2021",
+            0,
+        ),
+        (
             "thí điểm chính quyền đô thị áp dụng từ ngày nào",
             ["Thực hiện Nghị quyết số 97/2019/QH14 ngày 27/11/2019 về thí điểm tổ chức chính quyền đô thị."],
             "27/11/2019",

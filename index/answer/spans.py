@@ -50,6 +50,7 @@ from index.vocab.units import (
 
 FINENESS = {"day": 0, "month": 1, "quarter": 2, "year": 3}  # a date's precision, finest first
 CUE_WINDOW = 25  # characters before a date the deadline grammar looks for its cue in (as deadlines does)
+_STARTS_FROM = re.compile(r"(?<!\w)(?:kể từ|từ)\s+(?:ngày\s*)?$", re.IGNORECASE)  # "… kể từ ngày 01/7/2021": a start
 FIRM_CUE = re.compile(r"^(?:trước|chậm nhất|hạn|thời hạn|hoàn thành trước|xong trước)", re.IGNORECASE)
 UNIT_MAX = 120  # a unit longer than this is a clause, not a name
 
@@ -136,8 +137,10 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
         if query.clock and m.group("clock"):
             weight += 1.0
         if CITED_DOC.search(before):
-            if not (cited_asked or cue):
-                continue  # "Kế hoạch số 134-KH/TU ngày 17/02/2023" says when a paper was signed, not an event
+            # "Kế hoạch số 134-KH/TU ngày 17/02/2023" says when a paper was signed, not an event; but "…
+            # Nghị định 32/2021/NĐ-CP của Chính phủ kể từ ngày 01/7/2021" says when something starts
+            if not (cited_asked or cue or _STARTS_FROM.search(before)):
+                continue
             weight += 1.0 if _named_in_question(before, query) else -1.0
         elif query.issued and HEADER_DATE.search(before):
             weight += 1.0
