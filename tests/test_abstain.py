@@ -434,3 +434,75 @@ def test_guards(question, typed, guard):
     d = decide(read_query(question), passages, IDF, model, unknown_idf=7.0, typed=evidence.Typed(*typed))
     assert [g.__name__ for g in evidence.GUARDS if g(d.features)] == ([guard] if guard else [])
     assert d.abstain is bool(guard)
+
+
+# ---- short forms, a list's lead-in, and the guards of this round ------------------------------------
+@pytest.mark.parametrize(
+    ("word", "text", "held"),
+    [
+        ("dv", "toàn Đảng bộ kết nạp 31.706 đảng viên mới", True),  # initials of the words it stands for
+        ("dv", "các đơn vị gửi báo cáo", True),  # whichever words the passage writes
+        ("tccsd", "tổ chức cơ sở đảng đạt trong sạch, vững mạnh", True),
+        ("nk", "đảng viên mới kết nạp", False),
+        ("ba", "bộ an ninh", False),  # a syllable with a vowel is a word, never a short form
+    ],
+)
+def test_a_short_form_is_held_by_the_words_it_abbreviates(word, text, held):
+    from index.answer.evidence import Term, _holds, _words_of
+
+    assert _holds(Term(word, 1.0, True), _words_of(text)) is held
+
+
+LISTED = (
+    "1.2. Nâng cao hiệu lực\n"
+    "Các Chỉ số năm 2022 đã từng bước được cải thiện: Chỉ số PAR INDEX xếp thứ 3/63;\n"
+    "Chỉ số SIPAS đạt 80,16%;\n"
+    "Chỉ số PAPI xếp thứ 12/63."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lines"),
+    [
+        ("Chỉ số PAPI xếp thứ 12/63.", 3),  # its line, the item before it, and the lead-in with the colon
+        ("Chỉ số SIPAS đạt 80,16%;", 2),
+        ("1.2. Nâng cao hiệu lực", 1),  # not in a list
+        ("a sentence the passage does not hold", 1),
+    ],
+)
+def test_lead_in(sentence, lines):
+    from index.answer.evidence import lead_in
+
+    out = lead_in(LISTED, sentence)
+    assert len(out) == lines and sentence in out[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "line", "another_year"),
+    [
+        ("chỉ số SIPAS năm 2022 đạt bao nhiêu", "Chỉ số SIPAS đạt 80,16%;", False),  # the year in the lead-in
+        ("chỉ số SIPAS năm 2023 đạt bao nhiêu", "Chỉ số SIPAS đạt 80,16%;", True),
+        ("tăng trưởng giai đoạn 2021-2025 là bao nhiêu", "Bình quân giai đoạn 2021 - 2025 đạt 7,5%", False),
+        ("tăng trưởng năm 2021-2025 là bao nhiêu", "Tăng trưởng năm 2021 đạt 2,92%", False),  # one end is enough
+        ("chỉ số SIPAS đạt bao nhiêu", "Chỉ số SIPAS đạt 80,16%;", False),  # no year asked
+    ],
+)
+def test_figure_of_another_year(question, line, another_year):
+    from index.answer.evidence import Typed, figure_of_another_year
+
+    query = read_query(question)
+    passages = [_ev(LISTED if line in LISTED else line)]
+    terms = question_terms(query, {}, 2.0)
+    f = features(query, passages, terms, Typed("figure", sentence=line, source=0))
+    assert figure_of_another_year(f) is another_year
+
+
+def test_unheld_paper_guard_abstains_whatever_the_model_says():
+    from index.ingest.metadata import DocMeta
+    from index.retrieval.scope import cited_in, doc_name
+
+    names = [doc_name("cv", DocMeta("Công văn về nhiệm vụ", "1021-CV/TU", None, "2024-01-06"))]
+    query = read_query("ke hoach 200-KH/TU noi dung chinh la gi", names, cited=cited_in(["Kế hoạch số 134-KH/TU"]))
+    model = _model({}, bias=5.0, threshold=0.5)  # a model that would always answer
+    d = decide(query, [_ev("Kế hoạch số 134-KH/TU về chuyển đổi số")], {"ke": 1.0}, model, unknown_idf=2.0)
+    assert query.unheld and d.abstain

@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from index.engine import Engine
 from index.ingest.metadata import DocMeta
-from index.retrieval.scope import doc_name, mentions, read_names
+from index.retrieval.scope import cited_in, doc_name, mentions, read_names, unheld
 from index.retrieval.search import Hit, named_first
 from index.settings import Settings
 from index.store.generations import StoredPassage
@@ -119,3 +121,42 @@ def test_the_date_that_names_a_document_is_no_term_a_passage_must_hold() -> None
     assert "02/5/2011" not in words and "chu" in words
     unscoped = read_query("hội nghị ngày 02/5/2011 giao ai chủ trì", NAMES)  # a date asked about stays
     assert not unscoped.naming and "02/5/2011" in [t.word for t in question_terms(unscoped, {}, 7.0)]
+
+
+# ---- a paper the archive neither holds nor cites ------------------------------------------------------
+CITED = cited_in(
+    [
+        "Thực hiện Kế hoạch số 134-KH/TU ngày 17/02/2023 của Ban Thường vụ Thành ủy",
+        "theo Hướng dẫn số 11-HD/BTCTU; Tờ trình 124/TTr-SNV; Quyết định số 144/2002/QĐ-BTC",
+    ]
+)
+
+
+def test_cited_in_reads_every_form_a_paper_is_named_by() -> None:
+    assert {("kh", 134), ("hd", 11), ("ttr", 124), ("qd", 144)} <= CITED
+
+
+@pytest.mark.parametrize(
+    ("question", "unheld_paper"),
+    [
+        ("KH 200-KH/TU về chuyển đổi số nội dung gì", True),  # no document has it, no passage cites it
+        ("hướng dẫn 15-HD/BTCTU quy định gì", True),
+        ("cv 1050 hướng dẫn cv 877 yêu cầu gì", True),  # one held, one not: the unheld one is asked of
+        ("kế hoạch 134-KH/TU về nội dung gì", False),  # cited by a passage
+        ("hướng dẫn 11 yêu cầu gì", False),
+        ("CV 877 giao ai", False),  # a held document's own number
+        ("văn bản 12 giao ai", False),  # no type read ("văn bản"): nothing is judged
+        ("công văn 12 giao ai", False),  # the plan's own number, whatever type the asker calls it
+        ("kế hoạch năm 2024 giao ai", False),  # a year names no paper by number
+        ("cv 11902 bnv căn cứ điều mấy", True),  # five digits are read whole (not as 1190)
+    ],
+)
+def test_unheld_papers(question: str, unheld_paper: bool) -> None:
+    assert unheld(question, NAMES, CITED) is unheld_paper
+
+
+def test_a_query_read_without_the_index_citations_judges_no_paper_unheld() -> None:
+    from index.retrieval.query import read_query
+
+    assert read_query("KH 200-KH/TU nội dung gì", NAMES).unheld is False
+    assert read_query("KH 200-KH/TU nội dung gì", NAMES, cited=CITED).unheld is True

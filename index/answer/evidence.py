@@ -53,6 +53,8 @@ _FUNCTION_WORDS = frozenset(
     """ai gi nao dau sao bao nhieu may khi luc the nhu vay ha nhi khong co phai la cua va cac
     nhung duoc cho voi thi ma nay do kia ra vao len ve theo de bi da dang se roi chua nua cung
     hay hoac toi den a oi nhe lam cai nguoi ta minh hien""".split()
+    # ... and as they are typed in chat: "bn" (bao nhiêu), "ko" / "k" (không), "j" (gì), "dc" (được)
+    + "bn ko k j dc".split()
 )
 
 
@@ -159,8 +161,17 @@ def _words_of(text: str, normalized: bool = False) -> frozenset[str]:
     Cached: the same passages come back for many questions (the decision must stay cheap)."""
     folded = fold_diacritics(text) if normalized else _folded(text)
     words = set()
-    for w in tokens(folded):
+    toks = tokens(folded)
+    for i, w in enumerate(toks):
         words.add(w)
+        if w.isalpha():  # the initials of the words from here on: "dang vien" writes "dv" (``_INITIALS``)
+            run = ""
+            for nxt in toks[i : i + _LONGEST_SHORT_FORM]:
+                if not nxt.isalpha():
+                    break
+                run += nxt[0]
+                if len(run) > 1:
+                    words.add(_INITIALS + run)
         roman = _ROMAN_PERIOD.match(w)
         if roman:
             w = f"{_ROMAN[roman.group(1)]}/{roman.group(2)}"
@@ -183,8 +194,23 @@ def _joined(words: frozenset[str], pairs: Sequence[tuple[str, str]]) -> frozense
 
 
 def _holds(term: Term, words: frozenset[str]) -> bool:
-    """A question's "22/1" is held by "22/01/2026", its "2026" by a date in 2026, "01" by "1"."""
-    return term.word in words or figures.canonical_number(term.word) in words
+    """A question's "22/1" is held by "22/01/2026", its "2026" by a date in 2026, "01" by "1"; a short
+    form by the words it abbreviates ("đv" by "đảng viên", "tccsđ" by "tổ chức cơ sở đảng")."""
+    return (
+        term.word in words
+        or figures.canonical_number(term.word) in words
+        or (_SHORT_FORM.match(term.word) is not None and _INITIALS + term.word in words)
+    )
+
+
+# A short form officials type is the initials of the words it stands for ("đv", "nk", "cchc", "qlnn",
+# "thpt"), and a Vietnamese syllable always has a vowel: a word of consonants only is a short form. Which
+# words it stands for is read off the passage ("đv" is "đảng viên" or "đơn vị", whichever it writes), so
+# no list of them is kept here; the abbreviations the documents themselves write (MTTQ, HĐND) are matched
+# as words first.
+_SHORT_FORM = re.compile(r"^[b-df-hj-np-tv-xz]{2,6}$")
+_LONGEST_SHORT_FORM = 6
+_INITIALS = "~"  # the key a run of words' initials is stored under, beside the words themselves
 
 
 # ---- the features ---------------------------------------------------------------------------------
@@ -212,7 +238,11 @@ FEATURES = (
     "date_line_missing",  # ... for a date or a deadline, not a yes / no question
     "who_line_missing",  # ... for a signer, a person by name or a place, not a yes / no question
     "line_numbers_missing",  # the question's numbers (years, periods) not in the line's sentence or its headings
+    "figure_line",  # the typed line gave a figure
+    "line_year_missing",  # a year the question asks of in neither the line's sentence, its lead-in, nor its headings
+    "line_rare_missing",  # IDF weight of the question's rare words (not numbers) not in the line's sentence or headings
     "deadline_uncued",  # a deadline asked, and the line's date has no deadline cue: an event's date, not a due one
+    "paper_unheld",  # the question names by number a paper the archive neither holds nor cites (Query.unheld)
 )
 
 
@@ -223,6 +253,7 @@ def features(
     ``typed``: what the answer line found (None: not taken, its features stay 0)."""
     top = list(passages[:TOP_PASSAGES])
     f = dict.fromkeys(FEATURES, 0.0)
+    f["paper_unheld"] = float(query.unheld)
     if not top:
         return f
     if typed is not None:
@@ -294,12 +325,46 @@ def _line_features(
         "date_line_missing": float(typed.missing and typed.kind in ("date", "deadline") and not yes_no),
         "who_line_missing": float(typed.missing and typed.kind in ("sign", "person", "place") and not yes_no),
         "deadline_uncued": float(typed.uncued and not yes_no),
+        "figure_line": float(typed.kind == "figure" and not typed.missing),
     }
     numbers = [t for t in terms if _numeric(t.word)]
-    if numbers and typed.sentence and typed.source is not None and typed.source < len(passages):
+    if typed.sentence and typed.source is not None and typed.source < len(passages):
         words = _words_of(typed.sentence) | _words_of(_context(passages[typed.source]), True)
-        f["line_numbers_missing"] = sum(1 for t in numbers if not _holds(t, words)) / len(numbers)
+        if numbers:
+            f["line_numbers_missing"] = sum(1 for t in numbers if not _holds(t, words)) / len(numbers)
+        rare = [t for t in terms if t.specific and not _numeric(t.word)]
+        f["line_rare_missing"] = sum(t.weight for t in rare if not _holds(t, words))
+        years = [m.groups() for m in _YEAR_ASKED.finditer(query.whole_folded) if m.group(1) not in query.naming]
+        if years:
+            lead = "\n".join(lead_in(passages[typed.source].text, typed.sentence))
+            held = words | _words_of(lead)
+            f["line_year_missing"] = float(any(not any(y in held for y in span if y) for span in years))
     return f
+
+
+# a year the question asks of ("năm 2023", "giai đoạn 2011-2015": a span counts when either end is held),
+# not a date's or a code's ("01/2011", "160/2021/QH14")
+_YEAR_ASKED = re.compile(r"(?<![/\d.-])\b(19[5-9]\d|20\d\d)(?:\s*-\s*(19[5-9]\d|20\d\d))?\b(?![/\d])")
+
+
+def lead_in(text: str, sentence: str) -> list[str]:
+    """The lines a sentence stands under in its passage: its own line, and the list it is an item of,
+    back to the line that opens the list with a colon ("Các Chỉ số … năm 2022 đã từng bước được cải
+    thiện: Chỉ số … 3/63 …;" then "Chỉ số SIPAS đạt 80,16% …;"): the year of a listed figure is written
+    once, in the lead-in."""
+    lines = text.split("\n")
+    key = sentence.strip()[:40]
+    at = next((i for i, line in enumerate(lines) if key and key in line), None)
+    if at is None:
+        return [sentence]
+    out = [lines[at]]
+    for line in reversed(lines[:at]):
+        if line.rstrip()[-1:] not in (";", ":"):
+            break
+        out.append(line)
+        if ":" in line:
+            break
+    return out
 
 
 def _context(p: Evidence) -> str:
@@ -456,8 +521,30 @@ def no_signer_person_place(feats: Mapping[str, float]) -> bool:
     return feats.get("who_line_missing", 0.0) >= 1.0
 
 
+# "KH 200-KH/TU về chuyển đổi số nội dung gì": a số hiệu names one paper, and when no document of the
+# archive has it and no passage cites it (index.retrieval.scope.unheld: type and number, "CV 1050", "NQ
+# 30-NQ/TU", "Hướng dẫn 15-HD/BTCTU"), the nearest passages speak of other papers, and what the named one
+# says is not in the documents. A document's own number counts whatever type the asker calls it by ("cv
+# 11902" for the Bộ Nội vụ's 11902/BNV-TCPCP). Measured 2026-12-02: fires on 4 unanswerable questions
+# (blind4) and on no answerable one of the six dev sets (72 answerable questions name a paper by number).
+def unheld_paper(feats: Mapping[str, float]) -> bool:
+    """The question names by number a paper the archive neither holds nor cites."""
+    return feats.get("paper_unheld", 0.0) >= 1.0
+
+
+# "tỷ lệ đảng viên hoàn thành tốt nhiệm vụ năm 2023 là bao nhiêu" answered by a figure whose sentence, list
+# lead-in and headings name no 2023: a report gives a figure of the year it names beside it ("Các Chỉ số …
+# năm 2022 …: … SIPAS đạt 80,16%"), or of its whole term, so a figure of no stated year answers another
+# period, a target, or an average (``lead_in``). Only for a figure (a date names its own year). Measured
+# 2026-12-02: fires on 11 unanswerable questions (realdocs 2, blind1 4, blind4 5: 5 documents' topics) and
+# on 3 answerable ones (a comparison of two periods, "tầm nhìn 2045", an appendix table's row).
+def figure_of_another_year(feats: Mapping[str, float]) -> bool:
+    """A figure is asked of a year that its line, the line's list lead-in and its headings do not name."""
+    return feats.get("line_year_missing", 0.0) >= 1.0 and feats.get("figure_line", 0.0) >= 1.0
+
+
 # each abstains whatever the model says
-GUARDS = (off_topic, no_figure, uncued_deadline, no_date, no_signer_person_place)
+GUARDS = (off_topic, no_figure, uncued_deadline, no_date, no_signer_person_place, unheld_paper, figure_of_another_year)
 
 
 def guarded(feats: Mapping[str, float]) -> bool:

@@ -31,6 +31,7 @@ _TYPE_WORDS = {
     "to trinh": "ttr",
     "huong dan": "hd",
     "thong tri": "tt",
+    "thong tu": "tt",
     "quy dinh": "qdi",
 }
 _CODES = frozenset(_TYPE_WORDS.values())
@@ -38,11 +39,12 @@ _TYPE = "|".join(sorted(list(_TYPE_WORDS) + list(_CODES), key=len, reverse=True)
 # "chuong trinh so 01-ctr/tu", "kh 34", "cong van 1021", "chuong trinh hanh dong": type, then a number
 _MENTION = re.compile(
     rf"\b(?P<type>{_TYPE})\b(?:\s+hanh dong)?(?:\s+so)?"
-    r"(?:\s*[:.]?\s*(?P<num>\d{1,4})(?:\s*-\s*(?P<code>[a-z]+))?(?:/[a-z]+)*)?"
+    r"(?:\s*[:.]?\s*(?P<num>\d{1,5})(?!\d)(?:\s*-\s*(?P<code>[a-z]+))?(?:/[a-z]+)*)?"
 )
 _SO_HIEU = re.compile(r"^\s*(\d{1,4})\s*-\s*([a-z]+)")
 # a số hiệu written bare: "34-KH/BCĐ", "1021-CV"
 _BARE = re.compile(rf"\b(\d{{1,4}})\s*-\s*({'|'.join(sorted(_CODES, key=len, reverse=True))})\b")
+_LEADING = re.compile(r"^\s*(\d{1,5})(?!\d)")  # the number a số hiệu opens with
 _SUFFIX = re.compile(r"(?:/[a-z]+)*")  # the issuer after the type: "/tu", "/bcd"
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _RANGE = re.compile(r"\b(19[5-9]\d|20\d\d)\s*-\s*(19[5-9]\d|20\d\d)\b")
@@ -67,6 +69,7 @@ class DocName:
     numbers: frozenset[tuple[str, int]]  # its số hiệu as (type, number)
     cites: frozenset[tuple[str, int]]  # documents its title names: "Kế hoạch Tổng kết Chương trình số 01-CTr/TU"
     years: frozenset[int]  # the year it was issued and the years its title covers
+    own: frozenset[int] = frozenset()  # the number its số hiệu opens with ("11902/BNV-TCPCP": 11902), any type
 
 
 def doc_name(doc: str, meta: DocMeta) -> DocName:
@@ -89,7 +92,8 @@ def doc_name(doc: str, meta: DocMeta) -> DocName:
         years.update(range(int(a), int(b) + 1))
     if meta.date:
         years.add(int(meta.date[:4]))
-    return DocName(doc, frozenset(kinds), frozenset(numbers), frozenset(cites), frozenset(years))
+    own = {int(m.group(1))} if meta.number and (m := _LEADING.match(meta.number)) else set()
+    return DocName(doc, frozenset(kinds), frozenset(numbers), frozenset(cites), frozenset(years), frozenset(own))
 
 
 def _type_code(word: str) -> str:
@@ -167,6 +171,38 @@ def _resolved(mention: Mention, names: list[DocName]) -> set[str]:
     if not itself or any(mention.cited_by(n) for n in names if n.doc not in itself):
         return set()
     return itself
+
+
+# a số hiệu as the documents write it, number then type code, with a hyphen or a slash: "34-KH/BCĐ",
+# "124/TTr-SNV", "144/2002/QĐ-BTC" (the code after the year is not read: the slash form is its own)
+_CODED = re.compile(rf"\b(\d{{1,5}})\s*[-/]\s*({'|'.join(sorted(_CODES, key=len, reverse=True))})\b")
+
+
+def cited_in(texts: Iterable[str]) -> frozenset[tuple[str, int]]:
+    """Every document the texts name by type and number ("Kế hoạch số 134-KH/TU", "Hướng dẫn số
+    11-HD/BTCTU", "Tờ trình 124/TTr-SNV"): the papers an archive holds or cites. Read once per index."""
+    out: set[tuple[str, int]] = set()
+    for text in texts:
+        folded = fold(text)
+        for mention, _, _ in _mentions(folded):
+            if mention.number is not None:
+                out.add((mention.kind, mention.number))
+        out.update((m.group(2), int(m.group(1))) for m in _CODED.finditer(folded))
+    return frozenset(out)
+
+
+def unheld(question: str, names: Iterable[DocName], cited: frozenset[tuple[str, int]]) -> bool:
+    """Whether the question names, by type and number, a paper the archive neither holds (no document's
+    số hiệu) nor cites anywhere ("KH 200-KH/TU" where no passage writes it): a số hiệu names one paper,
+    so passages about other papers cannot say what that one says."""
+    known = set(cited)
+    held: set[int] = set()  # a held paper's own number, whatever type the asker calls it by
+    for name in names:
+        known |= name.numbers | name.cites
+        held |= name.own
+    return any(
+        m.number is not None and (m.kind, m.number) not in known and m.number not in held for m in mentions(question)
+    )
 
 
 def read_names(question: str, names: Iterable[DocName]) -> tuple[set[str], str]:

@@ -34,9 +34,10 @@ BASE_FEATURES = ("closed_missing", "span_coverage")
 EXTRA_FEATURES = (
     "coverage", "specific_missing", "number_missing", "rare_missing", "pair_coverage", "kind_missing",
     "kind_missing_near", "span_specific", "span_rare", "closed_gap", "dense", "dense_margin", "bm25_margin",
-    "line_missing", "line_numbers_missing",
+    "line_missing", "line_numbers_missing", "line_rare_missing",
 )
-# Not candidates: "figure_line_missing", "deadline_uncued", "date_line_missing" and "who_line_missing", the no_figure,
+# Not candidates: "paper_unheld" and "line_year_missing" (the unheld_paper and figure_of_another_year guards),
+# "figure_line_missing", "deadline_uncued", "date_line_missing" and "who_line_missing", the no_figure,
 # uncued_deadline, no_date and no_signer_person_place guards'
 # (index.answer.evidence GUARDS): a guard abstains on them whatever the model says, and every trial is
 # measured with the guards (``select``'s ``forced``).

@@ -92,7 +92,10 @@ def write_report(out_dir: Path, results: dict, records: list[dict], model: Model
               "the first step alone.) Every figure counts the unfitted guards of `decide` (index/answer/evidence.py "
               "GUARDS: off_topic; no_figure, a figure asked and none found by the typed line; uncued_deadline, a "
               "deadline asked and the line's date without a deadline cue; no_date, a date asked and none found by "
-              "the typed line; no_signer_person_place, a signer, person or place asked and none found by it), as "
+              "the typed line; no_signer_person_place, a signer, person or place asked and none found by it; "
+              "unheld_paper, a paper named by number "
+              "that the archive neither holds nor cites; figure_of_another_year, a figure asked of a year its "
+              "line, lead-in and headings do not name), as "
               "the bot applies them; "
               "`eval_answers.py` prints how often each fires.",
               "", f"Chosen: **{', '.join(best.features)}** at training share {best.target:.2f}.", "",

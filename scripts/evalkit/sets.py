@@ -44,6 +44,8 @@ def dev_sets(eval_dir: Path = SHARED / "eval", realdocs: Path = SHARED / "realdo
         DevSet("dev2", eval_dir / "dev2.jsonl", "seed"),
         DevSet("realdocs", realdocs / "qa.jsonl", "rd", realdocs / "units.txt"),
         DevSet("blind1", OWN_EVAL / "blind1.jsonl", "seed"),
+        DevSet("blind4", OWN_EVAL / "blind4.jsonl", "seed"),
+        DevSet("blind5", OWN_EVAL / "blind5.jsonl", "seed"),
     ]
 
 
