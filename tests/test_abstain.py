@@ -281,6 +281,10 @@ def test_off_topic_guard(coverage, dense, off):
         # a place named outright
         ("hội thảo tổ chức ở đâu?", "Địa điểm: Hội trường tầng 3, Trung tâm Hành chính tỉnh.", True),
         ("hội thảo tổ chức ở đâu?", "Hội thảo dự kiến ngày 18/11/2025, thành phần gồm các sở.", False),
+        # a count of a short form: the number before the words it abbreviates
+        ("hội nghị có bao nhiêu DN phản ánh khó khăn?", "có 139 doanh nghiệp phản ánh khó khăn", True),
+        ("toàn đảng bộ kết nạp được bao nhiêu đv mới?", "đã kết nạp 31.706 đảng viên mới", True),
+        ("hội nghị có bao nhiêu DN phản ánh khó khăn?", "có 139 hồ sơ phản ánh khó khăn", False),
     ],
 )
 def test_span_of_the_asked_kind(question, text, present):

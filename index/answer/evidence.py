@@ -401,6 +401,14 @@ def counted_noun(folded: str) -> str | None:
     return m.group(1) if m and m.group(1) not in _FUNCTION_WORDS else None
 
 
+def _noun_pattern(noun: str) -> str:
+    """How the counted noun is written: as typed, or, for a short form, as the words it abbreviates ("bao
+    nhiêu DN" counts "139 doanh nghiệp", "bao nhiêu đv" "31.706 đảng viên": ``_SHORT_FORM``)."""
+    if _SHORT_FORM.match(noun) is None:
+        return re.escape(noun)
+    return "(?:" + re.escape(noun) + "|" + r"\s+".join(f"{c}[a-z]*" for c in noun) + ")"
+
+
 def _numeric(word: str) -> bool:
     return bool(_DIGIT.search(word))
 
@@ -433,7 +441,7 @@ def _span_check(kind: str, query: Query):
     if noun is None:
         rx, fold_text = SPANS[kind], False
     else:
-        rx, fold_text = re.compile(rf"\b{_NUMBER_WORDS}\s+(?:[a-z]+\s+){{0,2}}{re.escape(noun)}\b"), True
+        rx, fold_text = re.compile(rf"\b{_NUMBER_WORDS}\s+(?:[a-z]+\s+){{0,2}}{_noun_pattern(noun)}\b"), True
 
     def new(m: re.Match[str]) -> bool:
         return not figures.only_given(m.group(0), given)
