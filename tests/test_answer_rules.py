@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from index.answer.abstain import RULES, abstention, has_day, missing_entity, never, off_topic
-from index.answer.lines import NOT_FOUND, make_answer, with_numeric_dates
+from index.answer.lines import NOT_FOUND, NOT_HELD, make_answer, with_numeric_dates
 from index.answer.sentences import SentenceScorer
 from index.ingest.parsed import StoredPassage
 from index.retrieval.hits import Hit, Retrieval
@@ -708,3 +708,25 @@ def test_an_outline_is_answered_with_its_items(question: str, kind: str, line: s
         assert answer.text == line
     else:
         assert "; " not in answer.text and answer.text in text
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("ke hoach 200-KH/TU ve chuyen doi so noi dung chinh la gi", NOT_HELD),  # no such paper in the archive
+        ("kế hoạch 134-KH/TU về nội dung gì", None),  # cited by the passage: the decision is the model's
+    ],
+)
+def test_an_unheld_paper_is_said_to_be_missing_from_the_archive(question, text):
+    from dataclasses import replace
+
+    from index.retrieval.scope import cited_in
+
+    body = "Thực hiện Kế hoạch số 134-KH/TU ngày 17/02/2023 của Ban Thường vụ Thành ủy về chuyển đổi số."
+    r = retrieval(question, [passage(body)])
+    r = replace(r, query=read_query(question, cited=cited_in([body])))
+    answer = make_answer(r, TUNING)
+    if text is None:
+        assert answer.text != NOT_HELD
+    else:
+        assert not answer.found and answer.text == text and answer.hits  # the passages stay, as related

@@ -33,6 +33,9 @@ __all__ = [
 ]
 
 NOT_FOUND = "Không có trong tài liệu."
+# the question names by number a paper the archive neither holds nor cites (Query.unheld): say so, so the
+# asker knows to upload it rather than rephrase
+NOT_HELD = "Không có trong tài liệu: kho chưa có văn bản mang số hiệu này; các đoạn dưới đây nói về văn bản khác."
 # what the line says when the passages hold no span of the asked kind (they are shown as related)
 NO_SPAN = {
     "unit": "Không thấy đơn vị cụ thể trong các đoạn liên quan; xem các đoạn dưới đây.",
@@ -252,7 +255,7 @@ def make_answer(
         return Answer(False, NOT_FOUND, query.kind, [])
     answer = _line_answer(retrieval, tuning)
     if abstain(retrieval, tuning, typed_of(answer)):
-        return Answer(False, NOT_FOUND, query.kind, hits, answer.scoped)
+        return Answer(False, NOT_HELD if query.unheld else NOT_FOUND, query.kind, hits, answer.scoped)
     return answer
 
 
