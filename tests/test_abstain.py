@@ -452,9 +452,9 @@ def test_guards(question, typed, guard):
     ],
 )
 def test_a_short_form_is_held_by_the_words_it_abbreviates(word, text, held):
-    from index.answer.evidence import Term, _holds, _words_of
-
-    assert _holds(Term(word, 1.0, True), _words_of(text)) is held
+    query = read_query(word)
+    f = features(query, [_ev(text)], question_terms(query, {}, unknown_idf=2.0))  # the word alone, specific
+    assert f["specific_missing"] == (0.0 if held else 1.0)
 
 
 LISTED = (

@@ -174,7 +174,7 @@ def _resolved(mention: Mention, names: list[DocName]) -> set[str]:
 
 
 # a số hiệu as the documents write it, number then type code, with a hyphen or a slash: "34-KH/BCĐ",
-# "124/TTr-SNV", "144/2002/QĐ-BTC" (the code after the year is not read: the slash form is its own)
+# "124/TTr-SNV" ("144/2002/QĐ-BTC", its year between, is read by the type word before it: "Quyết định số 144")
 _CODED = re.compile(rf"\b(\d{{1,5}})\s*[-/]\s*({'|'.join(sorted(_CODES, key=len, reverse=True))})\b")
 
 
