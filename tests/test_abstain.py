@@ -503,10 +503,11 @@ def test_figure_of_another_year(question, line, another_year):
 
 def test_unheld_paper_guard_abstains_whatever_the_model_says():
     from index.ingest.metadata import DocMeta
-    from index.retrieval.scope import cited_in, doc_name
+    from index.retrieval.scope import cited_in, doc_name, known_papers
 
     names = [doc_name("cv", DocMeta("Công văn về nhiệm vụ", "1021-CV/TU", None, "2024-01-06"))]
-    query = read_query("ke hoach 200-KH/TU noi dung chinh la gi", names, cited=cited_in(["Kế hoạch số 134-KH/TU"]))
+    papers = known_papers(names, cited_in(["Kế hoạch số 134-KH/TU"]))
+    query = read_query("ke hoach 200-KH/TU noi dung chinh la gi", names, papers=papers)
     model = _model({}, bias=5.0, threshold=0.5)  # a model that would always answer
     d = decide(query, [_ev("Kế hoạch số 134-KH/TU về chuyển đổi số")], {"ke": 1.0}, model, unknown_idf=2.0)
     assert query.unheld and d.abstain

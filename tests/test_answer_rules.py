@@ -720,11 +720,11 @@ def test_an_outline_is_answered_with_its_items(question: str, kind: str, line: s
 def test_an_unheld_paper_is_said_to_be_missing_from_the_archive(question, text):
     from dataclasses import replace
 
-    from index.retrieval.scope import cited_in
+    from index.retrieval.scope import cited_in, known_papers
 
     body = "Thực hiện Kế hoạch số 134-KH/TU ngày 17/02/2023 của Ban Thường vụ Thành ủy về chuyển đổi số."
     r = retrieval(question, [passage(body)])
-    r = replace(r, query=read_query(question, cited=cited_in([body])))
+    r = replace(r, query=read_query(question, papers=known_papers([], cited_in([body]))))
     answer = make_answer(r, TUNING)
     if text is None:
         assert answer.text != NOT_HELD

@@ -127,3 +127,10 @@ def test_question_words_are_restored_from_the_interrogatives_not_the_corpus(type
         "cơ quan có bao nhiêu đầu tư máy tính".split(),
     ]
     assert DiacriticRestorer(corpus).restore(typed) == restored
+
+
+def test_the_lexicon_reads_each_parts_cited_papers_once() -> None:
+    base = Lexicon.build(["thực hiện kế hoạch số 134-kh/tu ngày 17/02/2023", "nội dung khác"])
+    assert base.cited == {("kh", 134)}
+    grown = base.extended(["theo hướng dẫn số 11-hd/btctu"])
+    assert grown.cited == {("kh", 134), ("hd", 11)} and base.cited == {("kh", 134)}  # the old one untouched

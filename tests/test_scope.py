@@ -9,7 +9,7 @@ import pytest
 
 from index.engine import Engine
 from index.ingest.metadata import DocMeta
-from index.retrieval.scope import cited_in, doc_name, mentions, read_names, unheld
+from index.retrieval.scope import cited_in, doc_name, known_papers, mentions, read_names, unheld
 from index.retrieval.search import Hit, named_first
 from index.settings import Settings
 from index.store.generations import StoredPassage
@@ -152,11 +152,11 @@ def test_cited_in_reads_every_form_a_paper_is_named_by() -> None:
     ],
 )
 def test_unheld_papers(question: str, unheld_paper: bool) -> None:
-    assert unheld(question, NAMES, CITED) is unheld_paper
+    assert unheld(question, known_papers(NAMES, CITED)) is unheld_paper
 
 
 def test_a_query_read_without_the_index_citations_judges_no_paper_unheld() -> None:
     from index.retrieval.query import read_query
 
     assert read_query("KH 200-KH/TU nội dung gì", NAMES).unheld is False
-    assert read_query("KH 200-KH/TU nội dung gì", NAMES, cited=CITED).unheld is True
+    assert read_query("KH 200-KH/TU nội dung gì", NAMES, papers=known_papers(NAMES, CITED)).unheld is True

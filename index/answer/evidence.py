@@ -238,8 +238,7 @@ FEATURES = (
     "date_line_missing",  # ... for a date or a deadline, not a yes / no question
     "who_line_missing",  # ... for a signer, a person by name or a place, not a yes / no question
     "line_numbers_missing",  # the question's numbers (years, periods) not in the line's sentence or its headings
-    "figure_line",  # the typed line gave a figure
-    "line_year_missing",  # a year the question asks of in neither the line's sentence, its lead-in, nor its headings
+    "line_year_missing",  # a figure's line: a year the question asks of not in its sentence, lead-in or headings
     "line_rare_missing",  # IDF weight of the question's rare words (not numbers) not in the line's sentence or headings
     "deadline_uncued",  # a deadline asked, and the line's date has no deadline cue: an event's date, not a due one
     "paper_unheld",  # the question names by number a paper the archive neither holds nor cites (Query.unheld)
@@ -325,7 +324,6 @@ def _line_features(
         "date_line_missing": float(typed.missing and typed.kind in ("date", "deadline") and not yes_no),
         "who_line_missing": float(typed.missing and typed.kind in ("sign", "person", "place") and not yes_no),
         "deadline_uncued": float(typed.uncued and not yes_no),
-        "figure_line": float(typed.kind == "figure" and not typed.missing),
     }
     numbers = [t for t in terms if _numeric(t.word)]
     if typed.sentence and typed.source is not None and typed.source < len(passages):
@@ -335,7 +333,7 @@ def _line_features(
         rare = [t for t in terms if t.specific and not _numeric(t.word)]
         f["line_rare_missing"] = sum(t.weight for t in rare if not _holds(t, words))
         years = [m.groups() for m in _YEAR_ASKED.finditer(query.whole_folded) if m.group(1) not in query.naming]
-        if years:
+        if years and typed.kind == "figure" and not typed.missing:  # a figure given (a date names its own year)
             lead = "\n".join(lead_in(passages[typed.source].text, typed.sentence))
             held = words | _words_of(lead)
             f["line_year_missing"] = float(any(not any(y in held for y in span if y) for span in years))
@@ -548,7 +546,7 @@ def unheld_paper(feats: Mapping[str, float]) -> bool:
 # on 3 answerable ones (a comparison of two periods, "tầm nhìn 2045", an appendix table's row).
 def figure_of_another_year(feats: Mapping[str, float]) -> bool:
     """A figure is asked of a year that its line, the line's list lead-in and its headings do not name."""
-    return feats.get("line_year_missing", 0.0) >= 1.0 and feats.get("figure_line", 0.0) >= 1.0
+    return feats.get("line_year_missing", 0.0) >= 1.0
 
 
 # each abstains whatever the model says

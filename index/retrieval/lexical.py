@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
+from index.retrieval.scope import cited_in
 from index.text import fold_diacritics, has_diacritics, normalize, tokens
 from index.vocab.words import QUESTION_FIRST, QUESTION_LAST, QUESTION_PAIRS, QUESTION_WORDS
 
@@ -296,6 +297,8 @@ class Lexicon:
     restorer: DiacriticRestorer
     base: Lexicon | None = None  # the base part's own lexicon, when this one extends it
     counted: int = 0  # passages in the statistics: all but the derived ones
+    # the papers the passages name by type and number (index.retrieval.scope.cited_in), read once per part
+    cited: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def root(self) -> Lexicon:
@@ -307,6 +310,7 @@ class Lexicon:
         """The lexicon of a base part. Passages not ``counted`` (derived ones, as an outline restating
         headings) are searched but left out of every statistic: document frequencies, average length,
         the restorer's word counts."""
+        texts = list(texts)
         part = _Part.read(texts, counted, Counter())
         return cls(
             PartedBM25.build(with_bigrams(part.accented), part.flags),
@@ -315,10 +319,12 @@ class Lexicon:
             part.df,
             DiacriticRestorer(part.counted_accented),
             counted=sum(part.flags),
+            cited=cited_in(texts),
         )
 
     def extended(self, texts: Iterable[str], counted: Sequence[bool] | None = None) -> Lexicon:
         """A new lexicon with these passages appended as one more part."""
+        texts = list(texts)
         part = _Part.read(texts, counted, self.df.copy())
         return Lexicon(
             self.bm25.extended(with_bigrams(part.accented), part.flags),
@@ -328,6 +334,7 @@ class Lexicon:
             DiacriticRestorer(part.counted_accented, under=self.restorer),
             self.root,
             self.counted + sum(part.flags),
+            self.cited | cited_in(texts),
         )
 
     @property

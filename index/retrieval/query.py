@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from index.retrieval.lexical import bigrams
-from index.retrieval.scope import DocName, read_names, unheld
+from index.retrieval.scope import DocName, Papers, read_names, unheld
 from index.text import fold, fold_diacritics, has_diacritics, normalize, tokens
 from index.vocab import cues
 from index.vocab.ordinals import ORDINAL_ASKED, ORDINAL_NUMBERS
@@ -189,11 +189,11 @@ def read_query(
     question: str,
     names: Iterable[DocName] = (),
     restore: Callable[[str], str] = lambda text: text,
-    cited: frozenset[tuple[str, int]] | None = None,
+    papers: Papers | None = None,
 ) -> Query:
-    """Read a question once, against an index's document names and its diacritic restorer; ``cited``:
-    the papers the index's passages name by number (``scope.cited_in``; None: not known, so no paper
-    the question names is taken as unheld)."""
+    """Read a question once, against an index's document names and its diacritic restorer; ``papers``:
+    the papers the index holds or cites (``scope.known_papers``; None: not known, so no paper the
+    question names is taken as unheld)."""
     names = list(names)
     named, rest = read_names(question, names)
     if not named or len(named) == len(names):  # names none, or every document: no scope
@@ -230,5 +230,5 @@ def read_query(
         clock=bool(cues.CLOCK.search(cue_text)),
         span=asked_span(cue_text, money),
         naming=tuple(sorted(set(tokens(fold(question))) - set(tokens(fold(rest))))) if named else (),
-        unheld=cited is not None and unheld(question, names, cited),
+        unheld=papers is not None and unheld(question, papers),
     )

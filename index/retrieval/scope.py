@@ -42,8 +42,9 @@ _MENTION = re.compile(
     r"(?:\s*[:.]?\s*(?P<num>\d{1,5})(?!\d)(?:\s*-\s*(?P<code>[a-z]+))?(?:/[a-z]+)*)?"
 )
 _SO_HIEU = re.compile(r"^\s*(\d{1,4})\s*-\s*([a-z]+)")
+_CODE = "|".join(sorted(_CODES, key=len, reverse=True))  # a type code, longest first
 # a số hiệu written bare: "34-KH/BCĐ", "1021-CV"
-_BARE = re.compile(rf"\b(\d{{1,4}})\s*-\s*({'|'.join(sorted(_CODES, key=len, reverse=True))})\b")
+_BARE = re.compile(rf"\b(\d{{1,4}})\s*-\s*({_CODE})\b")
 _LEADING = re.compile(r"^\s*(\d{1,5})(?!\d)")  # the number a số hiệu opens with
 _SUFFIX = re.compile(r"(?:/[a-z]+)*")  # the issuer after the type: "/tu", "/bcd"
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -175,7 +176,7 @@ def _resolved(mention: Mention, names: list[DocName]) -> set[str]:
 
 # a số hiệu as the documents write it, number then type code, with a hyphen or a slash: "34-KH/BCĐ",
 # "124/TTr-SNV" ("144/2002/QĐ-BTC", its year between, is read by the type word before it: "Quyết định số 144")
-_CODED = re.compile(rf"\b(\d{{1,5}})\s*[-/]\s*({'|'.join(sorted(_CODES, key=len, reverse=True))})\b")
+_CODED = re.compile(rf"\b(\d{{1,5}})\s*[-/]\s*({_CODE})\b")
 
 
 def cited_in(texts: Iterable[str]) -> frozenset[tuple[str, int]]:
@@ -191,17 +192,32 @@ def cited_in(texts: Iterable[str]) -> frozenset[tuple[str, int]]:
     return frozenset(out)
 
 
-def unheld(question: str, names: Iterable[DocName], cited: frozenset[tuple[str, int]]) -> bool:
+@dataclass(frozen=True)
+class Papers:
+    """The papers an archive can speak of, read once per index: the (type, number) of every paper its
+    documents are or cite (their số hiệu, their titles, their passages), and the number each document's
+    own số hiệu opens with, whatever type an asker calls it by ("cv 11902" for 11902/BNV-TCPCP)."""
+
+    named: frozenset[tuple[str, int]]
+    own: frozenset[int]
+
+
+def known_papers(names: Iterable[DocName], cited: frozenset[tuple[str, int]]) -> Papers:
+    """The papers of an archive: its documents' names and the papers its passages cite (``cited_in``)."""
+    named, own = set(cited), set()
+    for name in names:
+        named |= name.numbers | name.cites
+        own |= name.own
+    return Papers(frozenset(named), frozenset(own))
+
+
+def unheld(question: str, papers: Papers) -> bool:
     """Whether the question names, by type and number, a paper the archive neither holds (no document's
     số hiệu) nor cites anywhere ("KH 200-KH/TU" where no passage writes it): a số hiệu names one paper,
     so passages about other papers cannot say what that one says."""
-    known = set(cited)
-    held: set[int] = set()  # a held paper's own number, whatever type the asker calls it by
-    for name in names:
-        known |= name.numbers | name.cites
-        held |= name.own
     return any(
-        m.number is not None and (m.kind, m.number) not in known and m.number not in held for m in mentions(question)
+        m.number is not None and (m.kind, m.number) not in papers.named and m.number not in papers.own
+        for m in mentions(question)
     )
 
 

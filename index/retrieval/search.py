@@ -21,7 +21,7 @@ from index.ingest.structure import body_lines
 from index.retrieval.hits import Hit, Retrieval
 from index.retrieval.lexical import DiacriticRestorer, Lexicon, bigrams
 from index.retrieval.query import Query, read_query
-from index.retrieval.scope import cited_in, doc_name
+from index.retrieval.scope import doc_name, known_papers
 from index.settings import Tuning
 from index.store.generations import LoadedIndex, StoredPassage, extends
 from index.text import fold, tokens
@@ -194,12 +194,13 @@ class Searcher:
         self._doc_of_passage = np.repeat(np.arange(len(sizes)), sizes)
         self._doc_sizes = np.array(sizes, dtype=np.float64)
         self._doc_names = []
-        self._cited = cited_in(p.text for p in index.passages)  # every paper the archive names by number
         self._doc_label_tokens = {}
         for name, rec in index.docs.items():
             self._doc_names.append(doc_name(name, rec.meta))
             label = tokens(fold(f"{rec.meta.number or ''} {rec.meta.title} {rec.meta.date or ''}"))
             self._doc_label_tokens[name] = set(label) | set(bigrams(label))
+        # the papers the archive holds or cites, read once here (the lexicon reads each part's citations)
+        self._papers = known_papers(self._doc_names, lexicon.cited)
 
     @property
     def restorer(self) -> DiacriticRestorer:
@@ -215,7 +216,7 @@ class Searcher:
 
     def read(self, question: str) -> Query:
         """The question read once, against this index's document names and vocabulary."""
-        return read_query(question, self._doc_names, self.restorer.restore, self._cited)
+        return read_query(question, self._doc_names, self.restorer.restore, self._papers)
 
     # --- the search, step by step -------------------------------------------------------------
     def search(self, query: Query, top_k: int = 5) -> Retrieval:
