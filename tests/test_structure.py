@@ -85,7 +85,10 @@ def test_repeated_table_header_after_page_break_is_not_a_row():
 def test_footnotes_split_out_and_sentences_rejoined():
     ps = passages("bao-cao-so-ket")
     [fn] = find(ps, "khai trừ 288 trường hợp")
-    assert fn.kind == "footnote" and fn.section == "Chú thích 40"
+    # in the section of the sentence citing it, under the clause that carries its mark
+    assert fn.kind == "footnote"
+    assert fn.section.endswith("5. Nâng cao chất lượng, hiệu quả công tác kiểm tra, giám sát › Chú thích 40")
+    assert fn.body.split("\n")[0].endswith("⁴⁰") and fn.body.split("\n")[1].startswith("⁴⁰")
     # the sentence cut by footnote ¹ is whole again
     find(ps, "giám sát các cấp, ngành, đơn vị triển khai")
     assert not any(p.text.startswith("cấp, ngành") for p in ps)
@@ -141,6 +144,42 @@ def test_a_passage_quotes_the_footnotes_it_cites(needle: str, kind: str, notes: 
     assert not any(n in p.text for n in notes)  # searched without them: each note is found as itself
 
 
+@pytest.mark.parametrize(
+    "note, section, clause",
+    [
+        # the clause back to the semicolon before the mark, in the section of the body citing it
+        ("² Quyết định số 01", "I. KẾT QUẢ › 1. Cải cách thể chế › Chú thích 2",
+         "Sở Tư pháp đã tự kiểm tra 13 quyết định²"),
+        # ... back to the mark before it, when no sentence ends between them
+        ("³ Theo Kế hoạch", "I. KẾT QUẢ › 1. Cải cách thể chế › Chú thích 3", "rà soát văn bản³"),
+    ],
+)
+def test_a_footnote_is_quoted_under_the_clause_citing_it(note: str, section: str, clause: str) -> None:
+    from index.ingest.parsed import parse_document
+
+    [p] = [p for p in parse_document("d.txt", NOTED.encode()).passages if p.kind == "footnote" and note in p.text]
+    assert p.section == section
+    assert p.body.split("\n")[:2] == [clause, p.body.split("\n")[1]] and p.body.split("\n")[1].startswith(note)
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("Đã kết nạp 31.706 đảng viên¹.", {1: "Đã kết nạp 31.706 đảng viên¹"}),
+        ("Năm 2022 tăng 5%. Kỷ luật 28 tổ chức² và 2.377 đảng viên³.",
+         {2: "Kỷ luật 28 tổ chức²", 3: "và 2.377 đảng viên³"}),
+        ("Lần đầu¹; nhắc lại¹.", {1: "Lần đầu¹"}),  # a note cited twice: where it is first cited
+        ("Không có ghi chú⁹.", {}),  # a mark with no note of that number
+    ],
+)
+def test_citing_clauses(body: str, expected: dict[int, str]) -> None:
+    from index.ingest.structure import citing_clauses, parse_segments
+
+    segments = parse_segments(f"I. KẾT QUẢ\n{body}\n", False)
+    clauses = citing_clauses(segments, {1: "¹ a", 2: "² b", 3: "³ c"})
+    assert {n: c for n, (_, c) in clauses.items()} == expected
+
+
 OUTLINED = """ĐỀ CƯƠNG BÁO CÁO
 II. KẾT QUẢ THỰC HIỆN
 C. ĐẨY MẠNH CẢI CÁCH HÀNH CHÍNH
@@ -172,3 +211,12 @@ def test_a_heading_of_sub_headings_only_gets_an_outline(heading: str, outlined: 
     if outlined:
         [p] = found
         assert all(item in p.body.split("\n") for item in items) and p.headings[-1] == heading
+
+
+def test_a_long_citing_clause_keeps_its_end() -> None:
+    from index.ingest.structure import CITING_MAX_CHARS, citing_clauses, parse_segments
+
+    words = " ".join(f"từ{i}" for i in range(120))
+    [(_, clause)] = citing_clauses(parse_segments(f"I. KẾT QUẢ\n{words} cuối¹\n", False), {1: "¹ a"}).values()
+    assert clause.startswith("…") and clause.endswith("cuối¹") and len(clause) <= CITING_MAX_CHARS + 2
+    assert clause[1:].split(" ")[0] in words.split(" ")  # cut at a word, not inside one

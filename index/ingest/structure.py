@@ -738,16 +738,51 @@ def outlines(doc: str, segments: list[Segment], start: int) -> list[Passage]:
     return out
 
 
+CITING_MAX_CHARS = 240  # the clause a footnote is quoted under: its end, cut at a word, keeps the mark
+
+
+def citing_clauses(segments: list[Segment], notes: dict[int, str]) -> dict[int, tuple[str, str]]:
+    """For each footnote, where it is cited: the section of the first body that marks it and the clause
+    that carries the mark, back to the sentence, semicolon or earlier mark before it ("… triển khai thi
+    tuyển 07 chức danh tại 03 đơn vị làm điểm²²" for "²² Ban Tổ chức Thành ủy; Thành đoàn; …"). A note
+    says what its mark points to and never what it is about, so on its own neither the search nor a
+    reader can tell what "Ban Tổ chức Thành ủy; Thành đoàn" answers."""
+    out: dict[int, tuple[str, str]] = {}
+    for seg in segments:
+        if seg.kind == "footnote":
+            continue
+        for text in seg.units:
+            start = 0
+            for m in SUPERSCRIPT_RUN.finditer(text):
+                n = superscript_to_int(m.group(0))
+                cut = max(text.rfind(". ", start, m.start()), text.rfind("; ", start, m.start()))
+                begin = cut + 2 if cut >= 0 else start
+                clause = SUPERSCRIPT_RUN.sub("", text[begin : m.start()]).strip(" ,;:")
+                start = m.end()
+                if n not in notes or n in out or not clause:
+                    continue
+                if len(clause) > CITING_MAX_CHARS:
+                    tail = clause[-CITING_MAX_CHARS:]
+                    clause = "…" + tail[tail.find(" ") + 1 :]
+                out[n] = (seg.section, clause + m.group(0))
+    return out
+
+
 def passages_from(doc: str, segments: list[Segment]) -> list[Passage]:
     """A parsed document's passages, with section paths, quoted headings, table cells and pages, the
     footnotes each cites (quoted under it; the search reads the note as a passage of its own), and an
     outline of each heading's sub-headings."""
     passages: list[Passage] = []
     notes = footnote_texts(segments)
+    citing = citing_clauses(segments, notes)
     for seg_no, seg in enumerate(segments):
         section = seg.section
         key = f"{doc}@{seg_no}"
         context = seg.headings
+        blocks = seg.blocks
+        if seg.kind == "footnote" and seg.note in citing:  # quoted under the clause citing it, in its section
+            where, clause = citing[seg.note]
+            section, blocks = where + SECTION_SEP + section, [Block(clause, blocks[0].page), *blocks]
         if seg.kind == "table":
             for item in table_items(seg):
                 head = tuple(context[-1:])
@@ -765,7 +800,7 @@ def passages_from(doc: str, segments: list[Segment]) -> list[Passage]:
                 )
             continue
         head = tuple(context)
-        for group in _pack(seg.blocks):
+        for group in _pack(blocks):
             body = "\n".join(b.text for b in group)
             page = group[0].page
             text = passage_text(head, body)
