@@ -19,6 +19,7 @@ from index.answer.evidence import (
 )
 from index.retrieval.query import read_query
 from index.text import normalize
+from index.vocab.cues import short_forms
 from index.vocab.spans import has_span
 
 
@@ -285,6 +286,16 @@ def test_off_topic_guard(coverage, dense, off):
         ("hội nghị có bao nhiêu DN phản ánh khó khăn?", "có 139 doanh nghiệp phản ánh khó khăn", True),
         ("toàn đảng bộ kết nạp được bao nhiêu đv mới?", "đã kết nạp 31.706 đảng viên mới", True),
         ("hội nghị có bao nhiêu DN phản ánh khó khăn?", "có 139 hồ sơ phản ánh khó khăn", False),
+        # a noun spelled out, counted under the short form the document writes
+        ("đã ủy quyền bao nhiêu thủ tục hành chính?", "thực hiện ủy quyền đối với 708 TTHC đạt tỷ lệ 39,17%", True),
+        ("đã ủy quyền bao nhiêu thủ tục hành chính?", "thực hiện ủy quyền 136 nhiệm vụ quản lý", False),
+        # a share of what is counted
+        ("được góp tối đa bao nhiêu vốn vào quỹ?", "không được vượt quá 11% vốn điều lệ của Quỹ", True),
+        # the count as a label's value, the form of target lists
+        ("bao nhiêu bác sĩ trên 1 vạn dân?", "(9) Số giường bệnh/vạn dân: 30 - 35; Số bác sỹ/vạn dân: 15", True),
+        ("bao nhiêu bác sĩ trên 1 vạn dân?", "Số bác sỹ được đào tạo lại", False),
+        # a generic measure word counts in the document's own words
+        ("mỗi đợt nối được bao nhiêu chỗ?", "kết nối tới 236 điểm cầu", True),
     ],
 )
 def test_span_of_the_asked_kind(question, text, present):
@@ -511,3 +522,32 @@ def test_unheld_paper_guard_abstains_whatever_the_model_says():
     model = _model({}, bias=5.0, threshold=0.5)  # a model that would always answer
     d = decide(query, [_ev("Kế hoạch số 134-KH/TU về chuyển đổi số")], {"ke": 1.0}, model, unknown_idf=2.0)
     assert query.unheld and d.abstain
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("bao nhiêu đảng viên đã cài Sổ tay", ("dang", "vien")),  # "đảng" folded is "đang"'s spelling
+        ("đã ủy quyền bao nhiêu thủ tục hành chính?", ("thu", "tuc", "hanh", "chinh")),
+        ("góp tối đa bao nhiêu vốn vào một quỹ", ("von",)),
+        ("bao nhieu bac si tren 1 van dan", ("bac", "si")),
+        ("có bao nhiêu người", ("nguoi",)),  # the first word is always the noun
+        ("tỷ lệ là bao nhiêu?", ()),
+        ("bao nhiêu phần trăm cử tri", ()),
+    ],
+)
+def test_the_counted_noun_is_read_once_into_the_query(question, counted):
+    assert read_query(question).counted == counted
+
+
+@pytest.mark.parametrize(
+    ("words", "forms"),
+    [
+        (("thu", "tuc", "hanh", "chinh"), {"tth", "tthc"}),
+        (("dang", "vien"), {"dv"}),  # two words: only when they are the whole noun
+        (("to", "chuc", "co", "so", "dang"), {"tcc", "tccs", "tccsd"}),
+        (("von",), set()),
+    ],
+)
+def test_short_forms_of_a_noun_spelled_out(words, forms):
+    assert short_forms(words) == forms

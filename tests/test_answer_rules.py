@@ -434,6 +434,15 @@ def test_abbreviations_expanded(question: str, expanded: str) -> None:
             0,
         ),
         (
+            "đã ủy quyền bao nhiêu thủ tục hành chính",  # the noun counted under the short form written
+            [
+                "Thành phố đã thực hiện phân cấp, ủy quyền 136 nhiệm vụ quản lý nhà nước; thực hiện ủy quyền đối"
+                " với 708 TTHC đạt tỷ lệ 39,17% tổng số TTHC cấp Thành phố và cấp huyện."
+            ],
+            "708 TTHC",
+            0,
+        ),
+        (
             "dự án được miễn thuế mấy năm",
             ["Dự án được miễn thuế nhập khẩu nguyên liệu 5 năm kể từ khi bắt đầu sản xuất."],
             "5 năm",

@@ -388,23 +388,32 @@ def _span_near(check, passages: Sequence[Evidence], held: Sequence[Term]) -> boo
     return False
 
 
-# a number in figures or in words (folded): "31.706", "hai", "mười"
-_NUMBER_WORDS = r"(?:\d[\d.,]*|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)"
-_COUNTED = re.compile(r"\b(?:bao nhieu|may)\s+([a-z]+)")
+# a number in figures or in words (folded): "31.706", "hai", "mười"; a share of what is counted too
+# ("góp tối đa bao nhiêu vốn": "11% vốn điều lệ")
+_NUMBER_WORDS = r"(?:\d[\d.,]*%?|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)"
+_LABEL_GAP = 40  # "Số bác sỹ/vạn dân: 15": at most this many characters between the noun and its label's colon
 
 
-def counted_noun(folded: str) -> str | None:
-    """What a count question counts: 'bao nhieu vu pham toi' → 'vu'; None for '… la bao nhieu'."""
-    m = _COUNTED.search(folded)
-    return m.group(1) if m and m.group(1) not in _FUNCTION_WORDS else None
+def _noun_pattern(words: Sequence[str]) -> str:
+    """How the counted noun is written: as typed; for a short form, as the words it abbreviates ("bao
+    nhiêu DN" counts "139 doanh nghiệp", "bao nhiêu đv" "31.706 đảng viên": ``_SHORT_FORM``); for words
+    spelled out, as their initials, the short form documents write ("bao nhiêu thủ tục hành chính"
+    counts "708 TTHC")."""
+    noun = words[0]
+    forms = [re.escape(noun)]
+    if _SHORT_FORM.match(noun) is not None:
+        forms.append(r"\s+".join(f"{c}[a-z]*" for c in noun))
+    forms += sorted(cues.short_forms(words), key=len, reverse=True)
+    return "(?:" + "|".join(forms) + ")"
 
 
-def _noun_pattern(noun: str) -> str:
-    """How the counted noun is written: as typed, or, for a short form, as the words it abbreviates ("bao
-    nhiêu DN" counts "139 doanh nghiệp", "bao nhiêu đv" "31.706 đảng viên": ``_SHORT_FORM``)."""
-    if _SHORT_FORM.match(noun) is None:
-        return re.escape(noun)
-    return "(?:" + re.escape(noun) + "|" + r"\s+".join(f"{c}[a-z]*" for c in noun) + ")"
+def _count_pattern(words: Sequence[str]) -> re.Pattern[str]:
+    """A number before what is counted ("31.706 đảng viên", "hai phó chủ tịch", "11% vốn"), or after it
+    as a label's value ("Số bác sỹ/vạn dân: 15", the form of target lists and tables)."""
+    noun = _noun_pattern(words)
+    return re.compile(
+        rf"\b{_NUMBER_WORDS}\s+(?:[a-z]+\s+){{0,2}}{noun}\b|\b{noun}\b[^:\n]{{0,{_LABEL_GAP}}}:\s*{_NUMBER_WORDS}"
+    )
 
 
 def _numeric(word: str) -> bool:
@@ -432,14 +441,16 @@ def _span_check(kind: str, query: Query):
     ngày 22/01/2026 lúc mấy giờ" by "22/01/2026"). A count asked as 'bao nhiêu N' wants a number
     before N ('31.706 đảng viên', 'hai phó chủ tịch'), not any number."""
     given = figures.given_numbers(query.whole_folded)
-    noun = counted_noun(query.whole_folded) if kind == "count" else None
+    # a generic measure word counts whatever the document counts in ("bao nhiêu chỗ": "236 điểm cầu", "mấy
+    # người": "18 đồng chí"): only a noun of its own holds the number to it
+    noun = query.counted if kind == "count" and query.counted[:1] and query.counted[0] not in _FUNCTION_WORDS else ()
     title = cues.TITLE.search(query.whole_folded) if kind == "person" else None
     # a date asked of a named document ("công văn 1021 ban hành ngày nào") is answered by its citation
     cited_asked = query.issued or bool(cues.NAMED_DOC.search(query.whole_folded))
-    if noun is None:
+    if not noun:
         rx, fold_text = SPANS[kind], False
     else:
-        rx, fold_text = re.compile(rf"\b{_NUMBER_WORDS}\s+(?:[a-z]+\s+){{0,2}}{_noun_pattern(noun)}\b"), True
+        rx, fold_text = _count_pattern(noun), True
 
     def new(m: re.Match[str]) -> bool:
         return not figures.only_given(m.group(0), given)

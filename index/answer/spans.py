@@ -15,7 +15,7 @@ well their sentences match the question (index/answer/sentences.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.ingest.parsed import StoredPassage
@@ -167,20 +167,22 @@ def _counted(sentence: str, end: int) -> str:
 
 def _asked_noun(query: Query) -> list[str]:
     """The noun a "bao nhiêu / mấy" asks the count of ("bao nhiêu hội viên" → ["hoi", "vien"])."""
-    m = cues.COUNT_OF.search(query.whole_folded)
-    return tokens(m.group(1))[:2] if m else []
+    return list(query.counted)
 
 
-def counts_noun(counted: str, noun: list[str]) -> bool:
-    """Whether the words after a figure are the asked noun, or spell out its initials as officials type
-    them ("DN" for "doanh nghiệp", "TTHC" for "thủ tục hành chính")."""
+def counts_noun(counted: str, noun: Sequence[str]) -> bool:
+    """Whether the words after a figure are the asked noun (its first two words), or spell out its
+    initials as officials type them ("DN" for "doanh nghiệp"), or are the short form the document
+    writes for it ("708 TTHC" for "bao nhiêu thủ tục hành chính")."""
     words = tokens(fold(counted))
     if not noun or not words:
         return False
-    if words[: len(noun)] == noun:
+    if words[: min(len(noun), 2)] == list(noun[:2]):
         return True
     initials = noun[0]
-    return len(initials) >= 2 and "".join(w[0] for w in words[: len(initials)]) == initials
+    if len(initials) >= 2 and "".join(w[0] for w in words[: len(initials)]) == initials:
+        return True
+    return len(noun) > 1 and words[0] in cues.short_forms(noun)
 
 
 def _of_noun(sentence: str, end: int, noun: list[str]) -> bool:

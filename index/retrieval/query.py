@@ -150,6 +150,7 @@ class Query:
     exact_day: bool  # asks for a day ("ngày nào")
     clock: bool  # asks for a time of day ("mấy giờ")
     counts: bool = False  # asks for a number in so many words ("bao nhiêu", "mấy", "tỷ lệ")
+    counted: tuple[str, ...] = ()  # the noun it counts, folded ("bao nhiêu thủ tục hành chính": thu tuc hanh chinh)
     span: str | None = None  # the kind of span asked for (``asked_span``): what a passage must hold
     # the folded words that named the scoped document ("chuong", "trinh", "01", "18/8/2011"): the scope
     # holds them, so a passage need not ("… ngày 18/8/2011" is in the header, not in the asked section)
@@ -220,6 +221,7 @@ def read_query(
         accented=accented,
         kind=answer_kind(cue_text, typed),
         counts=bool(cues.COUNT_ASKED.search(cue_text)),
+        counted=cues.counted_words(cue_text),
         ordinal=asked_ordinal(folded),
         who=bool(cues.WHO.search(folded)),
         names_unit=bool(UNIT_WORD_FOLDED.search(folded)),

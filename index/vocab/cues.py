@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from index.vocab.words import STOPWORDS_FOLDED
+
 # who: a unit or a person ("đơn vị nào", "ai phụ trách", "giao cho ai", "gửi về đâu")
 WHO = re.compile(
     r"\b(ai|don vi nao|co quan nao|ban nao|ben nao|do ai|ai phu trach|chu tri|phu trach|giao cho ai|"
@@ -62,7 +64,38 @@ LIST = re.compile(r"\bnhung\b.*\b(nao|gi)\b|\b(gom nhung|bao gom nhung|liet ke|c
 # a yes / no question: "có … không", "… phải không", "… chưa"
 YES_NO = re.compile(r"\b(co|da|duoc)\b.*\bkhong\s*\??\s*$|\bphai khong\b|\bchua\s*\??\s*$")
 # "bao nhiêu hội viên", "mấy chức danh": the noun counted, which the figure in the answer is followed by
-COUNT_OF = re.compile(r"\b(?:bao nhieu|may)\s+(?!phan tram|%|la\b)([a-z]+(?: [a-z]+)?)")
+COUNT_OF = re.compile(r"\b(?:bao nhieu|may)\s+(?!phan tram|%|la\b)([a-z]+(?: [a-z]+){0,3})")
+COUNTED_MAX_WORDS = 4  # "bao nhiêu thủ tục hành chính": a noun of up to four syllables
+
+
+def counted_words(folded: str) -> tuple[str, ...]:
+    """The noun a "bao nhiêu / mấy" asks the count of, up to the first function word: "bao nhieu thu tuc
+    hanh chinh" → (thu, tuc, hanh, chinh), "bao nhieu von vao mot quy" → (von,); () when none is asked."""
+    m = COUNT_OF.search(folded)
+    if not m:
+        return ()
+    out: list[str] = []
+    for word in m.group(1).split()[:COUNTED_MAX_WORDS]:
+        if out and word in COUNTED_STOP:
+            break
+        out.append(word)
+    return tuple(out)
+
+
+def short_forms(words: tuple[str, ...] | list[str]) -> frozenset[str]:
+    """The short forms a document may write for a noun spelled out: its initials ("thu tuc hanh chinh" →
+    tthc), or a longer start's ("thu tuc hanh chinh cap xa" → tthc, tthcc); never two words' alone
+    unless they are the whole noun ("tt" is also a thông tư)."""
+    return frozenset(
+        "".join(w[0] for w in words[:n]) for n in range(2, len(words) + 1) if n == len(words) or n >= 3
+    )
+
+
+# words that end the counted noun after its first: a function word ("bao nhiêu đảng viên đã cài"), a place
+# or time after it ("bao nhiêu đại biểu trong …", "bao nhiêu bác sĩ trên 1 vạn dân"); not the folded
+# stopwords that are also nouns ("đang" / "đảng", "người", "đâu" / "đầu", "để" / "đề"), and the first
+# word is always the noun ("bao nhiêu người")
+COUNTED_STOP = (STOPWORDS_FOLDED - {"dang", "nguoi", "dau", "de"}) | {"trong", "tren", "duoi", "co", "duoc", "tai"}
 RANK = re.compile(r"\b(xep thu|xep hang|thu may|hang may|thu hang|dung thu|vi tri thu)\b")  # a rank ("3/63", "thứ 3")
 # the precision a time question asks for: "quý mấy" a quarter, "tháng nào" a month, "năm nào" a year
 PRECISION_ASKED = (
