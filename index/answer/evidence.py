@@ -438,8 +438,8 @@ def is_reference_date(before: str) -> bool:
 def _span_check(kind: str, query: Query):
     """A test for a span of the asked kind that tells the asker something: not one made only of
     numbers the question already gives ("tháng mấy năm 2026" is not answered by "năm 2026", nor "họp
-    ngày 22/01/2026 lúc mấy giờ" by "22/01/2026"). A count asked as 'bao nhiêu N' wants a number
-    before N ('31.706 đảng viên', 'hai phó chủ tịch'), not any number."""
+    ngày 22/01/2026 lúc mấy giờ" by "22/01/2026"). A count asked as 'bao nhiêu N' wants a number of N
+    ('31.706 đảng viên', 'hai phó chủ tịch', 'Số bác sỹ/vạn dân: 15': ``_count_pattern``), not any number."""
     given = figures.given_numbers(query.whole_folded)
     # a generic measure word counts whatever the document counts in ("bao nhiêu chỗ": "236 điểm cầu", "mấy
     # người": "18 đồng chí"): only a noun of its own holds the number to it

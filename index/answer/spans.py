@@ -165,11 +165,6 @@ def _counted(sentence: str, end: int) -> str:
     return m.group(0).strip() if m else ""
 
 
-def _asked_noun(query: Query) -> list[str]:
-    """The noun a "bao nhiêu / mấy" asks the count of ("bao nhiêu hội viên" → ["hoi", "vien"])."""
-    return list(query.counted)
-
-
 def counts_noun(counted: str, noun: Sequence[str]) -> bool:
     """Whether the words after a figure are the asked noun (its first two words), or spell out its
     initials as officials type them ("DN" for "doanh nghiệp"), or are the short form the document
@@ -185,7 +180,7 @@ def counts_noun(counted: str, noun: Sequence[str]) -> bool:
     return len(noun) > 1 and words[0] in cues.short_forms(noun)
 
 
-def _of_noun(sentence: str, end: int, noun: list[str]) -> bool:
+def _of_noun(sentence: str, end: int, noun: Sequence[str]) -> bool:
     """Whether the words right after a figure open with the asked noun: "11% vốn điều lệ" is a share of
     the "vốn" asked ("bao nhiêu vốn"), "20% xã" no count of "vụ"."""
     words = tokens(fold(_counted(sentence, end)))
@@ -216,7 +211,7 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     chose a worse figure on the dev sets)."""
     # a date's or a document number's digits are no figure ("ngày 20/3/2023", "Nghị quyết số 09/2002/QH11")
     dates = [(m.start(), m.end()) for rx in (DATE_EXPR, DOC_CODE) for m in rx.finditer(sentence)]
-    noun = _asked_noun(query)
+    noun = query.counted  # the noun a "bao nhiêu / mấy" asks the count of
     folded = query.whole_folded
     given = given_numbers(folded)
     asks_share, asks_rank = bool(cues.SHARE.search(folded)), bool(cues.RANK.search(folded))

@@ -64,8 +64,8 @@ LIST = re.compile(r"\bnhung\b.*\b(nao|gi)\b|\b(gom nhung|bao gom nhung|liet ke|c
 # a yes / no question: "có … không", "… phải không", "… chưa"
 YES_NO = re.compile(r"\b(co|da|duoc)\b.*\bkhong\s*\??\s*$|\bphai khong\b|\bchua\s*\??\s*$")
 # "bao nhiêu hội viên", "mấy chức danh": the noun counted, which the figure in the answer is followed by
-COUNT_OF = re.compile(r"\b(?:bao nhieu|may)\s+(?!phan tram|%|la\b)([a-z]+(?: [a-z]+){0,3})")
 COUNTED_MAX_WORDS = 4  # "bao nhiêu thủ tục hành chính": a noun of up to four syllables
+COUNT_OF = re.compile(rf"\b(?:bao nhieu|may)\s+(?!phan tram|%|la\b)([a-z]+(?: [a-z]+){{0,{COUNTED_MAX_WORDS - 1}}})")
 
 
 def counted_words(folded: str) -> tuple[str, ...]:
@@ -75,7 +75,7 @@ def counted_words(folded: str) -> tuple[str, ...]:
     if not m:
         return ()
     out: list[str] = []
-    for word in m.group(1).split()[:COUNTED_MAX_WORDS]:
+    for word in m.group(1).split():
         if out and word in COUNTED_STOP:
             break
         out.append(word)
