@@ -3,6 +3,7 @@
     .venv/bin/python scripts/eval_answers.py --fit        # collect, choose + fit, rewrite abstain_model.json
     .venv/bin/python scripts/eval_answers.py              # ... the same, reporting without storing
     .venv/bin/python scripts/eval_answers.py --no-collect # reuse var/eval/ (lines and features recomputed)
+    .venv/bin/python scripts/eval_answers.py --committed  # the committed model's figures, nothing chosen again
 
 Sets: ../shared/eval/dev.jsonl and dev2.jsonl on the project's seed index (var/), and
 ../shared/realdocs/qa.jsonl on the realdocs index built from its files by the loaders (var/rd, as the
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from evalkit.fit import FA_TARGET, cv_probabilities, fit_model, rates, select  # noqa: E402
+from evalkit.fit import FA_TARGET, cv_probabilities, fit_model, rates, select, trial  # noqa: E402
 from evalkit.sets import SHARED, DevSet, dev_sets, read_rows  # noqa: E402
 
 VAR = ROOT / "var" / "eval"
@@ -217,6 +218,8 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(s.name for s in SETS))
     ap.add_argument("--no-collect", action="store_true", help="reuse var/eval/<set>.records.jsonl")
     ap.add_argument("--fit", action="store_true", help="write the fitted model to index/answer/abstain_model.json")
+    ap.add_argument("--committed", action="store_true",
+                    help="report the committed model (its features and training share) instead of choosing one")
     ap.add_argument("--k-unanswerable", type=int, default=5, help="folds for the unanswerable questions")
     ap.add_argument("--out-dir", type=Path, default=ROOT / "docs")
     args = ap.parse_args()
@@ -261,10 +264,17 @@ def main() -> None:
         print(f"guard {guard.__name__} fires on {int(fires[y == 0].sum())} unanswerable and "
               f"{int(fires[y == 1].sum())} answerable dev questions", flush=True)
     off = np.array([abstain.guarded(r["features"]) for r in every])
-    best, trials = select(columns, y, schemes, [r["set"] for r in every], forced=off)
+    if args.committed:  # held out as the rule would measure it, the committed weights as the bot applies them
+        committed = abstain.load_model()
+        names = committed.features
+        target = committed.info["false_abstention_on_training_questions"]
+        best = trial(columns, y, schemes, np.array([r["set"] for r in every]), names, target, off)
+        trials = [best]
+    else:
+        best, trials = select(columns, y, schemes, [r["set"] for r in every], forced=off)
     names, target = best.features, best.target
     X = np.column_stack([columns[n] for n in names])
-    fitted = fit_model(X, y, names, target).with_info({
+    fitted = committed if args.committed else fit_model(X, y, names, target).with_info({
         "fitted_on": {d.name: len(records[d.name]) for d in chosen},
         "command": "python scripts/eval_answers.py --fit",
         "chosen_by": "highest leave-one-document-out abstention with false abstention <= "
@@ -273,11 +283,11 @@ def main() -> None:
         "false_abstention_on_training_questions": target,
         "held_out": {k: {"abstain": a, "false_abstain": f} for k, (a, f) in best.held_out.items()},
     })
-    if args.fit:
+    if args.fit and not args.committed:
         abstain.MODEL_PATH.write_text(json.dumps(fitted.to_json(), ensure_ascii=False, indent=1) + "\n",
                                       encoding="utf-8")
         abstain.load_model.cache_clear()
-    elif abstain.load_model() != fitted:
+    elif not args.committed and abstain.load_model() != fitted:
         print("note: the committed model differs from this fit (run with --fit to store it)", flush=True)
     p_fit = np.array([fitted.probability(r["features"]) for r in every])
     p_lodo, t_lodo = cv_probabilities(X, y, names, schemes["lodo"], target)
@@ -299,7 +309,7 @@ def main() -> None:
                                 for v, d in variants.items()}
         offset += n
     pooled = {v: rates(np.asarray(d, dtype=bool), y) for v, d in variants.items()}
-    write_report(args.out_dir, results, every, fitted, p_lodo, y, trials, best, pooled)
+    write_report(args.out_dir, results, every, fitted, p_lodo, y, trials, best, pooled, committed=args.committed)
 
 
 if __name__ == "__main__":

@@ -551,3 +551,53 @@ def test_the_counted_noun_is_read_once_into_the_query(question, counted):
 )
 def test_short_forms_of_a_noun_spelled_out(words, forms):
     assert short_forms(words) == forms
+
+
+# ---- a cause asked ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "cause"),
+    [
+        ("vì sao PAPI năm 2022 giảm 3 bậc", True),
+        ("tai sao giam chi cuc thuy loi", True),  # typed without diacritics
+        ("nguyên nhân của hạn chế là do đâu", True),
+        ("chương trình dựa vào đâu mà chọn mức chỉ tiêu này", True),
+        ("lý do hoãn hội nghị", True),
+        ("tại đâu tổ chức hội nghị", False),  # "tại đâu" asks a place, not "tại sao"
+        ("hội nghị tổ chức khi nào", False),
+        ("do ai chủ trì", False),  # "do ai": by whom
+    ],
+)
+def test_a_cause_asked_is_read_into_the_query(question, cause):
+    assert read_query(question).cause is cause
+
+
+PAPI = "Chỉ số PAPI năm 2022 xếp thứ 12/63 tỉnh, thành phố (giảm 3 bậc so với năm 2021)."
+
+
+@pytest.mark.parametrize(
+    ("question", "lines", "unstated"),
+    [
+        # the lines that carry the question state the fact, not its cause
+        ("vì sao PAPI năm 2022 giảm 3 bậc", [PAPI], True),
+        ("vi sao hoi nghi tong ket to chuc vao quy IV/2024", ["Thời gian tổ chức hội nghị: Quý IV/2024."], True),
+        # ... a connective in the line that carries it: the cause is stated
+        ("vì sao PAPI năm 2022 giảm 3 bậc", [PAPI[:-1] + ", do chưa cải thiện thủ tục."], False),
+        ("vì sao giảm chi cục thủy lợi", ["Giảm Chi cục Thủy lợi do sáp nhập vào Chi cục Phòng chống thiên tai."],
+         False),
+        ("dựa vào đâu xây dựng 10 chương trình", ["Căn cứ Nghị quyết Đại hội, xây dựng 10 Chương trình."], False),
+        ("vì sao ban hành kế hoạch tổng kết", ["Thực hiện Kế hoạch số 05-KH/TBVK, ban hành Kế hoạch tổng kết."], False),
+        # a connective only in a line that carries less of the question does not state it
+        ("vì sao PAPI năm 2022 giảm 3 bậc", [PAPI, "Để cải thiện chỉ số, cần rà soát."], True),
+        # no cause asked: the feature stays 0
+        ("PAPI năm 2022 xếp thứ mấy", [PAPI], False),
+    ],
+)
+def test_cause_unstated(question, lines, unstated):
+    from index.answer.evidence import unstated_cause
+
+    query = read_query(question)
+    f = features(query, [_ev("\n".join(lines))], question_terms(query, {}, 2.0))
+    assert unstated_cause(f) is unstated
+    if unstated:  # a guard: it abstains whatever the model says
+        model = _model({}, bias=5.0, threshold=0.5)
+        assert decide(query, [_ev("\n".join(lines))], {}, model, unknown_idf=2.0).abstain

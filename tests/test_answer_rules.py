@@ -616,6 +616,9 @@ TARGETS = "II. MỤC TIÊU, CHỈ TIÊU › 2. Các chỉ tiêu chủ yếu đ�
         # what was achieved, asked outright, is not a target's figure
         ("tỷ trọng kinh tế số thực tế đạt bao nhiêu", TARGETS, False),
         ("tỷ lệ vận tải hành khách công cộng hiện nay đã đạt bao nhiêu", TARGETS, False),
+        ("tỷ trọng kinh tế số giữa nhiệm kỳ đạt bao nhiêu %", TARGETS, False),  # "đạt": what was reached
+        ("ty trong kinh te so hien dat bao nhieu", TARGETS, False),
+        ("tỷ trọng kinh tế số phải đạt bao nhiêu", TARGETS, True),  # "phải đạt": a target
         # a target asked, or no achievement asked: the target answers
         ("chỉ tiêu tỷ trọng kinh tế số đến 2025 là bao nhiêu", TARGETS, True),
         ("tỷ trọng kinh tế số bao nhiêu", TARGETS, True),

@@ -158,6 +158,7 @@ class Query:
     # it names by type and number a paper the archive neither holds nor cites ("KH 200-KH/TU"): what the
     # passages say is about other papers (index.retrieval.scope.unheld)
     unheld: bool = False
+    cause: bool = False  # asks why or on what basis ("vì sao", "do đâu", "dựa vào đâu")
 
     @property
     def folded_tokens(self) -> list[str]:
@@ -233,4 +234,5 @@ def read_query(
         span=asked_span(cue_text, money),
         naming=tuple(sorted(set(tokens(fold(question))) - set(tokens(fold(rest))))) if named else (),
         unheld=papers is not None and unheld(question, papers),
+        cause=bool(cues.CAUSE.search(cue_text)),
     )

@@ -63,6 +63,16 @@ AMOUNT_ASKED = re.compile(r"\b(bao nhieu|la bao)\b|\bmức\b")  # read on the fo
 LIST = re.compile(r"\bnhung\b.*\b(nao|gi)\b|\b(gom nhung|bao gom nhung|liet ke|cac buoc)\b")
 # a yes / no question: "có … không", "… phải không", "… chưa"
 YES_NO = re.compile(r"\b(co|da|duoc)\b.*\bkhong\s*\??\s*$|\bphai khong\b|\bchua\s*\??\s*$")
+# a cause or a basis asked: "vì sao", "tại sao", "do đâu", "lý do", "nguyên nhân", "dựa vào đâu", "căn cứ vào
+# đâu" (the Vietnamese constructions of "why"); a passage answers it with a connective (CAUSE_STATED)
+CAUSE = re.compile(r"\b(vi sao|tai sao|do dau|ly do|li do|nguyen nhan|dua vao dau|can cu vao dau|vi dau)\b")
+# how a text states a cause, a purpose or a basis: "do sáp nhập", "vì vậy", "bởi", "nguyên nhân", "lý do",
+# "nhằm", "để", "thực hiện Kế hoạch …", "căn cứ", "trên cơ sở", "xuất phát từ", "dẫn đến" (read accented: folded,
+# "do" and "de" are many other words)
+CAUSE_STATED = re.compile(
+    r"(?<!\w)(do|vì|bởi|nguyên nhân|lý do|lí do|nhằm|để|thực hiện|căn cứ|trên cơ sở|xuất phát từ|dẫn đến)(?!\w)",
+    re.IGNORECASE,
+)
 # "bao nhiêu hội viên", "mấy chức danh": the noun counted, which the figure in the answer is followed by
 COUNTED_MAX_WORDS = 4  # "bao nhiêu thủ tục hành chính": a noun of up to four syllables
 COUNT_OF = re.compile(rf"\b(?:bao nhieu|may)\s+(?!phan tram|%|la\b)([a-z]+(?: [a-z]+){{0,{COUNTED_MAX_WORDS - 1}}})")
@@ -173,5 +183,5 @@ SYNONYMS = [
 # what was achieved, asked in so many words ("thực tế đạt bao nhiêu", "hiện nay đã đạt"), and not a
 # target ("chỉ tiêu", "mục tiêu", "phấn đấu", "phải đạt", "đến năm 2025"): a target's figure does not
 # answer it (index/vocab/sections.TARGET_HEADING)
-ACHIEVED = re.compile(r"\b(thuc te|hien nay|da dat|dat duoc)\b")
+ACHIEVED = re.compile(r"\b(thuc te|hien nay|hien dat|da dat|dat duoc|dat bao nhieu)\b")
 TARGET_ASKED = re.compile(r"\b(chi tieu|muc tieu|dat ra|de ra|phan dau|phai dat|ke hoach|du kien|den nam|toi nam)\b")

@@ -37,8 +37,8 @@ EXTRA_FEATURES = (
     "line_missing", "line_numbers_missing", "line_rare_missing",
 )
 # Not candidates: "paper_unheld" and "line_year_missing" (the unheld_paper and figure_of_another_year guards),
-# "figure_line_missing", "deadline_uncued", "date_line_missing" and "who_line_missing", the no_figure,
-# uncued_deadline, no_date and no_signer_person_place guards'
+# "figure_line_missing", "deadline_uncued", "date_line_missing", "who_line_missing" and "cause_unstated", the no_figure,
+# uncued_deadline, no_date, no_signer_person_place and unstated_cause guards'
 # (index.answer.evidence GUARDS): a guard abstains on them whatever the model says, and every trial is
 # measured with the guards (``select``'s ``forced``).
 # Not a candidate: "line_gap" (closed_gap for a date too). Measured 2026-12-02: 0.727 abstention / 0.024
@@ -142,7 +142,7 @@ def _rank(t: Trial) -> tuple:
             -len(t.features), -t.target)
 
 
-def _trial(columns: dict[str, np.ndarray], y: np.ndarray, schemes: dict[str, Sequence[str]], sets: np.ndarray,
+def trial(columns: dict[str, np.ndarray], y: np.ndarray, schemes: dict[str, Sequence[str]], sets: np.ndarray,
            names: tuple[str, ...], target: float, forced: np.ndarray) -> Trial:
     """One candidate's held-out and fitted figures, the guards' abstentions (``forced``) included."""
     X = np.column_stack([columns[n] for n in names])
@@ -175,7 +175,7 @@ def select(
     chosen: Trial | None = None
     candidates = [BASE_FEATURES] + [BASE_FEATURES + (extra,) for extra in EXTRA_FEATURES]
     while candidates:
-        step = [_trial(columns, y, schemes, sets, names, target, forced)
+        step = [trial(columns, y, schemes, sets, names, target, forced)
                 for names in candidates for target in FA_TRAIN_GRID]
         trials += step
         ok = [t for t in step if t.admissible()]

@@ -63,15 +63,19 @@ def cue_backing(records: list[dict]) -> dict[str, dict]:
 
 
 def write_report(out_dir: Path, results: dict, records: list[dict], model: Model, p_lodo: np.ndarray,
-                 y: np.ndarray, trials: list, best, pooled: dict[str, tuple[float, float]]) -> None:
-    """docs/abstention.md, .json and -curve.png."""
+                 y: np.ndarray, trials: list, best, pooled: dict[str, tuple[float, float]],
+                 committed: bool = False) -> None:
+    """docs/abstention.md, .json and -curve.png; ``committed``: the committed model reported, not chosen again."""
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = ["# Answers and abstention on the dev sets", "",
              "`.venv/bin/python scripts/eval_answers.py --fit` collects every question (the seed index in "
              "`var/`, the realdocs index built from `../shared/realdocs/files` in `var/rd`), chooses the model "
              "by the rule below, rewrites `index/answer/abstain_model.json` and this report. Without `--fit` "
              "it reports without storing; `--no-collect` reuses `var/eval/` (the retrievals: lines and features are "
-             "taken again with the code as it is). Every per-set "
+             "taken again with the code as it is); `--committed` reports the committed model (its features and "
+             "training share, held out under the same schemes; its own weights for the fitted row) "
+             "without choosing again. "
+             "Every per-set "
              "figure is score.py's, run on the variant's outputs.", "",
              "## Pooled (all dev sets: "
              f"{int((y == 0).sum())} unanswerable, {int((y == 1).sum())} answerable)", "",
@@ -95,10 +99,13 @@ def write_report(out_dir: Path, results: dict, records: list[dict], model: Model
               "the typed line; no_signer_person_place, a signer, person or place asked and none found by it; "
               "unheld_paper, a paper named by number "
               "that the archive neither holds nor cites; figure_of_another_year, a figure asked of a year its "
-              "line, lead-in and headings do not name), as "
+              "line, lead-in and headings do not name; unstated_cause, a cause asked and the lines that carry the "
+              "question stating none), as "
               "the bot applies them; "
               "`eval_answers.py` prints how often each fires.",
-              "", f"Chosen: **{', '.join(best.features)}** at training share {best.target:.2f}.", "",
+              "", (f"Committed model, reported with `--committed` (not chosen again on this run): "
+                   f"**{', '.join(best.features)}**" if committed else f"Chosen: **{', '.join(best.features)}**")
+              + f" at training share {best.target:.2f}.", "",
               "| features | training share | fitted abst / false | LODO | 10-fold | other corpus | "
               "LODO false per set | admissible |", "|---|---|---|---|---|---|---|---|"]
     ranked = sorted(trials, key=lambda t: (-t.held_out["lodo"][0], t.held_out["lodo"][1]))
