@@ -511,6 +511,9 @@ def test_a_span_is_taken_only_from_a_passage_that_carries_the_key_terms() -> Non
         ("các nội dung trình Thường trực trong quý mấy", "date"),  # "quý mấy" asks a time
         ("các đơn vị báo cáo kết quả khắc phục hạn chế cho ai", "unit"),  # "hạn chế" is no deadline
         ("ai phụ trách kiểm tra tình hình dùng chữ ký số", "unit"),  # a digital signature, not who signed
+        ("vì sao giảm chi cục thủy lợi thuộc sở", "cause"),  # why, though "sở" folded reads as "số"
+        ("tai sao hoi nghi to chuc vao quy IV", "cause"),  # "tại sao" is no "tại đâu"
+        ("hội nghị tổ chức tại đâu", "place"),
     ],
 )
 def test_answer_kind_constructions(question: str, kind: str) -> None:
@@ -742,3 +745,24 @@ def test_an_unheld_paper_is_said_to_be_missing_from_the_archive(question, text):
         assert answer.text != NOT_HELD
     else:
         assert not answer.found and answer.text == text and answer.hits  # the passages stay, as related
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "line"),
+    [
+        # the clause a connective opens, in the sentence that carries the question
+        ("vì sao giảm chi cục thủy lợi",
+         ["Giảm Chi cục Thủy lợi do sáp nhập vào Chi cục Phòng, chống thiên tai."],
+         "do sáp nhập vào Chi cục Phòng, chống thiên tai"),
+        ("tại sao ban thường vụ đề nghị đổi mới chỉ đạo",
+         ["Còn 06/20 chỉ tiêu khó hoàn thành. Vì vậy, Ban Thường vụ đề nghị đổi mới công tác chỉ đạo."],
+         "Vì vậy, Ban Thường vụ đề nghị đổi mới công tác chỉ đạo"),
+        # a label ("Nguyên nhân khách quan:") is not the cause: its item is
+        ("nguyên nhân khách quan của hạn chế là gì",
+         ["II. HẠN CHẾ VÀ NGUYÊN NHÂN\n- Nguyên nhân khách quan:\nDo dịch bệnh Covid-19 kéo dài, hạn chế hoạt động."],
+         "Do dịch bệnh Covid-19 kéo dài, hạn chế hoạt động"),
+    ],
+)
+def test_a_cause_is_answered_with_its_clause(question: str, texts: list[str], line: str) -> None:
+    answer = make_answer(retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)]), TUNING, abstain=never)
+    assert answer.kind == "cause" and answer.span == line, answer.text

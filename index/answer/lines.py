@@ -213,6 +213,13 @@ def sign_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
     return unit_line(scorer, hits)
 
 
+def cause_line(scorer: SentenceScorer, hits: list[Hit]) -> Line:
+    """Why: the clause a connective opens in the best sentence that has one ("Do sáp nhập vào …"), else
+    the best sentence (whether it answers is the abstention's ``unstated_cause``)."""
+    found = scorer.best_span(hits, FINDERS["cause"])
+    return _line(found) if found else content_line(scorer, hits)
+
+
 LINES: dict[str, Callable[[SentenceScorer, list[Hit]], Line | None]] = {
     "sign": sign_line,
     "person": unit_line,
@@ -221,6 +228,7 @@ LINES: dict[str, Callable[[SentenceScorer, list[Hit]], Line | None]] = {
     "date": date_line,
     "place": place_line,
     "figure": figure_line,
+    "cause": cause_line,
 }
 
 

@@ -316,6 +316,25 @@ def place_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Spa
     ]
 
 
+def cause_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
+    """A cause, a purpose or a basis: the clause a connective opens ("do sáp nhập vào …", "Vì vậy, …",
+    "Thực hiện Kế hoạch số …", "Căn cứ …"), to the end of its clause; the plainest cause words ("do", "vì",
+    "bởi", "nguyên nhân", "lý do") first, since "để", "nhằm" and "thực hiện" also open what follows."""
+    out = []
+    for m in cues.CAUSE_STATED.finditer(sentence):
+        end = _CLAUSE_END.search(sentence, m.end())
+        clause = sentence[m.start() : end.start() if end else len(sentence)].strip(" ,;:.-")
+        label = end is None and sentence.rstrip().endswith(":")  # "Nguyên nhân khách quan:": its items say it
+        if len(clause.split()) > 2 and not label:
+            plain = m.group(0).lower() in _PLAIN_CAUSE
+            out.append(Span(clause, m.start(), 1.0 if plain else 0.0))
+    return out
+
+
+_CLAUSE_END = re.compile(r"[;.](?:\s|$)")  # a cause clause runs to the end of its clause or sentence
+_PLAIN_CAUSE = frozenset({"do", "vì", "bởi", "nguyên nhân", "lý do", "lí do", "xuất phát từ", "dẫn đến"})
+
+
 FINDERS: dict[str, Finder] = {
     "unit": unit_spans,
     "person": person_spans,
@@ -324,4 +343,5 @@ FINDERS: dict[str, Finder] = {
     "date": date_spans,
     "place": place_spans,
     "figure": figure_spans,
+    "cause": cause_spans,
 }

@@ -23,7 +23,9 @@ from index.vocab.words import STOPWORDS, STOPWORDS_FOLDED, expand_abbreviations
 # What a question asks for. "unit" is a unit or anyone responsible ("ai", "đơn vị nào"), "person" a
 # person by role ("tổ trưởng … là ai"); "list" and "yes_no" are told apart for the answer code, which
 # answers them as "content" for now.
-AnswerKind = Literal["sign", "person", "place", "deadline", "date", "unit", "figure", "list", "yes_no", "content"]
+AnswerKind = Literal[
+    "sign", "person", "place", "deadline", "date", "unit", "figure", "list", "yes_no", "cause", "content"
+]
 
 
 def content_tokens(text: str, folded: bool) -> list[str]:
@@ -55,6 +57,8 @@ def answer_kind(folded: str, accented: str | None = None) -> AnswerKind:
         return "sign"
     if cues.PERSON.search(folded):
         return "person"
+    if cues.CAUSE.search(folded):  # "vì sao … giảm 3 bậc", "do đâu … xây dựng 10 chương trình": why, not what
+        return "cause"
     if cues.WHERE.search(folded):
         return "place"
     if cues.WHEN.search(folded) and not cues.BAO_NHIEU.search(folded):
