@@ -290,7 +290,7 @@ def features(
         for line in p.text.split("\n"):
             words = _joined(_words_of(line) | context, adjacent)
             share = sum(t.weight for t in terms if _holds(t, words)) / total
-            if share > f["line_coverage"] or not best_lines:
+            if share > f["line_coverage"]:
                 best_lines = [line]
             elif share == f["line_coverage"]:
                 best_lines.append(line)
