@@ -601,3 +601,12 @@ def test_cause_unstated(question, lines, unstated):
     if unstated:  # a guard: it abstains whatever the model says
         model = _model({}, bias=5.0, threshold=0.5)
         assert decide(query, [_ev("\n".join(lines))], {}, model, unknown_idf=2.0).abstain
+
+
+def test_a_footnote_stands_under_the_line_that_calls_it():
+    from index.answer.evidence import lead_in
+
+    text = "kết nạp hội viên năm 2025 đối với 80 người²⁷\n²⁷ Trong đó: nữ 30 người; trẻ 25 người"
+    out = lead_in(text, "²⁷ Trong đó: nữ 30 người; trẻ 25 người")
+    assert out == ["²⁷ Trong đó: nữ 30 người; trẻ 25 người", "kết nạp hội viên năm 2025 đối với 80 người²⁷"]
+    assert lead_in("Không có chú thích\nDòng hai", "Dòng hai") == ["Dòng hai"]

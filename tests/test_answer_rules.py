@@ -766,3 +766,71 @@ def test_an_unheld_paper_is_said_to_be_missing_from_the_archive(question, text):
 def test_a_cause_is_answered_with_its_clause(question: str, texts: list[str], line: str) -> None:
     answer = make_answer(retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)]), TUNING, abstain=never)
     assert answer.kind == "cause" and answer.span == line, answer.text
+
+
+# --- a figure asked of a part ("trong đó …", "riêng …", "bao nhiêu … là …") --------------------------------
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("đoàn có 40 người, trong đó nữ giới mấy người", ("nu", "gioi")),
+        ("trong do cho cap huyen bao nhieu", ("cap", "huyen")),  # unaccented; "cho" is a function word
+        # the frame words go ("khu vực", "chỉ tiêu")
+        ("vốn đầu tư bình quân, riêng khu vực nông nghiệp chỉ tiêu bao nhiêu", ("nong", "nghiep")),
+        ("trong 500 hội viên mới có bao nhiêu là thanh niên", ("thanh", "nien")),
+        ("riêng năm 2024 kết nạp bao nhiêu hội viên", ("nam", "2024", "ket", "nap")),
+        ("trong đó có bao nhiêu thông báo", ()),  # the part is the counted noun: counts_noun reads it
+        ("trong số các hạn chế, mấy nhóm thuộc kinh tế", ()),  # "trong số" names the whole
+        ("hội có điều lệ riêng không", ()),
+    ],
+)
+def test_the_part_a_figure_is_asked_of(question: str, part: tuple[str, ...]) -> None:
+    assert read_query(question).part == part
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "span"),
+    [
+        # the part's figure, not the whole's nor another part's, even from a lower passage
+        ("đoàn có 40 người, trong đó nữ giới mấy người",
+         ["Đoàn công tác gồm 40 người; tổ lễ tân 12 người.", "Trong đó: nữ giới 15 người; thanh niên 20 người."],
+         "15 người"),
+        ("trong do cho cap huyen bao nhieu nhiem vu",  # the part's words right after the figure
+         ["Trong đó, tỉnh đã giao 30 nhiệm vụ cho cấp sở, 18 nhiệm vụ cho cấp huyện và 5 nhiệm vụ cho cấp xã."],
+         "18 nhiệm vụ"),
+        ("tăng trưởng bình quân, riêng khu vực nông nghiệp chỉ tiêu bao nhiêu",
+         ["Tăng trưởng bình quân: 6,5 - 7,0%; trong đó: Nông nghiệp: 3,0 - 3,5%;"], "3,0"),
+        ("riêng năm 2024 kết nạp bao nhiêu hội viên",
+         ["Cả nhiệm kỳ kết nạp 2.100 hội viên, riêng năm 2024, kết nạp được 560 hội viên."], "560 hội viên"),
+    ],
+)
+def test_a_part_is_answered_with_its_own_figure(question: str, texts: list[str], span: str) -> None:
+    answer = make_answer(retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)]), TUNING, abstain=never)
+    assert not answer.related and answer.span.startswith(span), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("trong 500 hội viên mới có bao nhiêu là thanh niên", "Năm nay kết nạp 500 hội viên mới, vượt 10% kế hoạch."),
+        ("riêng năm 2024 khai trừ bao nhiêu hội viên",  # the year is there, the verb asked is not
+         "Cả nhiệm kỳ kết nạp 2.100 hội viên, riêng năm 2024, kết nạp được 560 hội viên."),
+        ("đoàn có 40 người, trong đó nữ giới mấy người", "Đoàn công tác gồm 40 người; cán bộ trẻ 12 người."),
+    ],
+)
+def test_no_figure_of_the_part_is_said(question: str, text: str) -> None:
+    answer = make_answer(retrieval(question, [passage(text)]), TUNING, abstain=never)
+    assert answer.related and not answer.span, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        ("quyết định số mấy", "doc_number"),
+        ("kế hoạch số hiệu bao nhiêu", "doc_number"),
+        ("trong do cho cap so bao nhieu nhiem vu", "count"),  # "cấp sở" folded: a department's level
+        ("chi so bao nhieu diem", "points"),
+        ("ho so bao nhieu bo", "count"),  # "hồ sơ"
+    ],
+)
+def test_so_after_a_noun_it_compounds_with_is_no_document_number(question: str, span: str) -> None:
+    assert read_query(question).span == span

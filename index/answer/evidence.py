@@ -353,17 +353,24 @@ def _line_features(
 _YEAR_ASKED = re.compile(r"(?<![/\d.-])\b(19[5-9]\d|20\d\d)(?:\s*-\s*(19[5-9]\d|20\d\d))?\b(?![/\d])")
 
 
+_FOOTNOTE_MARK = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+)")  # a footnote's line opens with its superscript number
+
+
 def lead_in(text: str, sentence: str) -> list[str]:
     """The lines a sentence stands under in its passage: its own line, and the list it is an item of,
     back to the line that opens the list with a colon ("Các Chỉ số … năm 2022 đã từng bước được cải
     thiện: Chỉ số … 3/63 …;" then "Chỉ số SIPAS đạt 80,16% …;"): the year of a listed figure is written
-    once, in the lead-in."""
+    once, in the lead-in. A footnote ("²⁵ Trong đó: cán bộ nữ 14 đồng chí") stands under the line that
+    calls it (index.ingest puts that line atop the footnote's passage)."""
     lines = text.split("\n")
     key = sentence.strip()[:40]
     at = next((i for i, line in enumerate(lines) if key and key in line), None)
     if at is None:
         return [sentence]
     out = [lines[at]]
+    mark = _FOOTNOTE_MARK.match(lines[at])
+    if mark:  # a footnote stands under the line that calls it: "… nhiệm kỳ 2025-2030 đối với 96 đồng chí²⁵"
+        out += [line for i, line in enumerate(lines) if i != at and mark.group(1) in line]
     for line in reversed(lines[:at]):
         if line.rstrip()[-1:] not in (";", ":"):
             break

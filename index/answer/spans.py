@@ -196,6 +196,53 @@ def _numbering(sentence: str, m: re.Match[str]) -> bool:
     return not sentence[: m.start()].strip(" *-+•(") and bool(_NUMBERING_AFTER.match(sentence, m.end()))
 
 
+# A figure asked of a part (Query.part: "…, trong đó cán bộ nữ mấy người") is the one written beside the
+# part's words: the text since the previous figure and the words right after it ("Trong đó: cán bộ nữ 14
+# đồng chí", "66 nhiệm vụ … cho cấp sở"). Beside it stand at least half the part's words (the part as asked
+# runs to the question word and may carry its verb: "riêng năm 2022 HN khai trừ bao nhiêu") and its last two
+# as written: a Vietnamese noun phrase puts its head first and what tells it from the other parts after
+# ("cán bộ nữ" beside "cán bộ trẻ", "cấp sở" not "tổng số … cấp Thành phố").
+PART_MIN_SHARE = 0.5
+_BESIDE = re.compile(r"[^\d,;.()\n]{0,60}")  # the words right after a figure, to the next figure or break
+
+
+def _beside(sentence: str, end: int) -> str:
+    m = _BESIDE.match(sentence, end)
+    return m.group(0) if m else ""
+
+
+def _part_window(sentence: str, start: int, end: int, dates: Sequence[tuple[int, int]]) -> str:
+    """A figure's own words: from past the previous figure's (its number and the words right after it:
+    "66 nhiệm vụ … cho cấp sở, 23 nhiệm vụ …") to the figure, and the words right after it."""
+    since = 0
+    for m in figures.FIGURE.finditer(sentence, 0, start):
+        if not any(a <= m.start() < b for a, b in dates):
+            since = m.end() + len(_beside(sentence, m.end()))
+    return sentence[min(since, start) : start] + " " + _beside(sentence, end)
+
+
+def _short_form(word: str) -> bool:
+    return len(word) > 1 and not set(word) & set("aeiouy")  # "thpt": a Vietnamese syllable has a vowel
+
+
+def part_beside(text: str, part: Sequence[str]) -> bool:
+    """Whether a figure's neighbourhood names the part asked: at least ``PART_MIN_SHARE`` of its words,
+    and its last two words in a row; a short form typed ("thpt") is held by the words it abbreviates
+    ("Trung học phổ thông")."""
+    if not part:
+        return True
+    words = tokens(fold(text))
+    have = set(words)
+    initials = {"".join(w[0] for w in words[i : i + n]) for n in range(2, 7) for i in range(len(words) - n + 1)}
+    held = sum(1 for w in part if w in have or (_short_form(w) and w in initials))
+    if held < PART_MIN_SHARE * len(part):
+        return False
+    last = part[-1]
+    if len(part) == 1 or _short_form(last):
+        return last in have or (_short_form(last) and last in initials)
+    return f" {part[-2]} {last} " in f" {' '.join(words)} "
+
+
 def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
     """Figures with what they count ("3/63 tỉnh", "89,58%", "331.969 tỷ đồng"), not a date's numbers.
     Preferred: the noun the question counts, a rank for "xếp thứ mấy", a share for "tỷ lệ", a sum for
@@ -247,6 +294,8 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         # "tỷ lệ … bao nhiêu", a rank for "xếp thứ mấy"; other questions take any figure
         if not {"money": money, "percent": share or "/" in m.group(0), "rank": ranked}.get(query.span, True):
             continue
+        if not part_beside(_part_window(sentence, m.start(), end, dates), query.part):
+            continue  # "trong đó cán bộ nữ mấy người": the whole's figure, or another part's
         text = sentence[m.start() : end] + (f" {counted}" if counted else "")
         weight = 0.0
         if counts_noun(counted, noun):
@@ -260,6 +309,8 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         spans.append(Span(text.strip(), m.start(), weight))
     if noun:  # "mấy năm" → "5 năm": a one-digit count of the asked noun, which FIGURE leaves out
         for m in figures.SMALL_COUNT.finditer(sentence):
+            if not part_beside(_part_window(sentence, m.start(), m.end(), dates), query.part):
+                continue
             if not any(a <= m.start() < b for a, b in dates) and counts_noun(_counted(sentence, m.end()), noun):
                 spans.append(Span(f"{m.group(0)} {_counted(sentence, m.end())}", m.start(), 1.0))
     return spans

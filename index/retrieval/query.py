@@ -163,6 +163,7 @@ class Query:
     # passages say is about other papers (index.retrieval.scope.unheld)
     unheld: bool = False
     cause: bool = False  # asks why or on what basis ("vì sao", "do đâu", "dựa vào đâu")
+    part: tuple[str, ...] = ()  # the part a figure is asked of, folded ("…, trong đó cán bộ nữ mấy người": can bo nu)
 
     @property
     def folded_tokens(self) -> list[str]:
@@ -239,4 +240,5 @@ def read_query(
         naming=tuple(sorted(set(tokens(fold(question))) - set(tokens(fold(rest))))) if named else (),
         unheld=papers is not None and unheld(question, papers),
         cause=bool(cues.CAUSE.search(cue_text)),
+        part=cues.part_words(cue_text),
     )

@@ -78,6 +78,31 @@ COUNTED_MAX_WORDS = 4  # "bao nhiêu thủ tục hành chính": a noun of up to 
 COUNT_OF = re.compile(rf"\b(?:bao nhieu|may)\s+(?!phan tram|%|la\b)([a-z]+(?: [a-z]+){{0,{COUNTED_MAX_WORDS - 1}}})")
 
 
+# A part asked of a whole: "… có 96 đ/c, trong đó cán bộ nữ mấy người", "riêng khu vực dịch vụ chỉ tiêu bao
+# nhiêu", "trong 31.706 đv kết nạp mới có bao nhiêu là nữ". Vietnamese names the part after "trong đó" or
+# "riêng" (up to the question word), or after "bao nhiêu … là"; a report writes the part's figure beside the
+# part's words ("Trong đó: cán bộ nữ 14 đồng chí", "trong đó: Dịch vụ: 8,0 - 8,5%"), so the whole's figure
+# or another part's does not answer. Not "trong số": it names the whole ("trong số hạn chế …, mấy nhóm …").
+PART_AFTER = re.compile(r"\b(?:trong do|rieng)\b[\s:,]*(.*?)\s*(?:\b(?:bao nhieu|may|bn|la)\b|[,?.;!]|$)")
+PART_IS = re.compile(r"\b(?:bao nhieu|may|bn)(?: [a-z]+)? la ([a-z0-9 ]+?)\s*(?:[,?.;!]|$)")
+# the words that say what is measured of the part, or the kind of part, not which part ("riêng khu vực dịch
+# vụ chỉ tiêu bao nhiêu": the part is "dịch vụ"); removed as phrases, so "sở" in "cấp sở" stays
+PART_FRAME = re.compile(r"\b(?:chi tieu|ty le|ket qua|so luong|khu vuc|linh vuc|khoi|bac|muc)\b")
+PART_STOP = STOPWORDS_FOLDED | {"co", "duoc", "dc", "thi", "the"}
+
+
+def part_words(folded: str) -> tuple[str, ...]:
+    """The words of the part a question asks a figure of ("trong do can bo nu may nguoi" → can, bo, nu);
+    () when it asks of no part."""
+    out: list[str] = []
+    for rx in (PART_AFTER, PART_IS):
+        for m in rx.finditer(folded):
+            for word in PART_FRAME.sub(" ", m.group(1)).split():
+                if word not in PART_STOP and word not in out:
+                    out.append(word)
+    return tuple(out)
+
+
 def counted_words(folded: str) -> tuple[str, ...]:
     """The noun a "bao nhiêu / mấy" asks the count of, up to the first function word: "bao nhieu thu tuc
     hanh chinh" → (thu, tuc, hanh, chinh), "bao nhieu von vao mot quy" → (von,); () when none is asked."""
@@ -130,8 +155,9 @@ PERCENT = re.compile(r"\b(bao nhieu phan tram|phan tram|(ty le|ty trong)\b.{0,60
 # a rank: RANK above
 # a score: "được bao nhiêu điểm", "đạt mấy điểm"
 POINTS = re.compile(r"\b(bao nhieu|may)\s+diem\b")
-# a document's number: "số mấy", "số hiệu"
-DOC_NUMBER = re.compile(r"\b(so may|so hieu|so bao nhieu)\b")
+# a document's number: "số mấy", "số hiệu"; folded, "so" after "cấp", "chỉ", "hồ" is the noun "cấp sở" (a
+# department's level), "chỉ số" (an index) or "hồ sơ" (a dossier), whose count or value "bao nhiêu" asks
+DOC_NUMBER = re.compile(r"(?<!\bcap )(?<!\bchi )(?<!\bho )\b(so may|so hieu|so bao nhieu)\b")
 # a person by name: "họ tên", or a title asked with "ai" / "đồng chí nào" (narrower than PERSON, the answer kind: a name
 # must stand beside the title to answer it)
 # an official's title, as a question names it (folded)
