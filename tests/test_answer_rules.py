@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from index.answer.abstain import RULES, abstention, has_day, missing_entity, never, off_topic
-from index.answer.lines import NOT_FOUND, NOT_HELD, make_answer, with_numeric_dates
+from index.answer.lines import NO_SPAN, NOT_FOUND, NOT_HELD, make_answer, with_numeric_dates
 from index.answer.sentences import SentenceScorer
 from index.ingest.parsed import StoredPassage
 from index.retrieval.hits import Hit, Retrieval
@@ -834,3 +834,45 @@ def test_no_figure_of_the_part_is_said(question: str, text: str) -> None:
 )
 def test_so_after_a_noun_it_compounds_with_is_no_document_number(question: str, span: str) -> None:
     assert read_query(question).span == span
+
+
+# --- when a named document was issued ------------------------------------------------------------------
+def _named_retrieval(question: str, texts: list[str], number: str = "12-KH/BCĐ", day: str | None = "2020-10-01"):
+    from index.ingest.metadata import DocMeta
+    from index.retrieval.scope import doc_name
+
+    names = [doc_name("d.txt", DocMeta("Kế hoạch tổng kết phong trào thi đua", number, None, day)),
+             doc_name("e.txt", DocMeta("Báo cáo kết quả công tác năm", "40-BC/TU", None, "2021-01-05"))]
+    query = read_query(question, names)
+    hits = [Hit(passage(t, n=i), 1.0 - 0.1 * i, 1.0, 0.9, i) for i, t in enumerate(texts)]
+    issued = {"d.txt": (number, day)} if query.issued and "d.txt" in query.scope and day else {}
+    return Retrieval(query, hits, 0.9, 1.0, IDF, issued)
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "day", "line"),
+    [
+        # the passages give a cited paper's date: the document's own, from its metadata, answers
+        ("kế hoạch 12-KH/BCĐ ban hành ngày nào",
+         ["Thực hiện Kế hoạch số 05-KH/TU ngày 21/3/2020 của Ban Thường vụ, Ban Chỉ đạo ban hành kế hoạch."],
+         "2020-10-01", "Ngày 1/10/2020 — ngày ban hành của văn bản số 12-KH/BCĐ"),
+        # the passages already say the document's own day: their line stands, with its quote
+        ("kế hoạch 12-KH/BCĐ ban hành ngày nào", ["Hà Nội, ngày 01 tháng 10 năm 2020"], "2020-10-01",
+         "Ngày 01 tháng 10 năm 2020 (1/10/2020)"),
+        # no date in its metadata, and only a cited paper's in the passages: none of them is its day
+        ("kế hoạch 12-KH/BCĐ ban hành ngày nào",
+         ["Thực hiện Kế hoạch số 05-KH/TU ngày 21/3/2020 của Ban Thường vụ, Ban Chỉ đạo ban hành kế hoạch."],
+         None, NO_SPAN["date"]),
+    ],
+)
+def test_a_named_documents_issue_date(question: str, texts: list[str], day: str | None, line: str) -> None:
+    answer = make_answer(_named_retrieval(question, texts, day=day), TUNING, abstain=never)
+    assert answer.text == line
+
+
+def test_a_cited_paper_named_by_its_number_is_still_dated_by_its_citation() -> None:
+    # "kế hoạch 05 … ban hành ngày nào": the paper cited, not the held one, is asked of
+    texts = ["Thực hiện Kế hoạch số 05-KH/TU ngày 21/3/2020 của Ban Thường vụ, Ban Chỉ đạo ban hành kế hoạch."]
+    answer = make_answer(retrieval("kế hoạch 05-KH/TU ban hành ngày nào", [passage(t) for t in texts]), TUNING,
+                         abstain=never)
+    assert answer.span.startswith("21/3/2020"), answer.text

@@ -24,7 +24,7 @@ from index.answer.spans import FINDERS, cued_date, has_deadline_cue
 from index.retrieval.hits import Hit, Retrieval
 from index.settings import Tuning
 from index.text import split_sentences
-from index.vocab.dates import DATE_EXPR
+from index.vocab.dates import DATE_EXPR, parse_due
 from index.vocab.signature import SIGNATURE_LINE
 from index.vocab.units import RESPONSIBLE_COLUMN
 
@@ -220,6 +220,33 @@ def cause_line(scorer: SentenceScorer, hits: list[Hit]) -> Line:
     return _line(found) if found else content_line(scorer, hits)
 
 
+def _day(line: Line) -> str | None:
+    """The day a date line's span names, ISO, or None."""
+    m = DATE_EXPR.search(line.span)
+    due = parse_due(m) if m else None
+    return due.end.isoformat() if due is not None and due.precision == "day" else None
+
+
+def issued_line(retrieval: Retrieval, line: Line | None) -> Line | None:
+    """When the named document was issued: the date its metadata read (its header's date line, or an
+    annex's "Kèm theo Kế hoạch số 34 -KH/BCĐ, ngày 12/9/2024"), when the question names the one scoped
+    document by its number and the passages' line says another day (a cited paper's: "Thực hiện Kế hoạch
+    số 05-KH/TBVK ngày 21/3/2024"), or none. None: the passages' line stands."""
+    query = retrieval.query
+    if len(retrieval.issued) != 1:
+        return None
+    doc, (number, day) = next(iter(retrieval.issued.items()))
+    own = re.match(r"\d+", number)
+    if own is None or own.group(0).lstrip("0") not in {w.lstrip("0") for w in query.naming}:
+        return None
+    if line is not None and _day(line) == day:
+        return None
+    y, m, d = (int(x) for x in day.split("-"))
+    span = f"Ngày {d}/{m}/{y}"
+    source = next((i for i, h in enumerate(retrieval.hits) if h.passage.doc == doc), None)
+    return Line(f"{span} — ngày ban hành của văn bản số {number}", span, "", source)
+
+
 LINES: dict[str, Callable[[SentenceScorer, list[Hit]], Line | None]] = {
     "sign": sign_line,
     "person": unit_line,
@@ -276,6 +303,8 @@ def _line_answer(retrieval: Retrieval, tuning: Tuning) -> Answer:
         line = content_line(scorer, hits)
         return Answer(True, line.text, query.kind, hits, scoped, line.span, line.sentence, line.source)
     line = LINES[query.kind](scorer, hits)
+    if query.kind == "date" and query.issued:
+        line = issued_line(retrieval, line) or line
     if line is None and query.kind == "figure" and not query.counts:  # "mục tiêu … là gì": not a count
         line = content_line(scorer, hits)
     if line is None:

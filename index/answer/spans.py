@@ -141,7 +141,10 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
             # Nghị định 32/2021/NĐ-CP của Chính phủ kể từ ngày 01/7/2021" says when something starts
             if not (cited_asked or cue or _STARTS_FROM.search(before)):
                 continue
-            weight += 1.0 if _named_in_question(before, query) else -1.0
+            named = _named_in_question(before, query)
+            if query.issued and query.scope and not named:
+                continue  # "KH 34 ban hành ngày nào": the papers it cites were issued on other days
+            weight += 1.0 if named else -1.0
         elif query.issued and HEADER_DATE.search(before):
             weight += 1.0
         if query.kind == "deadline":  # a deadline is a cued date: a firm cue most of all

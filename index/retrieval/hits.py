@@ -31,6 +31,9 @@ class Retrieval:
     max_dense: float  # the best dense similarity among the candidates
     term_coverage: float  # IDF-weighted share of the question's words found in a top passage
     idf: dict[str, float] = field(default_factory=dict)  # folded word → IDF, to weigh answer sentences
+    # for a question of when a named document was issued: each scoped document's số hiệu and issue date
+    # (ISO), from its metadata (its header's date line, or an annex's "Kèm theo Kế hoạch số 34…, ngày …")
+    issued: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def scope(self) -> set[str]:

@@ -231,7 +231,15 @@ class Searcher:
         self.boost(hits, query, docs)
         hits = self.rerank(hits, query, top_k)
         hits = self.dedupe(hits, query, top_k)
-        return Retrieval(query, hits, max_dense, self.coverage(query, hits[: self.tuning.coverage_depth]), self._idf)
+        coverage = self.coverage(query, hits[: self.tuning.coverage_depth])
+        return Retrieval(query, hits, max_dense, coverage, self._idf, self.issue_dates(query))
+
+    def issue_dates(self, query: Query) -> dict[str, tuple[str, str]]:
+        """For "… ban hành ngày nào": the scoped documents' số hiệu and issue date, from their metadata."""
+        if not query.issued:
+            return {}
+        docs = (self.index.docs.get(doc) for doc in sorted(query.scope))
+        return {rec.doc: (rec.meta.number or "", rec.meta.date) for rec in docs if rec and rec.meta.date}
 
     def bm25_scores(self, query: Query) -> np.ndarray:
         """BM25 of every passage: the folded index always, the accented one too for an accented question."""

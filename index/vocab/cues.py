@@ -110,8 +110,10 @@ def counted_words(folded: str) -> tuple[str, ...]:
     if not m:
         return ()
     out: list[str] = []
-    for word in m.group(1).split():
-        if out and word in COUNTED_STOP:
+    words = m.group(1).split()
+    for i, word in enumerate(words):
+        # "bao" alone is "báo" ("thông báo", "báo cáo"); only "bao nhiêu" is a function word
+        if out and word in COUNTED_STOP and not (word == "bao" and words[i + 1 : i + 2] != ["nhieu"]):
             break
         out.append(word)
     return tuple(out)
