@@ -876,3 +876,41 @@ def test_a_cited_paper_named_by_its_number_is_still_dated_by_its_citation() -> N
     answer = make_answer(retrieval("kế hoạch 05-KH/TU ban hành ngày nào", [passage(t) for t in texts]), TUNING,
                          abstain=never)
     assert answer.span.startswith("21/3/2020"), answer.text
+
+
+INDICATORS = (
+    "TT | Nội dung | Chỉ tiêu | Kết quả | Ghi chú\n"
+    "1 | Tỷ lệ hội viên tham gia sinh hoạt thường xuyên | Trên 80% | 86,4\n"
+    "2 | Số hội viên mới kết nạp | 1.200 | 1.354"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        # the result asked ("đạt bao nhiêu", compared with the target): the result column, a share in a "Tỷ lệ" row
+        ("tỷ lệ hội viên tham gia sinh hoạt thường xuyên đạt bao nhiêu so với chỉ tiêu", "86,4"),
+        ("số hội viên mới kết nạp thực tế đạt bao nhiêu", "1.354"),
+        # the target asked: the target column
+        ("chỉ tiêu tỷ lệ hội viên tham gia sinh hoạt thường xuyên là bao nhiêu", "80%"),
+    ],
+)
+def test_a_table_of_indicators_answers_from_the_column_asked(question: str, span: str) -> None:
+    answer = make_answer(retrieval(question, [passage(INDICATORS, kind="table")]), TUNING, abstain=never)
+    assert answer.span.startswith(span), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("đạt bao nhiêu so với chỉ tiêu", False),  # the target is the yardstick
+        ("thu ngân sách đạt bao nhiêu so với kế hoạch", False),
+        ("chỉ tiêu đặt ra là bao nhiêu", True),
+        ("phấn đấu đến năm 2025 đạt bao nhiêu", True),
+    ],
+)
+def test_a_target_compared_with_is_not_the_target_asked(question: str, target: bool) -> None:
+    from index.text import fold
+    from index.vocab.cues import TARGET_ASKED
+
+    assert bool(TARGET_ASKED.search(fold(question))) == target

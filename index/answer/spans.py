@@ -35,7 +35,7 @@ from index.vocab.dates import (
 )
 from index.vocab.figures import given_numbers, only_given
 from index.vocab.places import PLACE_SPAN
-from index.vocab.sections import of_targets
+from index.vocab.sections import RESULT_COLUMN, TARGET_COLUMN, of_targets
 from index.vocab.units import (
     ADDRESSEE,
     ASSIGNMENT,
@@ -214,6 +214,15 @@ def _beside(sentence: str, end: int) -> str:
     return m.group(0) if m else ""
 
 
+def table_header(text: str) -> list[str]:
+    """A table passage's column names: its first row with cells and no figure ("TT | Nội dung | Chỉ tiêu |
+    Kết quả | Ghi chú"); [] when it has none. Cells are counted by their bars, as a row's are."""
+    for line in text.split("\n"):
+        if " | " in line:
+            return [c.strip() for c in line.split("|")] if not re.search(r"\d", line) else []
+    return []
+
+
 def _part_window(sentence: str, start: int, end: int, dates: Sequence[tuple[int, int]]) -> str:
     """A figure's own words: from past the previous figure's (its number and the words right after it:
     "66 nhiệm vụ … cho cấp sở, 23 nhiệm vụ …") to the figure, and the words right after it."""
@@ -272,6 +281,10 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     # a year's result asked ("GRDP cả năm 2023"), not a target: a figure of a span of years is none
     one_year = figures.single_years(asked) and not cues.TARGET_ASKED.search(folded)
     label = figures.period_label(passage.section)  # until the sentence labels one: its heading's period
+    header = table_header(passage.text) if " | " in sentence else []
+    achieved = bool(cues.ACHIEVED.search(folded)) and not cues.TARGET_ASKED.search(folded)
+    target = bool(cues.TARGET_ASKED.search(folded)) and not cues.ACHIEVED.search(folded)
+    share_row = bool(header) and fold(sentence.split(" | ")[1] if sentence.count(" | ") > 1 else "").startswith("ty le")
     spans = []
     label_from = 0  # a figure's period label is the text since the previous figure
     for m in figures.FIGURE.finditer(sentence):
@@ -287,7 +300,11 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         pct = figures.PERCENT_AFTER.match(sentence, end)
         if pct:
             end = pct.end()
-        share = bool(pct) or m.group(0).endswith("%")  # "89,58 %" or "20%"
+        column = header[sentence[: m.start()].count("|")] if sentence[: m.start()].count("|") < len(header) else ""
+        if (achieved and TARGET_COLUMN.match(column)) or (target and RESULT_COLUMN.match(column)):
+            continue  # "đạt bao nhiêu so với chỉ tiêu": the row's result, not its target ("Trên 75% | 77,6")
+        # a bare figure in a table's result or target column of a "Tỷ lệ …" row is that share ("| 77,6")
+        share = bool(pct) or m.group(0).endswith("%") or (share_row and bool(column))
         counted = "" if pct else _counted(sentence, end)  # a share counts nothing
         if only_given(m.group(0), given) or (count_of and share and not _of_noun(sentence, end, noun)):
             continue

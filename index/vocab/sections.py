@@ -19,6 +19,12 @@ TARGET_HEADING = re.compile(r"mục tiêu|chỉ tiêu|phương hướng|nhiệm 
 RESULTS_HEADING = re.compile(r"kết quả", re.IGNORECASE)
 
 
+# a table's columns: the target set ("Chỉ tiêu", "Kế hoạch", "Mục tiêu") and the result reached ("Kết quả",
+# "Thực hiện", "Ước thực hiện"), as an appendix of indicators has them: "TT | Nội dung | Chỉ tiêu | Kết quả"
+TARGET_COLUMN = re.compile(r"^\s*(?:chỉ tiêu|kế hoạch|mục tiêu|dự toán)", re.IGNORECASE)
+RESULT_COLUMN = re.compile(r"^\s*(?:kết quả|thực hiện|ước thực hiện|ước|đạt|thực tế)", re.IGNORECASE)
+
+
 def of_targets(section: str) -> bool:
     """Whether a section path is a document's targets or tasks, not its results."""
     return bool(TARGET_HEADING.search(section)) and not RESULTS_HEADING.search(section)
