@@ -914,3 +914,23 @@ def test_a_target_compared_with_is_not_the_target_asked(question: str, target: b
     from index.vocab.cues import TARGET_ASKED
 
     assert bool(TARGET_ASKED.search(fold(question))) == target
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "span"),
+    [
+        ("gửi báo cáo qua email nào",
+         ["Các đơn vị gửi báo cáo về Văn phòng, gửi file qua e-mail: vanphong@hoi.gov.vn, trước ngày 5/1."],
+         "vanphong@hoi.gov.vn"),
+        ("gui bao cao qua email nao",  # typed without diacritics
+         ["Các đơn vị gửi báo cáo về Văn phòng, đồng thời gửi file qua địa chỉ e-mail: vanphong@hoi.gov.vn."],
+         "vanphong@hoi.gov.vn"),
+        ("số điện thoại liên hệ của tổ thư ký là gì",
+         ["Tổ thư ký hội nghị: đồng chí Trần Văn Bình, điện thoại 0243.825.1234."], "0243.825.1234"),
+        ("link họp trực tuyến là gì", ["Đại biểu dự họp trực tuyến theo đường link https://hop.hoi.gov.vn/abc."],
+         "https://hop.hoi.gov.vn/abc"),
+    ],
+)
+def test_a_contact_asked_is_answered_with_the_address_as_written(question: str, texts: list[str], span: str) -> None:
+    answer = make_answer(retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)]), TUNING, abstain=never)
+    assert answer.span == span, answer.text

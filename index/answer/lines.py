@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from index.answer.abstain import abstention
 from index.answer.evidence import Typed
 from index.answer.sentences import Found, SentenceScorer
-from index.answer.spans import FINDERS, cued_date, has_deadline_cue
+from index.answer.spans import CONTACT_KINDS, FINDERS, cued_date, has_deadline_cue
 from index.retrieval.hits import Hit, Retrieval
 from index.settings import Tuning
 from index.text import split_sentences
@@ -213,6 +213,13 @@ def sign_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
     return unit_line(scorer, hits)
 
 
+def contact_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
+    """An e-mail, phone or link asked: the address as written, from the best sentence that has one of
+    the kind ("gửi file văn bản qua địa chỉ e-mail: vanthu@…"); None: the kind's own line answers."""
+    found = scorer.best_span(hits, FINDERS["contact"])
+    return _line(found) if found else None
+
+
 def cause_line(scorer: SentenceScorer, hits: list[Hit]) -> Line:
     """Why: the clause a connective opens in the best sentence that has one ("Do sáp nhập vào …"), else
     the best sentence (whether it answers is the abstention's ``unstated_cause``)."""
@@ -300,9 +307,10 @@ def _line_answer(retrieval: Retrieval, tuning: Tuning) -> Answer:
     scoped = bool(query.scope)
     scorer = SentenceScorer(query, retrieval.idf, tuning)
     if query.kind not in LINES:
-        line = content_line(scorer, hits)
+        line = (contact_line(scorer, hits) if query.span in CONTACT_KINDS else None) or content_line(scorer, hits)
         return Answer(True, line.text, query.kind, hits, scoped, line.span, line.sentence, line.source)
-    line = LINES[query.kind](scorer, hits)
+    line = contact_line(scorer, hits) if query.span in CONTACT_KINDS else None
+    line = line or LINES[query.kind](scorer, hits)
     if query.kind == "date" and query.issued:
         line = issued_line(retrieval, line) or line
     if line is None and query.kind == "figure" and not query.counts:  # "mục tiêu … là gì": not a count

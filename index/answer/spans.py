@@ -36,6 +36,7 @@ from index.vocab.dates import (
 from index.vocab.figures import given_numbers, only_given
 from index.vocab.places import PLACE_SPAN
 from index.vocab.sections import RESULT_COLUMN, TARGET_COLUMN, of_targets
+from index.vocab.spans import PATTERNS as SPAN_PATTERNS
 from index.vocab.units import (
     ADDRESSEE,
     ASSIGNMENT,
@@ -406,7 +407,29 @@ _CLAUSE_END = re.compile(r"[;.](?:\s|$)")  # a cause clause runs to the end of i
 _PLAIN_CAUSE = frozenset({"do", "vì", "bởi", "nguyên nhân", "lý do", "lí do", "xuất phát từ", "dẫn đến"})
 
 
+CONTACT_KINDS = ("email", "phone", "link")  # a contact asked ("qua email nào", "số điện thoại", "link họp")
+
+
+def contact_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
+    """The e-mail address, phone number or link asked (``Query.span``), as written."""
+    if query.span not in CONTACT_KINDS:
+        return []
+    tail = _PHONE_TAIL if query.span == "phone" else _TOKEN_TAIL  # the pattern tells one is there; the span runs on
+    spans = []
+    for m in SPAN_PATTERNS[query.span].finditer(sentence):
+        end = tail.match(sentence, m.end()).end()
+        start = m.start() if query.span == "phone" else _TOKEN_HEAD.search(sentence[: m.start()]).start()
+        spans.append(Span(sentence[start:end].strip(" ,;.:()"), start, 0.0))
+    return spans
+
+
+_TOKEN_TAIL = re.compile(r"\S*")  # an address or link runs to the next blank
+_TOKEN_HEAD = re.compile(r"\S*$")
+_PHONE_TAIL = re.compile(r"(?:[\s.]?\d)*")  # "0243.825.1234", "024 3825 1234"
+
+
 FINDERS: dict[str, Finder] = {
+    "contact": contact_spans,
     "unit": unit_spans,
     "person": person_spans,
     "sign": signer_spans,
