@@ -753,7 +753,7 @@ def test_an_unheld_paper_is_said_to_be_missing_from_the_archive(question, text):
         # the clause a connective opens, in the sentence that carries the question
         ("vì sao giảm chi cục thủy lợi",
          ["Giảm Chi cục Thủy lợi do sáp nhập vào Chi cục Phòng, chống thiên tai."],
-         "do sáp nhập vào Chi cục Phòng, chống thiên tai"),
+         "Do sáp nhập vào Chi cục Phòng, chống thiên tai"),  # capitalised, as every line opens
         ("tại sao ban thường vụ đề nghị đổi mới chỉ đạo",
          ["Còn 06/20 chỉ tiêu khó hoàn thành. Vì vậy, Ban Thường vụ đề nghị đổi mới công tác chỉ đạo."],
          "Vì vậy, Ban Thường vụ đề nghị đổi mới công tác chỉ đạo"),

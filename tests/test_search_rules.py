@@ -102,3 +102,24 @@ def test_an_outline_answers_list_questions_only(question: str, steps_aside: bool
     outline = StoredPassage("d.txt#9", "d.txt", "C. CẢI CÁCH", text, "outline", "d@1", text.lower())
     boost = structural_boost(outline, read_query(question), Tuning())
     assert (boost < 0) is steps_aside
+
+
+@pytest.mark.parametrize(
+    "text, lifted",
+    [
+        ("HỘI NÔNG DÂN TỈNH\nSố 12-CV/HND\nĐà Lạt, ngày 05 tháng 3 năm 2025\nKính gửi: các huyện hội", True),
+        ("Số: 58/CĐ-VPCP\tHà Nội, ngày 10 tháng 01 năm 2026", True),  # the header's columns, tab-separated
+        # text before the first heading that is no header: a công văn's body without headings
+        ("Thực hiện Kế hoạch số 05-KH/TU ngày 21/3/2024, đề nghị các huyện hội báo cáo kết quả.", False),
+        ("Tỉnh, ngày    tháng    năm", False),  # a draft's blank date
+    ],
+)
+def test_an_issue_date_asked_lifts_the_preamble_that_dates_the_paper(text: str, lifted: bool) -> None:
+    from index.ingest.parsed import StoredPassage
+    from index.retrieval.search import structural_boost
+    from index.settings import Tuning
+
+    tuning = Tuning(span_kind_boost=0.0)
+    preamble = StoredPassage("d.txt#0", "d.txt", "Phần đầu văn bản", text, "preamble", "d@0", text.lower())
+    boost = structural_boost(preamble, read_query("công văn 12 ban hành ngày nào"), tuning)
+    assert (boost == pytest.approx(tuning.preamble_boost)) is lifted

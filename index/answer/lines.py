@@ -224,7 +224,7 @@ def cause_line(scorer: SentenceScorer, hits: list[Hit]) -> Line:
     """Why: the clause a connective opens in the best sentence that has one ("Do sáp nhập vào …"), else
     the best sentence (whether it answers is the abstention's ``unstated_cause``)."""
     found = scorer.best_span(hits, FINDERS["cause"])
-    return _line(found) if found else content_line(scorer, hits)
+    return _line(found, _cap(found.span.text)) if found else content_line(scorer, hits)  # a line opens capitalised
 
 
 def _day(line: Line) -> str | None:

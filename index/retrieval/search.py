@@ -26,6 +26,7 @@ from index.settings import Tuning
 from index.store.generations import LoadedIndex, StoredPassage, extends
 from index.text import fold, tokens
 from index.vocab import spans
+from index.vocab.dates import has_dating_line
 from index.vocab.ordinals import ITEM_START, ITEM_WORD_NUMBERS
 from index.vocab.units import heading_unit_name, names_unit
 
@@ -144,8 +145,8 @@ def structural_boost(passage: StoredPassage, query: Query, tuning: Tuning) -> fl
         boost += tuning.named_unit_boost
     if passage.kind == "closing" and query.signed:
         boost += tuning.signature_boost
-    elif passage.kind == "preamble" and query.issued:
-        boost += tuning.preamble_boost
+    elif passage.kind == "preamble" and query.issued and has_dating_line(passage.text):
+        boost += tuning.preamble_boost  # the header's dating line, not any text before the first heading
     if query.span is not None and tuning.span_kind_boost and spans.has_span(query.span, passage.text):
         boost += tuning.span_kind_boost
     return boost

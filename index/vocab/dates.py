@@ -166,6 +166,16 @@ CUTOFF = re.compile(
 EFFECTIVE = re.compile(r"(hiệu lực|áp dụng|thi hành)[^.;]{0,40}$", re.IGNORECASE)
 # the place-and-date line, the signing stamp, an arrival stamp, an annex's "Kèm theo … ngày"
 HEADER_DATE = re.compile(r"(Hà Nội|Kèm theo|Ngày:|ĐẾN|Thời gian ký|ký ngày|[A-ZĐ]\w+(?: [A-ZĐ]\w+){0,3},)\s*$")
+# the place-and-date line that dates a paper ("Hà Nội, ngày 06 tháng 02 năm 2024", "Lâm Đồng, ngày …")
+DATING_LINE = re.compile(r"(?:^|\t)[^\S\n]*[A-ZĐ]\w+(?: [A-ZĐ]\w+){0,3}, ngày\s*", re.MULTILINE)
+
+
+def has_dating_line(text: str) -> bool:
+    """Whether a text holds a paper's place-and-date line, in which its header says when it was issued."""
+    return any(DATE_EXPR.match(text, m.end()) or DATE_EXPR.match(text, m.end() - len("ngày ")) for m in
+               DATING_LINE.finditer(text))
+
+
 # an open-ended period: "trong năm 2026 và những năm tiếp theo", "… và các năm sau"
 OPEN_ENDED_AFTER = re.compile(
     r"^\s*(?:và|,)\s*(?:các|những)\s+(?:năm|quý|tháng)\s+(?:tiếp theo|sau|tới)", re.IGNORECASE
