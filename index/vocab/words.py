@@ -46,21 +46,6 @@ ABBREVIATIONS = {
     "HN": "Hà Nội",
     "ĐV": "đảng viên",
     "QH": "Quốc hội",
-    # the standard short forms of the political system's bodies and terms, which no seed or realdocs
-    # text writes while each spells them out (2026-12-04: "hệ thống chính trị" 66 times in the seed
-    # documents, "quản lý nhà nước" 16 + 8 in realdocs, "Ban Chấp hành" 21 + 23, "công chứng viên" 92 in
-    # realdocs); upper case only
-    "HTCT": "hệ thống chính trị",
-    "QLNN": "quản lý nhà nước",
-    "SXKD": "sản xuất kinh doanh",
-    "THTK": "thực hành tiết kiệm",
-    "CLP": "chống lãng phí",
-    "BCH": "Ban Chấp hành",
-    "BCT": "Bộ Chính trị",
-    "THPT": "trung học phổ thông",
-    "TTTU": "Thường trực Thành ủy",
-    "QLDA": "quản lý dự án",
-    "CCV": "công chứng viên",
 }
 
 
