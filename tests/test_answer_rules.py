@@ -815,6 +815,9 @@ def test_a_part_is_answered_with_its_own_figure(question: str, texts: list[str],
         ("riêng năm 2024 khai trừ bao nhiêu hội viên",  # the year is there, the verb asked is not
          "Cả nhiệm kỳ kết nạp 2.100 hội viên, riêng năm 2024, kết nạp được 560 hội viên."),
         ("đoàn có 40 người, trong đó nữ giới mấy người", "Đoàn công tác gồm 40 người; cán bộ trẻ 12 người."),
+        # the part named only in an aside: the figure counts every level the brackets list
+        ("tỷ lệ trường đạt chuẩn riêng bậc THPT là bao nhiêu %",
+         "Tỷ lệ trường đạt chuẩn (Mầm non, Tiểu học, Trung học cơ sở, Trung học phổ thông): 80 - 85%."),
     ],
 )
 def test_no_figure_of_the_part_is_said(question: str, text: str) -> None:
@@ -934,3 +937,17 @@ def test_a_target_compared_with_is_not_the_target_asked(question: str, target: b
 def test_a_contact_asked_is_answered_with_the_address_as_written(question: str, texts: list[str], span: str) -> None:
     answer = make_answer(retrieval(question, [passage(t, n=i) for i, t in enumerate(texts)]), TUNING, abstain=never)
     assert answer.span == span, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "span"),
+    [
+        ("chỉ tiêu tăng trưởng bình quân là bao nhiêu", "Tăng trưởng bình quân 2021 - 2025: 7,5 - 8,0%.", "7,5 - 8,0%"),
+        ("vốn đầu tư toàn xã hội bao nhiêu", "Vốn đầu tư toàn xã hội: 3,1 - 3,2 triệu tỷ đồng.", "3,1 - 3,2 triệu"),
+        # the upper end is no figure of its own
+        ("tăng bao nhiêu %", "Thu ngân sách tăng 12,5 - 13,5%/năm.", "12,5 - 13,5%"),
+    ],
+)
+def test_a_range_is_shown_whole(question: str, text: str, span: str) -> None:
+    answer = make_answer(retrieval(question, [passage(text)]), TUNING, abstain=never)
+    assert answer.span.startswith(span), answer.text

@@ -231,7 +231,13 @@ def _part_window(sentence: str, start: int, end: int, dates: Sequence[tuple[int,
     for m in figures.FIGURE.finditer(sentence, 0, start):
         if not any(a <= m.start() < b for a, b in dates):
             since = m.end() + len(_beside(sentence, m.end()))
-    return sentence[min(since, start) : start] + " " + _beside(sentence, end)
+    # an aside in brackets is no label of the figure: "Tỷ lệ trường công lập (Mầm non, …, Trung học phổ thông)
+    # đạt chuẩn: 80 - 85%" counts every level, not the one the brackets also name
+    before = _ASIDE.sub(" ", sentence[min(since, start) : start])
+    return before + " " + _beside(sentence, end)
+
+
+_ASIDE = re.compile(r"\([^()]*\)")
 
 
 def _short_form(word: str) -> bool:
@@ -288,8 +294,9 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     share_row = bool(header) and fold(sentence.split(" | ")[1] if sentence.count(" | ") > 1 else "").startswith("ty le")
     spans = []
     label_from = 0  # a figure's period label is the text since the previous figure
+    range_end = -1  # where the last range read ends: its upper figure is no figure of its own
     for m in figures.FIGURE.finditer(sentence):
-        if any(a <= m.start() < b for a, b in dates) or _numbering(sentence, m):
+        if any(a <= m.start() < b for a, b in dates) or _numbering(sentence, m) or m.start() < range_end:
             continue
         own, label_from = figures.period_label(sentence[label_from : m.start()]), m.end()
         label = own if own[0] else label  # unlabelled: the previous figure's ("năm 2022 là X, đạt Y%")
@@ -298,8 +305,11 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         if one_year and figures.spans_years(label):  # "giai đoạn 2021 - 2025: 7,5%" for "cả năm 2023"
             continue
         end = m.end()
-        pct = figures.PERCENT_AFTER.match(sentence, end)
-        if pct:
+        upper = figures.RANGE_AFTER.match(sentence, end)
+        if upper:  # "7,5 - 8,0%": the range, as the target states it
+            end = range_end = upper.end()
+        pct = figures.PERCENT_AFTER.match(sentence, end) or (upper if upper and upper.group(0).endswith("%") else None)
+        if pct and pct is not upper:
             end = pct.end()
         column = header[sentence[: m.start()].count("|")] if sentence[: m.start()].count("|") < len(header) else ""
         if (achieved and TARGET_COLUMN.match(column)) or (target and RESULT_COLUMN.match(column)):
@@ -310,7 +320,8 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         if only_given(m.group(0), given) or (count_of and share and not _of_noun(sentence, end, noun)):
             continue
         ranked = bool(figures.RANK_BEFORE.search(sentence[: m.start()])) or "/" in m.group(0)
-        money = bool(figures.MONEY.match(sentence, m.start()))
+        money = bool(figures.MONEY.match(sentence, m.start())) or bool(  # a range's unit follows its upper end
+            upper and figures.MONEY.match(sentence, upper.start() + re.search(r"\d", upper.group(0)).start()))
         # the form a closed kind asks: a sum for "bao nhiêu tỷ", a share or a fraction ("251/277") for
         # "tỷ lệ … bao nhiêu", a rank for "xếp thứ mấy"; other questions take any figure
         if not {"money": money, "percent": share or "/" in m.group(0), "rank": ranked}.get(query.span, True):

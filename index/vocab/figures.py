@@ -16,6 +16,8 @@ DAY_MONTH = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.IGNORECASE)
 # right after a figure: a percent sign ("89,58 %"), and the words that say what it counts ("3/63 tỉnh",
 # "331.969 tỷ đồng", "180 hội viên"): up to two words (a noun), to a comma, bracket or figure
 PERCENT_AFTER = re.compile(r"\s?%")
+# the upper end of a range after a figure: "7,5 - 8,0%", "80 - 85%", "3,1 - 3,2 triệu tỷ đồng" (a target's form)
+RANGE_AFTER = re.compile(r"\s?[-–]\s?\d[\d.,]*(?:\s?%)?")
 COUNTED_NOUN = re.compile(r"[ \t]+[^\W\d_]+(?:[ \t][^\W\d_]+)?")
 # right before a figure: it is a rank ("xếp thứ 3/63", "hạng 54", "vị trí 19")
 RANK_BEFORE = re.compile(r"(?:thứ|hạng|vị trí)\s*$", re.IGNORECASE)
