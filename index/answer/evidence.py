@@ -42,7 +42,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.retrieval.query import Query
-from index.text import fold_diacritics, normalize, tokens
+from index.text import SUPERSCRIPT_RUN, fold_diacritics, normalize, tokens
 from index.vocab import cues, dates, figures, spans
 
 MODEL_PATH = Path(__file__).with_name("abstain_model.json")
@@ -203,13 +203,11 @@ def _holds(term: Term, words: frozenset[str]) -> bool:
     )
 
 
-# A short form officials type is the initials of the words it stands for ("đv", "nk", "cchc", "qlnn",
-# "thpt"), and a Vietnamese syllable always has a vowel: a word of consonants only is a short form. Which
-# words it stands for is read off the passage ("đv" is "đảng viên" or "đơn vị", whichever it writes), so
-# no list of them is kept here; the abbreviations the documents themselves write (MTTQ, HĐND) are matched
-# as words first.
-_SHORT_FORM = re.compile(r"^[b-df-hj-np-tv-xz]{2,6}$")
-_LONGEST_SHORT_FORM = 6
+# A short form (cues.SHORT_FORM) is held by the initials of the words it stands for, read off the passage,
+# so no list of them is kept here; the abbreviations the documents themselves write (MTTQ, HĐND) are
+# matched as words first.
+_SHORT_FORM = cues.SHORT_FORM
+_LONGEST_SHORT_FORM = cues.LONGEST_SHORT_FORM
 _INITIALS = "~"  # the key a run of words' initials is stored under, beside the words themselves
 
 
@@ -353,9 +351,6 @@ def _line_features(
 _YEAR_ASKED = re.compile(r"(?<![/\d.-])\b(19[5-9]\d|20\d\d)(?:\s*-\s*(19[5-9]\d|20\d\d))?\b(?![/\d])")
 
 
-_FOOTNOTE_MARK = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+)")  # a footnote's line opens with its superscript number
-
-
 def lead_in(text: str, sentence: str) -> list[str]:
     """The lines a sentence stands under in its passage: its own line, and the list it is an item of,
     back to the line that opens the list with a colon ("Các Chỉ số … năm 2022 đã từng bước được cải
@@ -368,9 +363,9 @@ def lead_in(text: str, sentence: str) -> list[str]:
     if at is None:
         return [sentence]
     out = [lines[at]]
-    mark = _FOOTNOTE_MARK.match(lines[at])
+    mark = SUPERSCRIPT_RUN.match(lines[at].lstrip())  # a footnote's line opens with its superscript number
     if mark:  # a footnote stands under the line that calls it: "… nhiệm kỳ 2025-2030 đối với 96 đồng chí²⁵"
-        out += [line for i, line in enumerate(lines) if i != at and mark.group(1) in line]
+        out += [line for i, line in enumerate(lines) if i != at and mark.group(0) in line]
     for line in reversed(lines[:at]):
         if line.rstrip()[-1:] not in (";", ":"):
             break

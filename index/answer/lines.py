@@ -306,11 +306,11 @@ def _line_answer(retrieval: Retrieval, tuning: Tuning) -> Answer:
     query, hits = retrieval.query, retrieval.hits
     scoped = bool(query.scope)
     scorer = SentenceScorer(query, retrieval.idf, tuning)
+    contact = contact_line(scorer, hits) if query.span in CONTACT_KINDS else None  # whatever the kind
     if query.kind not in LINES:
-        line = (contact_line(scorer, hits) if query.span in CONTACT_KINDS else None) or content_line(scorer, hits)
+        line = contact or content_line(scorer, hits)
         return Answer(True, line.text, query.kind, hits, scoped, line.span, line.sentence, line.source)
-    line = contact_line(scorer, hits) if query.span in CONTACT_KINDS else None
-    line = line or LINES[query.kind](scorer, hits)
+    line = contact or LINES[query.kind](scorer, hits)
     if query.kind == "date" and query.issued:
         line = issued_line(retrieval, line) or line
     if line is None and query.kind == "figure" and not query.counts:  # "mục tiêu … là gì": not a count

@@ -240,10 +240,6 @@ def _part_window(sentence: str, start: int, end: int, dates: Sequence[tuple[int,
 _ASIDE = re.compile(r"\([^()]*\)")
 
 
-def _short_form(word: str) -> bool:
-    return len(word) > 1 and not set(word) & set("aeiouy")  # "thpt": a Vietnamese syllable has a vowel
-
-
 def part_beside(text: str, part: Sequence[str]) -> bool:
     """Whether a figure's neighbourhood names the part asked: at least ``PART_MIN_SHARE`` of its words,
     and its last two words in a row; a short form typed ("thpt") is held by the words it abbreviates
@@ -252,13 +248,17 @@ def part_beside(text: str, part: Sequence[str]) -> bool:
         return True
     words = tokens(fold(text))
     have = set(words)
-    initials = {"".join(w[0] for w in words[i : i + n]) for n in range(2, 7) for i in range(len(words) - n + 1)}
-    held = sum(1 for w in part if w in have or (_short_form(w) and w in initials))
-    if held < PART_MIN_SHARE * len(part):
+    runs = range(2, cues.LONGEST_SHORT_FORM + 1)
+    initials = {"".join(w[0] for w in words[i : i + n]) for n in runs for i in range(len(words) - n + 1)}
+
+    def held(word: str) -> bool:
+        return word in have or (cues.SHORT_FORM.match(word) is not None and word in initials)
+
+    if sum(map(held, part)) < PART_MIN_SHARE * len(part):
         return False
     last = part[-1]
-    if len(part) == 1 or _short_form(last):
-        return last in have or (_short_form(last) and last in initials)
+    if len(part) == 1 or cues.SHORT_FORM.match(last):
+        return held(last)
     return f" {part[-2]} {last} " in f" {' '.join(words)} "
 
 
@@ -283,14 +283,14 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     asks_share, asks_rank = bool(cues.SHARE.search(folded)), bool(cues.RANK.search(folded))
     count_of = bool(noun) and not (query.money or asks_share or asks_rank)
     asked = figures.asked_period(query.text)
-    if cues.ACHIEVED.search(folded) and not cues.TARGET_ASKED.search(folded) and of_targets(passage.section):
+    achieved = bool(cues.ACHIEVED.search(folded)) and not cues.TARGET_ASKED.search(folded)
+    target = bool(cues.TARGET_ASKED.search(folded)) and not cues.ACHIEVED.search(folded)
+    if achieved and of_targets(passage.section):
         return []  # "thực tế đạt bao nhiêu" and a target's figure ("Các chỉ tiêu chủ yếu đến năm 2025")
     # a year's result asked ("GRDP cả năm 2023"), not a target: a figure of a span of years is none
     one_year = figures.single_years(asked) and not cues.TARGET_ASKED.search(folded)
     label = figures.period_label(passage.section)  # until the sentence labels one: its heading's period
     header = table_header(passage.text) if " | " in sentence else []
-    achieved = bool(cues.ACHIEVED.search(folded)) and not cues.TARGET_ASKED.search(folded)
-    target = bool(cues.TARGET_ASKED.search(folded)) and not cues.ACHIEVED.search(folded)
     share_row = bool(header) and fold(sentence.split(" | ")[1] if sentence.count(" | ") > 1 else "").startswith("ty le")
     spans = []
     label_from = 0  # a figure's period label is the text since the previous figure
@@ -308,10 +308,11 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         upper = figures.RANGE_AFTER.match(sentence, end)
         if upper:  # "7,5 - 8,0%": the range, as the target states it
             end = range_end = upper.end()
-        pct = figures.PERCENT_AFTER.match(sentence, end) or (upper if upper and upper.group(0).endswith("%") else None)
-        if pct and pct is not upper:
+        pct = upper if upper and upper.group(0).endswith("%") else figures.PERCENT_AFTER.match(sentence, end)
+        if pct:
             end = pct.end()
-        column = header[sentence[: m.start()].count("|")] if sentence[: m.start()].count("|") < len(header) else ""
+        cell = sentence.count("|", 0, m.start())  # the figure's column, by the bars before it
+        column = header[cell] if cell < len(header) else ""
         if (achieved and TARGET_COLUMN.match(column)) or (target and RESULT_COLUMN.match(column)):
             continue  # "đạt bao nhiêu so với chỉ tiêu": the row's result, not its target ("Trên 75% | 77,6")
         # a bare figure in a table's result or target column of a "Tỷ lệ …" row is that share ("| 77,6")
@@ -321,12 +322,12 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
             continue
         ranked = bool(figures.RANK_BEFORE.search(sentence[: m.start()])) or "/" in m.group(0)
         money = bool(figures.MONEY.match(sentence, m.start())) or bool(  # a range's unit follows its upper end
-            upper and figures.MONEY.match(sentence, upper.start() + re.search(r"\d", upper.group(0)).start()))
+            upper and figures.MONEY.match(sentence, upper.start(1)))
         # the form a closed kind asks: a sum for "bao nhiêu tỷ", a share or a fraction ("251/277") for
         # "tỷ lệ … bao nhiêu", a rank for "xếp thứ mấy"; other questions take any figure
         if not {"money": money, "percent": share or "/" in m.group(0), "rank": ranked}.get(query.span, True):
             continue
-        if not part_beside(_part_window(sentence, m.start(), end, dates), query.part):
+        if query.part and not part_beside(_part_window(sentence, m.start(), end, dates), query.part):
             continue  # "trong đó cán bộ nữ mấy người": the whole's figure, or another part's
         text = sentence[m.start() : end] + (f" {counted}" if counted else "")
         weight = 0.0
@@ -341,7 +342,7 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
         spans.append(Span(text.strip(), m.start(), weight))
     if noun:  # "mấy năm" → "5 năm": a one-digit count of the asked noun, which FIGURE leaves out
         for m in figures.SMALL_COUNT.finditer(sentence):
-            if not part_beside(_part_window(sentence, m.start(), m.end(), dates), query.part):
+            if query.part and not part_beside(_part_window(sentence, m.start(), m.end(), dates), query.part):
                 continue
             if not any(a <= m.start() < b for a, b in dates) and counts_noun(_counted(sentence, m.end()), noun):
                 spans.append(Span(f"{m.group(0)} {_counted(sentence, m.end())}", m.start(), 1.0))

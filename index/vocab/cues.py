@@ -119,6 +119,13 @@ def counted_words(folded: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# A short form officials type is the initials of the words it stands for ("đv", "nk", "cchc", "qlnn",
+# "thpt"), and a Vietnamese syllable always has a vowel: a (folded) word of consonants only is a short form.
+# Which words it stands for is read off the passage ("đv" is "đảng viên" or "đơn vị", whichever it writes).
+SHORT_FORM = re.compile(r"^[b-df-hj-np-tv-xz]{2,6}$")
+LONGEST_SHORT_FORM = 6
+
+
 def short_forms(words: tuple[str, ...] | list[str]) -> frozenset[str]:
     """The short forms a document may write for a noun spelled out: its initials ("thu tuc hanh chinh" →
     tthc), or a longer start's ("thu tuc hanh chinh cap xa" → tthc, tthcc); never two words' alone

@@ -167,12 +167,13 @@ EFFECTIVE = re.compile(r"(hiệu lực|áp dụng|thi hành)[^.;]{0,40}$", re.IG
 # the place-and-date line, the signing stamp, an arrival stamp, an annex's "Kèm theo … ngày"
 HEADER_DATE = re.compile(r"(Hà Nội|Kèm theo|Ngày:|ĐẾN|Thời gian ký|ký ngày|[A-ZĐ]\w+(?: [A-ZĐ]\w+){0,3},)\s*$")
 # the place-and-date line that dates a paper ("Hà Nội, ngày 06 tháng 02 năm 2024", "Lâm Đồng, ngày …")
-DATING_LINE = re.compile(r"(?:^|\t)[^\S\n]*[A-ZĐ]\w+(?: [A-ZĐ]\w+){0,3}, ngày\s*", re.MULTILINE)
+DATING_LINE = re.compile(r"(?:^|\t)[^\S\n]*[A-ZĐ]\w+(?: [A-ZĐ]\w+){0,3}, (?P<day>ngày)\s*", re.MULTILINE)
 
 
 def has_dating_line(text: str) -> bool:
-    """Whether a text holds a paper's place-and-date line, in which its header says when it was issued."""
-    return any(DATE_EXPR.match(text, m.end()) or DATE_EXPR.match(text, m.end() - len("ngày ")) for m in
+    """Whether a text holds a paper's place-and-date line, in which its header says when it was issued: a
+    date of the grammar from its "ngày" on ("ngày 06 tháng 02 năm 2024") or right after it ("5/1/2026")."""
+    return any(DATE_EXPR.match(text, m.start("day")) or DATE_EXPR.match(text, m.end()) for m in
                DATING_LINE.finditer(text))
 
 

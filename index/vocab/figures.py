@@ -17,7 +17,7 @@ DAY_MONTH = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.IGNORECASE)
 # "331.969 tỷ đồng", "180 hội viên"): up to two words (a noun), to a comma, bracket or figure
 PERCENT_AFTER = re.compile(r"\s?%")
 # the upper end of a range after a figure: "7,5 - 8,0%", "80 - 85%", "3,1 - 3,2 triệu tỷ đồng" (a target's form)
-RANGE_AFTER = re.compile(r"\s?[-–]\s?\d[\d.,]*(?:\s?%)?")
+RANGE_AFTER = re.compile(r"\s?[-–]\s?(\d[\d.,]*)(?:\s?%)?")  # group 1: the upper figure
 COUNTED_NOUN = re.compile(r"[ \t]+[^\W\d_]+(?:[ \t][^\W\d_]+)?")
 # right before a figure: it is a rank ("xếp thứ 3/63", "hạng 54", "vị trí 19")
 RANK_BEFORE = re.compile(r"(?:thứ|hạng|vị trí)\s*$", re.IGNORECASE)
