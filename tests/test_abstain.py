@@ -378,6 +378,23 @@ def test_two_words_written_as_one(question, text, coverage):
     assert features(query, [_ev(text)], terms)["coverage"] == pytest.approx(coverage)
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "held"),
+    [
+        # a fraction holds its whole and its part: no month is over 12
+        ("papi xếp thứ mấy trên 63 tỉnh", "Chỉ số PAPI xếp thứ 12/63 tỉnh, thành phố.", True),
+        ("bao nhiêu trong 277 tổ chức cơ sở đảng", "đã củng cố xong 251/277 TCCSĐ yếu kém.", True),
+        # a day and month is no fraction: "9" is not held by "20/9"
+        ("hạn nộp là ngày 9", "Gửi báo cáo trước ngày 20/9.", False),
+        ("quý 3 năm 2024", "Hoàn thành trong quý 3/2024.", True),  # a quarter and its year, as before
+    ],
+)
+def test_a_fractions_parts_are_held(question, text, held):
+    query = read_query(question)
+    number = next(t for t in question_terms(query, {}, 3.0) if t.word.isdigit() and len(t.word) < 4)
+    assert features(query, [_ev(text)], [number])["coverage"] == pytest.approx(1.0 if held else 0.0)
+
+
 # ---- what the typed answer line found, as the decision reads it ----------------------------------
 @pytest.mark.parametrize(
     ("question", "text", "typed", "expected"),

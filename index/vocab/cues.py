@@ -33,9 +33,12 @@ HOW_MUCH_ACCENTED = re.compile(r"\b(mấy|(?<!chỉ )số|đạt)\b")
 # figure is found for such a question, the best sentence answers it instead
 COUNT_ASKED = re.compile(r"\b(bao nhieu|may|ty le|so luong|phan tram|xep thu|thu may|hang may)\b")
 BAO_NHIEU = re.compile(r"\bbao nhieu\b")  # "how many": a "thời gian … bao nhiêu" asks for a figure
-# who signed the document
-# ("chữ ký số": a digital signature)
-SIGN = re.compile(r"\b(ai ky|ai ki|nguoi ky|dong chi nao ky|nguoi nao ky|ky ten|ky boi|chu ky)\b(?! so)")
+# who signed the document ("chữ ký số": a digital signature); "ai thay mặt BCH … ký", "ai ký thay": the
+# signature block's own words ("T/M BAN CHẤP HÀNH", "KT. CHỦ TỊCH"), with what is signed between
+SIGN = re.compile(
+    r"\b(ai (?:da |se )?ky|ai ki|nguoi ky|dong chi nao ky|nguoi nao ky|ky ten|ky boi|chu ky|ky thay|"
+    r"ai thay mat\b.*\bky)\b(?! so)"
+)
 # a person by role: "tổ trưởng … là ai", "ai là trưởng đoàn", "họ tên"; "đồng chí nào" is the Party's
 # "ai" ("Trưởng BCĐ là đồng chí nào", "do đồng chí nào ký")
 PERSON = re.compile(r"\b(la ai|ai la|nguoi nao|dong chi nao|ho ten|ho va ten)\b")

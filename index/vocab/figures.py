@@ -74,7 +74,14 @@ def number_forms(word: str) -> set[str]:
         forms |= {"/".join(clean[:2]), clean[2]}
     if len(clean) == 2 and len(clean[1]) == 4:  # 6/2022, 1/2026: a month or quarter and its year
         forms |= {clean[0], clean[1]}
+    elif len(clean) == 2 and clean[1].isdigit() and int(clean[1]) > MONTHS:
+        # 12/63, 251/277: no month is over 12, so a fraction (a rank of 63 provinces, a share of 277
+        # bodies): "trên 63 tỉnh" asks of its whole, "12 tỉnh" of its part
+        forms |= {clean[0], clean[1]}
     return forms
+
+
+MONTHS = 12  # a day/month's second part is at most this; a fraction's whole may be anything
 
 
 def given_numbers(question: str) -> set[str]:
