@@ -9,6 +9,7 @@ from index.answer.abstain import RULES, abstention, has_day, missing_entity, nev
 from index.answer.lines import NO_SPAN, NOT_FOUND, NOT_HELD, make_answer, with_numeric_dates
 from index.answer.sentences import SentenceScorer
 from index.ingest.parsed import StoredPassage
+from index.ingest.structure import parse_segments, passages_from
 from index.retrieval.hits import Hit, Retrieval
 from index.retrieval.query import read_query
 from index.settings import Tuning
@@ -19,6 +20,18 @@ IDF = {"dan": 2.0, "van": 2.0, "bao": 1.0, "cao": 1.0, "nuoc": 5.0, "sach": 5.0}
 
 def passage(text: str, section: str = "I. NHIỆM VỤ", kind: str = "body", n: int = 0) -> StoredPassage:
     return StoredPassage(f"d.txt#{n}", "d.txt", section, text, kind, f"d.txt@{n}", text.lower())
+
+
+def tables(rows: str, heading: str = "PHỤ LỤC") -> list[StoredPassage]:
+    """A table's passages as ingest makes them (the one parse: an item a passage, each with its header
+    row, the rows and their cells under the header)."""
+    parsed = [p for p in passages_from("d.txt", parse_segments(f"{heading}\n\n{rows}\n")) if p.kind == "table"]
+    return [
+        StoredPassage(
+            p.pid, p.doc, p.section, p.text, p.kind, p.section_key, p.text.lower(), p.headings, p.body, p.cells, p.page
+        )
+        for p in parsed
+    ]
 
 
 def retrieval(question: str, passages: list[StoredPassage], coverage: float = 1.0, dense: float = 0.9) -> Retrieval:
@@ -46,6 +59,11 @@ def retrieval(question: str, passages: list[StoredPassage], coverage: float = 1.
         # "đồng chí nào" is the Party's "ai": a person, a signer
         ("Trưởng ban chỉ đạo chương trình là đồng chí nào", "person"),
         ("chương trình ngày 18/8/2011 do đồng chí nào ký", "sign"),
+        # the signature block's words: "T/M BAN CHẤP HÀNH", "KT. CHỦ TỊCH"
+        ("ai thay mặt ban chấp hành ký kế hoạch này", "sign"),
+        ("quyết định do ai ký thay chủ tịch", "sign"),
+        ("ai đã ký công văn 1021", "sign"),
+        ("ai thay mặt thành phố dự hội nghị", "unit"),  # no "ký": who attends, not who signs
     ],
 )
 def test_answer_kind(question: str, kind: str) -> None:
@@ -186,7 +204,7 @@ CLOSING = "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n(Đã ký)\nNguyễn Văn A"
         ),
         (
             "cơ quan nào chủ trì xây dựng báo cáo tổng kết",
-            [passage(TABLE, "Phụ lục", "table")],
+            tables(TABLE),
             "Xây dựng báo cáo tổng kết: Ban Tổ chức Thành ủy",
         ),
         # when: a date of the deadline grammar, dotted too; a deadline cue wins a deadline question
@@ -555,7 +573,7 @@ def test_a_target_named_without_a_count_falls_back_to_the_best_sentence() -> Non
 
 def test_a_table_answer_highlights_the_rows_as_written() -> None:
     answer = make_answer(
-        retrieval("cơ quan nào chủ trì xây dựng báo cáo tổng kết", [passage(TABLE, "Phụ lục", "table")]), TUNING
+        retrieval("cơ quan nào chủ trì xây dựng báo cáo tổng kết", tables(TABLE)), TUNING
     )
     assert answer.span == "Ban Tổ chức Thành ủy" and answer.source == 0
     assert answer.sentence in TABLE and "Xây dựng báo cáo tổng kết: Ban Tổ chức Thành ủy" in answer.text
@@ -899,7 +917,7 @@ INDICATORS = (
     ],
 )
 def test_a_table_of_indicators_answers_from_the_column_asked(question: str, span: str) -> None:
-    answer = make_answer(retrieval(question, [passage(INDICATORS, kind="table")]), TUNING, abstain=never)
+    answer = make_answer(retrieval(question, tables(INDICATORS)), TUNING, abstain=never)
     assert answer.span.startswith(span), answer.text
 
 

@@ -125,24 +125,23 @@ def _cap(text: str) -> str:
 
 def _table_who(hit: Hit) -> tuple[str, str, str] | None:
     """For a table's rows: the values of its 'responsible' column (an empty cell said as such), each
-    row's content with its value, and the rows as the passage has them (the quote's highlight)."""
-    rows = [ln for ln in hit.passage.text.split("\n") if " | " in ln or ln.startswith("| ")]
-    if not rows:
-        return None
-    header = [c.strip() for c in rows[0].split(" | ")]
+    row's content with its value, and the rows as the passage has them (the quote's highlight). Read
+    from the cells ingest stored, not from the flattened text."""
+    passage = hit.passage
+    header = passage.columns
     col = next((i for i, c in enumerate(header) if RESPONSIBLE_COLUMN.search(c)), None)
     if col is None:
         return None
     parts, values, raw = [], [], []
-    for row in rows[1:]:
-        cells = [c.strip() for c in (" " + row if row.startswith("| ") else row).split(" | ")]
+    for row, rendered in zip(passage.cells, passage.rows, strict=False):
+        cells = [value for _, value in row]
         if len(cells) <= 1 or re.fullmatch(r"[IVX]+\.?", cells[0]):
-            continue
+            continue  # a group row ("II. | Về văn hóa – xã hội") names no task
         content = next((c for c in cells[1:col] if c), "")
         value = cells[col] if col < len(cells) and cells[col] else f"({header[col]} để trống)"
         parts.append(f"{_trim(content, 90)}: {value}")
         values.append(value)
-        raw.append(row)
+        raw.append(rendered)
     return ("; ".join(values), "; ".join(parts), "\n".join(raw)) if parts else None
 
 

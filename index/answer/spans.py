@@ -215,15 +215,6 @@ def _beside(sentence: str, end: int) -> str:
     return m.group(0) if m else ""
 
 
-def table_header(text: str) -> list[str]:
-    """A table passage's column names: its first row with cells and no figure ("TT | Nội dung | Chỉ tiêu |
-    Kết quả | Ghi chú"); [] when it has none. Cells are counted by their bars, as a row's are."""
-    for line in text.split("\n"):
-        if " | " in line:
-            return [c.strip() for c in line.split("|")] if not re.search(r"\d", line) else []
-    return []
-
-
 def _part_window(sentence: str, start: int, end: int, dates: Sequence[tuple[int, int]]) -> str:
     """A figure's own words: from past the previous figure's (its number and the words right after it:
     "66 nhiệm vụ … cho cấp sở, 23 nhiệm vụ …") to the figure, and the words right after it."""
@@ -290,7 +281,7 @@ def figure_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Sp
     # a year's result asked ("GRDP cả năm 2023"), not a target: a figure of a span of years is none
     one_year = figures.single_years(asked) and not cues.TARGET_ASKED.search(folded)
     label = figures.period_label(passage.section)  # until the sentence labels one: its heading's period
-    header = table_header(passage.text) if " | " in sentence else []
+    header = passage.columns if " | " in sentence else ()  # a table row: its columns, as ingest read them
     share_row = bool(header) and fold(sentence.split(" | ")[1] if sentence.count(" | ") > 1 else "").startswith("ty le")
     spans = []
     label_from = 0  # a figure's period label is the text since the previous figure

@@ -59,6 +59,17 @@ class StoredPassage:
         return "\n".join([text, *self.notes]) if self.notes else text
 
     @property
+    def columns(self) -> tuple[str, ...]:
+        """A table passage's column names, from its cells as ingest read them (the header row's cells;
+        () for a passage that is no table): what a figure's column or the responsible column is read by."""
+        return max((tuple(head for head, _ in row) for row in self.cells), key=len, default=())
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        """A table passage's rows below its header as a person reads them, one for each row of ``cells``."""
+        return tuple(self.body.split("\n")[1:]) if self.cells else ()
+
+    @property
     def derived(self) -> bool:
         """Restates words other passages hold (an outline): searched, not counted in the statistics."""
         return self.kind in DERIVED_KINDS
