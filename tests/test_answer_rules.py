@@ -24,8 +24,9 @@ def passage(text: str, section: str = "I. NHIỆM VỤ", kind: str = "body", n: 
 
 def tables(rows: str, heading: str = "PHỤ LỤC") -> list[StoredPassage]:
     """A table's passages as ingest makes them (the one parse: an item a passage, each with its header
-    row, the rows and their cells under the header)."""
-    parsed = [p for p in passages_from("d.txt", parse_segments(f"{heading}\n\n{rows}\n")) if p.kind == "table"]
+    row, the rows and their cells under the header), in an annex after the signature, captioned."""
+    doc = f"Nơi nhận:\n- Lưu VP.\n\nNguyễn Văn A\n\n**{heading}**\n\n{rows}\n"
+    parsed = [p for p in passages_from("d.txt", parse_segments(doc)) if p.kind == "table"]
     return [
         StoredPassage(
             p.pid, p.doc, p.section, p.text, p.kind, p.section_key, p.text.lower(), p.headings, p.body, p.cells, p.page
@@ -969,3 +970,37 @@ def test_a_contact_asked_is_answered_with_the_address_as_written(question: str, 
 def test_a_range_is_shown_whole(question: str, text: str, span: str) -> None:
     answer = make_answer(retrieval(question, [passage(text)]), TUNING, abstain=never)
     assert answer.span.startswith(span), answer.text
+
+
+SCHEDULE = (
+    "STT | Nội dung | Cơ quan chủ trì tham mưu\n"
+    "1. | Báo cáo chỉ tiêu tăng trưởng kinh tế | Ban cán sự đảng UBND Thành phố"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "passages", "line"),
+    [
+        # a table's caption dates every row: its period answers, in sentence case
+        (
+            "báo cáo chỉ tiêu tăng trưởng kinh tế trình Thường trực trong quý mấy",
+            tables(SCHEDULE, "DỰ KIẾN CÁC NỘI DUNG TRÌNH THƯỜNG TRỰC THÀNH ỦY TRONG QUÝ II/2024"),
+            "Trong quý II/2024 — ",
+        ),
+        (
+            "hạn trình báo cáo chỉ tiêu tăng trưởng kinh tế là khi nào",
+            tables(SCHEDULE, "CÁC NỘI DUNG TRÌNH THƯỜNG TRỰC THÀNH ỦY TRƯỚC NGÀY 30/6/2024"),
+            "Trước ngày 30/6/2024 — ",
+        ),
+        # a body passage's heading is context, not an answer, dated or not
+        (
+            "báo cáo chỉ tiêu tăng trưởng kinh tế trình Thường trực trong quý mấy",
+            [passage("Báo cáo chỉ tiêu tăng trưởng kinh tế do Ban cán sự đảng UBND Thành phố chủ trì.",
+                     "NHIỆM VỤ TRONG QUÝ II/2024")],
+            NO_SPAN["date"][:20],
+        ),
+    ],
+)
+def test_a_tables_caption_dates_its_rows(question: str, passages: list[StoredPassage], line: str) -> None:
+    answer = make_answer(retrieval(question, passages), TUNING, abstain=never)
+    assert answer.text.startswith(line), answer.text

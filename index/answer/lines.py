@@ -123,6 +123,17 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_KEPT_CAPS = re.compile(r"^(?:[IVX]+\b.*|.*\d.*)$")  # "II/2024", "IV", "30/9/2024": as written
+
+
+def _date_cap(text: str) -> str:
+    """A date span as a line opens with it; one read from a caption in capitals ("TRONG QUÝ II/2024")
+    in sentence case ("Trong quý II/2024"), its numerals as written."""
+    if text.isupper():
+        text = " ".join(w if _KEPT_CAPS.match(w) else w.lower() for w in text.split(" "))
+    return _cap(text)
+
+
 def _table_who(hit: Hit) -> tuple[str, str, str] | None:
     """For a table's rows: the values of its 'responsible' column (an empty cell said as such), each
     row's content with its value, and the rows as the passage has them (the quote's highlight). Read
@@ -160,8 +171,8 @@ def unit_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
 
 def date_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
     """When: the best sentence with a date or period of the deadline grammar, the date first."""
-    found = scorer.best_span(hits, FINDERS["date"])
-    return _line(found, _cap(found.span.text)) if found else None
+    found = scorer.best_span(hits, FINDERS["date"], captions=True)
+    return _line(found, _date_cap(found.span.text)) if found else None
 
 
 _LABEL_BEFORE = re.compile(r"(?:^|[.;]?\s+)[\wÀ-ỹ ]{1,20}:\s*$")
@@ -170,7 +181,7 @@ _LABEL_BEFORE = re.compile(r"(?:^|[.;]?\s+)[\wÀ-ỹ ]{1,20}:\s*$")
 def deadline_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
     """A deadline: the date first, from its cue word on, then what is to be done by whom ("Trước
     ngày 20/9/2024 — gửi báo cáo về Ban Chỉ đạo"); a firmly cued date is preferred."""
-    found = scorer.best_span(hits, FINDERS["deadline"])
+    found = scorer.best_span(hits, FINDERS["deadline"], captions=True)
     if not found:
         return None
     best, span = found.sentence, found.span
@@ -183,7 +194,7 @@ def deadline_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
     rest = re.sub(r"^[-+•]\s*", "", rest)
     if not rest:  # "Thời hạn: trước ngày …" alone: the task is the sentence it follows
         rest = " ".join(p for p in split_sentences(best) if p != sent).strip(" ,.;:-–")
-    due = _cap(span.text)
+    due = _date_cap(span.text)
     text = due + (f" — {_trim(rest, LINE_MAX - len(due) - 3)}" if rest else "")
     return Line(with_numeric_dates(text), with_numeric_dates(due), best, found.source)
 

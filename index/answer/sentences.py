@@ -138,17 +138,21 @@ class SentenceScorer:
         have = set(tokens(fold(window)))
         return sum(self.weight(x) for x in self._terms & have) / sum(self.weight(x) for x in self._terms)
 
-    def best_span(self, hits: list[Hit], find: Finder, after: bool = False) -> Found | None:
+    def best_span(self, hits: list[Hit], find: Finder, after: bool = False, captions: bool = False) -> Found | None:
         """The best sentence with a span of the asked kind in the first ``span_depth`` passages that
         carry the question's key terms: its match, plus ``span_bonus`` × the span's fit, a lower-ranked
-        passage marked down by ``span_rank_penalty`` a rank. Headings are never candidates."""
+        passage marked down by ``span_rank_penalty`` a rank. Headings are not candidates, but with
+        ``captions`` a table's caption is (a date's finder): a table's rows are no sentences that could
+        date themselves, so the caption states the period of all of them ("DỰ KIẾN CÁC NỘI DUNG TRÌNH
+        … TRONG QUÝ II/2024")."""
         best: Found | None = None
         t = self.tuning
         for rank, hit in enumerate(hits[: t.span_depth]):
             if not self.carries(hit, rank):
                 continue
             p = hit.passage
-            for sent in candidates(p.text, p.section) or candidates(p.text):
+            caption = list(p.headings[-1:]) if captions and p.kind == "table" else []
+            for sent in (candidates(p.text, p.section) or candidates(p.text)) + caption:
                 spans = find(sent, p, self.query)
                 if not spans:
                     continue

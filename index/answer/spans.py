@@ -109,7 +109,8 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
     question asks of no paper (``cues.PAPER_ASKED``): "hội nghị lần thứ 13 họp ngày nào" is not answered
     by "Kế hoạch số 134-KH/TU ngày 17/02/2023". Measured on the four dev sets (2026-12-02): blind1
     abstention 0.6 → 0.629, realdocs answer line 0.833 → 0.857; dev2 q093 (its line was that wrong
-    date; the right quarter stands in a table's capitals caption) now abstains."""
+    date; the right quarter stands in a table's capitals caption, which the date line reads since
+    2026-12-04: ``SentenceScorer.best_span``'s captions) then abstained."""
     spans = []
     given = given_numbers(query.whole_folded)
     asked = next((p for rx, p in cues.PRECISION_ASKED if rx.search(query.whole_folded)), None)
