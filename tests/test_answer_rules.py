@@ -1004,3 +1004,45 @@ SCHEDULE = (
 def test_a_tables_caption_dates_its_rows(question: str, passages: list[StoredPassage], line: str) -> None:
     answer = make_answer(retrieval(question, passages), TUNING, abstain=never)
     assert answer.text.startswith(line), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "recipient"),
+    [
+        ("báo cáo tổng kết nộp cho ai?", True),
+        ("sơ kết xong thì báo cáo ai?", True),
+        ("các đơn vị báo cáo kết quả khắc phục hạn chế cho ai", True),
+        ("tờ trình gửi ai thẩm định", True),
+        ("vuong mac bao cao ve dau", True),
+        # the doer, the assignee, a programme's "trình"
+        ("ai báo cáo kết quả khắc phục hạn chế", False),
+        ("đánh giá công tác kiểm tra giao cho ai", False),
+        ("10 ban chỉ đạo chương trình công tác do ai làm trưởng ban", False),
+        ("nội dung trình Thường trực quý II ai chủ trì tham mưu", False),
+    ],
+)
+def test_a_recipient_asked(question: str, recipient: bool) -> None:
+    assert read_query(question).recipient is recipient
+
+
+LETTER = [
+    passage(
+        "Kính gửi: Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng\n"
+        "Thực hiện Công văn của UBND tỉnh về việc giao Công an tỉnh báo cáo tổng kết công tác phòng, chống ma túy.",
+        "Phần đầu văn bản",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        # to whom the report goes: the letter's addressee, not the unit given the task of writing it
+        ("báo cáo tổng kết công tác phòng, chống ma túy gửi ai", "Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng"),
+        # who writes it: the assignee
+        ("đơn vị nào báo cáo tổng kết công tác phòng, chống ma túy", "Công an tỉnh"),
+    ],
+)
+def test_a_recipient_is_the_addressee(question: str, unit: str) -> None:
+    answer = make_answer(retrieval(question, LETTER), TUNING, abstain=never)
+    assert answer.text.startswith(unit), answer.text

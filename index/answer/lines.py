@@ -165,7 +165,11 @@ def unit_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
         if table:
             values, rows, raw = table
             return Line(_trim(rows), _trim(values, SPAN_MAX), raw, 0)
-    found = scorer.best_span(hits, FINDERS[scorer.query.kind if scorer.query.kind in FINDERS else "unit"], after=True)
+    # a recipient asked ("báo cáo cho ai"): the addressee clause where a passage has one, else any unit
+    found = scorer.best_span(hits, FINDERS["addressee"], after=True) if scorer.query.recipient else None
+    found = found or scorer.best_span(
+        hits, FINDERS[scorer.query.kind if scorer.query.kind in FINDERS else "unit"], after=True
+    )
     return _line(found, _cap(found.span.text)) if found else None
 
 

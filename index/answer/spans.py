@@ -369,6 +369,19 @@ def unit_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
     return spans
 
 
+def addressee_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
+    """To whom a paper goes: the addressee clause ("báo cáo kết quả thực hiện với Thường trực Thành ủy",
+    "gửi về Ban Chỉ đạo", "Kính gửi: Văn phòng UBND tỉnh"). A recipient asked ("báo cáo cho ai") is
+    answered by this form where a passage has it: the unit given the task writes the paper, it does not
+    receive it, though it shares more of the question's words."""
+    spans = []
+    for m in ADDRESSEE.finditer(sentence):
+        unit = _clause_unit(m.group(1).strip(" ,;:"), False)
+        if unit:
+            spans.append(Span(unit, m.start(1), 2.0))
+    return spans
+
+
 def person_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
     """A person: "Ông / Bà / Đồng chí + name" (with the title that follows), an official's title with
     the unit ("Giám đốc Sở Nội vụ"); else the units, a little less."""
@@ -435,6 +448,7 @@ _PHONE_TAIL = re.compile(r"(?:[\s.]?\d)*")  # "0243.825.1234", "024 3825 1234"
 FINDERS: dict[str, Finder] = {
     "contact": contact_spans,
     "unit": unit_spans,
+    "addressee": addressee_spans,
     "person": person_spans,
     "sign": signer_spans,
     "deadline": date_spans,

@@ -164,6 +164,7 @@ class Query:
     unheld: bool = False
     cause: bool = False  # asks why or on what basis ("vì sao", "do đâu", "dựa vào đâu")
     part: tuple[str, ...] = ()  # the part a figure is asked of, folded ("…, trong đó cán bộ nữ mấy người": can bo nu)
+    recipient: bool = False  # asks to whom a paper goes ("báo cáo cho ai", "gửi về đâu"), not who does the task
 
     @property
     def folded_tokens(self) -> list[str]:
@@ -240,5 +241,6 @@ def read_query(
         naming=tuple(sorted(set(tokens(fold(question))) - set(tokens(fold(rest))))) if named else (),
         unheld=papers is not None and unheld(question, papers),
         cause=bool(cues.CAUSE.search(cue_text)),
+        recipient=bool(cues.RECIPIENT.search(cue_text)),
         part=cues.part_words(cue_text),
     )

@@ -16,6 +16,13 @@ WHO = re.compile(
     r"\b(ai|don vi nao|co quan nao|ban nao|ben nao|do ai|ai phu trach|chu tri|phu trach|giao cho ai|"
     r"cho ai|nop cho ai|gui ve dau|trach nhiem)\b"
 )
+# to whom a paper goes: "báo cáo kết quả cho ai", "nộp cho ai", "gửi về đâu", "báo cáo ai": the addressee
+# clause answers ("báo cáo kết quả thực hiện với Thường trực Thành ủy", "gửi về Ban Chỉ đạo"), not the unit
+# that writes the paper; "giao cho ai" asks the assignee, and "do ai" the doer
+_SENDS = r"(?:bao cao|nop|gui|(?<!chuong )trinh)"  # "chương trình" is no "trình"
+RECIPIENT = re.compile(
+    rf"\b{_SENDS} ai\b|\b{_SENDS}\b(?: [a-z]+){{0,6}} (?:(?<!giao )cho ai|voi ai|ve dau|len ai|den ai|toi ai)\b"
+)
 WHEN = re.compile(
     r"(?<![/-])\b(khi nao|bao gio|ngay nao|thoi gian|thoi han|han nop|han chot|(?<!tre )(?<!dung )(?<!qua )han|nam nao|"
     r"thang nao|quy nao|luc nao|tu ngay|den ngay|thoi diem|(?:ngay|thang|quy) may)\b(?! che)"

@@ -21,7 +21,7 @@ UNIT_HEADING = re.compile(
 UNIT_SPAN = re.compile(
     r"((?:Đảng đoàn|Ban Cán sự|Ban cán sự|Ban Chỉ đạo|Ban chỉ đạo|Ban Thường vụ|Thường trực|Ban Chấp hành|"
     r"Ban [A-ZĐ][\wÀ-ỹ]+(?: [A-ZĐ\w][\wÀ-ỹ]*){0,3}|Ủy ban [\wÀ-ỹ ]{2,30}?|Uỷ ban [\wÀ-ỹ ]{2,30}?|"
-    r"Văn phòng [\wÀ-ỹ ]{2,20}?|Văn Phòng [\wÀ-ỹ ]{2,20}?|Sở [A-ZĐ][\wÀ-ỹ ,&-]{2,40}?|UBND [\wÀ-ỹ ]{2,20}?|"
+    r"Văn phòng [\wÀ-ỹ ]{2,40}?|Văn Phòng [\wÀ-ỹ ]{2,40}?|Sở [A-ZĐ][\wÀ-ỹ ,&-]{2,40}?|UBND [\wÀ-ỹ ]{2,20}?|"
     r"HĐND [\wÀ-ỹ ]{2,20}?|MTTQ|Mặt trận Tổ quốc|Thành đoàn|Hội [A-ZĐ][\wÀ-ỹ ]{2,30}?|"
     r"(?:các )?(?:đồng chí|Đồng chí) [\wÀ-ỹ ]{2,40}?|Chủ tịch [\wÀ-ỹ ]{2,30}?|Các Ban Chỉ đạo [\wÀ-ỹ ]{2,60}?|"
     r"[Cc]ác (?:cấp uỷ|cấp ủy|sở|ban|Ban) [\wÀ-ỹ ,]{2,60}?|"
@@ -41,9 +41,10 @@ ASSIGNMENT = re.compile(
     r"(?:[Gg]iao|do)\s+(.{4,120}?)\s+(?:chủ trì|làm|phụ trách|có trách nhiệm|chỉ đạo|"
     r"thực hiện|theo dõi|tham mưu|xây dựng)"
 )
-# "gửi về Ban Tổ chức", "báo cáo kết quả với Thường trực": the unit a report goes to
+# "gửi về Ban Tổ chức", "báo cáo kết quả với Thường trực", "Kính gửi: Văn phòng UBND tỉnh" (a letter's
+# addressee line): the unit a report goes to
 ADDRESSEE = re.compile(
-    r"(?:gửi về|báo cáo kết quả(?: thực hiện)? với|báo cáo với|nộp về|nộp cho|gửi)\s+(.{4,160}?)(?:[;.]|$)"
+    r"(?:gửi về|báo cáo kết quả(?: thực hiện)? với|báo cáo với|nộp về|nộp cho|gửi)(?::\s*|\s+)(.{4,160}?)(?:[;.]|$)"
 )
 # "Theo đề nghị của Giám đốc Sở Nội vụ": the proposer, in a decision's preamble
 PROPOSER = re.compile(r"[Tt]heo đề nghị của\s+(.{4,120}?)(?:[;.]|,\s|$)")
