@@ -424,6 +424,25 @@ def test_line_features(question, text, typed, expected):
         assert f[key] == pytest.approx(value), key
 
 
+@pytest.mark.parametrize(
+    ("text", "gap"),
+    [
+        # a list item is read under its lead-in: the year is written once, where the list opens
+        ("Các Chỉ số năm 2022 đã từng bước được cải thiện:\nChỉ số PAPI xếp thứ 12/63 tỉnh;", 0.0),
+        ("Các Chỉ số năm 2022 được cải thiện:\nChỉ số SIPAS đạt 80%;\nChỉ số PAPI xếp thứ 12/63 tỉnh;", 0.0),
+        # a line that opens no list lends nothing: "năm 2022" is no lead-in of what follows it
+        ("Các Chỉ số năm 2022 đã từng bước được cải thiện.\nChỉ số PAPI xếp thứ 12/63 tỉnh;", None),
+    ],
+)
+def test_a_list_item_is_read_under_its_lead_in(text, gap):
+    query = read_query("PAPI năm 2022 xếp thứ mấy?")
+    f = features(query, [_ev(text)], question_terms(query, IDF, unknown_idf=7.0))
+    if gap is None:
+        assert f["closed_gap"] > 0.0
+    else:
+        assert f["closed_gap"] == pytest.approx(gap)
+
+
 def test_a_year_in_the_headings_holds_for_the_line():
     """The line's sentence stands under its passage's section path: a year there is held."""
     from index.answer.evidence import Typed

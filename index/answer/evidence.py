@@ -285,8 +285,10 @@ def features(
     best_lines: list[str] = []  # the lines of the best share (``line_coverage``)
     for p in top:
         context = _words_of(_context(p), True)
-        for line in p.text.split("\n"):
-            words = _joined(_words_of(line) | context, adjacent)
+        lines = p.text.split("\n")
+        for at, line in enumerate(lines):
+            # a list item is read under its lead-in ("Các Chỉ số năm 2022 …: Chỉ số PAPI xếp thứ 12/63;")
+            words = _joined(_words_of(line) | context | _lead_words(lines, at), adjacent)
             share = sum(t.weight for t in terms if _holds(t, words)) / total
             if share > f["line_coverage"]:
                 best_lines = [line]
@@ -351,6 +353,24 @@ def _line_features(
 _YEAR_ASKED = re.compile(r"(?<![/\d.-])\b(19[5-9]\d|20\d\d)(?:\s*-\s*(19[5-9]\d|20\d\d))?\b(?![/\d])")
 
 
+def _lead_words(lines: Sequence[str], at: int) -> frozenset[str]:
+    """The words of the lines a passage's line stands under as a list item (``lead_in``), not its own."""
+    return frozenset().union(*(_words_of(line) for line in _lead_lines(lines, at)))
+
+
+def _lead_lines(lines: Sequence[str], at: int) -> list[str]:
+    """The lines above ``at`` that open the list it is an item of: back over items ending ";" or ":" to
+    the line that opens the list with a colon."""
+    out = []
+    for line in reversed(lines[:at]):
+        if line.rstrip()[-1:] not in (";", ":"):
+            break
+        out.append(line)
+        if ":" in line:
+            break
+    return out
+
+
 def lead_in(text: str, sentence: str) -> list[str]:
     """The lines a sentence stands under in its passage: its own line, and the list it is an item of,
     back to the line that opens the list with a colon ("Các Chỉ số … năm 2022 đã từng bước được cải
@@ -366,13 +386,7 @@ def lead_in(text: str, sentence: str) -> list[str]:
     mark = SUPERSCRIPT_RUN.match(lines[at].lstrip())  # a footnote's line opens with its superscript number
     if mark:  # a footnote stands under the line that calls it: "… nhiệm kỳ 2025-2030 đối với 96 đồng chí²⁵"
         out += [line for i, line in enumerate(lines) if i != at and mark.group(0) in line]
-    for line in reversed(lines[:at]):
-        if line.rstrip()[-1:] not in (";", ":"):
-            break
-        out.append(line)
-        if ":" in line:
-            break
-    return out
+    return out + _lead_lines(lines, at)
 
 
 def _context(p: Evidence) -> str:
