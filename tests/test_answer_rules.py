@@ -1046,3 +1046,28 @@ LETTER = [
 def test_a_recipient_is_the_addressee(question: str, unit: str) -> None:
     answer = make_answer(retrieval(question, LETTER), TUNING, abstain=never)
     assert answer.text.startswith(unit), answer.text
+
+
+HEADER = passage(
+    "QUỸ ĐẦU TƯ PHÁT TRIỂN THÀNH PHỐ\nĐẾN Số: 146\nNgày: 06/11/2020\n"
+    "Căn cứ Chỉ thị số 35-CT/TW, ngày 30/5/2019 của Bộ Chính trị về đại hội đảng bộ các cấp, Ban Chấp hành "
+    "Đảng bộ Thành phố ban hành Chương trình hành động thực hiện Nghị quyết Đại hội.",
+    "Phần đầu văn bản",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        # the arrival stamp asked of: its day
+        ("chương trình hành động có dấu đến của Quỹ đầu tư phát triển ngày nào", "06/11/2020"),
+        # a cited paper's date, when the question names it by number
+        ("chỉ thị 35-CT/TW về đại hội đảng bộ các cấp ngày nào", "30/5/2019"),
+        # the issue date of a paper the passage does not date: neither the stamp (the day it came in) nor
+        # the date of a paper it cites
+        ("chương trình hành động thực hiện nghị quyết đại hội ban hành ngày nào", NO_SPAN["date"]),
+    ],
+)
+def test_an_arrival_stamp_and_a_cited_paper_date_no_issue(question: str, line: str) -> None:
+    answer = make_answer(retrieval(question, [HEADER]), TUNING, abstain=never)
+    assert answer.text.startswith(line), answer.text

@@ -23,6 +23,7 @@ from index.retrieval.query import Query
 from index.text import fold, tokens
 from index.vocab import cues, figures
 from index.vocab.dates import (
+    ARRIVAL_STAMP,
     CITED_DOC,
     CUE_BEFORE,
     CUTOFF,
@@ -100,6 +101,9 @@ def _named_in_question(before: str, query: Query) -> bool:
     return bool(numbers) and numbers[-1] in asked
 
 
+STAMP_WINDOW = 40  # an arrival stamp's "ĐẾN Số: 146 Ngày:" stands within this many characters of its date
+
+
 def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span]:
     """Dates and periods of the deadline grammar, from their cue word on. Preferred: a day for an issue
     date, the precision asked ("quý mấy"), a clock time when one is asked, a firm cue for a deadline;
@@ -116,6 +120,9 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
     asked = next((p for rx, p in cues.PRECISION_ASKED if rx.search(query.whole_folded)), None)
     taken = []  # where the grammar's dates stand, answers or not: a recurring date is read elsewhere
     cited_asked = query.issued or bool(cues.PAPER_ASKED.search(query.whole_folded))
+    arrival = bool(cues.ARRIVAL.search(query.whole_folded))  # "có dấu ĐẾN … ngày nào": the arrival stamp
+    at = passage.text.find(sentence[:40])
+    above = passage.text[:at] if at > 0 else ""  # a stamp's "Ngày:" line stands under its "ĐẾN Số:" line
     for m in DATE_EXPR.finditer(sentence):
         taken.append((m.start(), m.end()))
         due = parse_due(m)
@@ -144,9 +151,17 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
             if not (cited_asked or cue or _STARTS_FROM.search(before)):
                 continue
             named = _named_in_question(before, query)
-            if query.issued and query.scope and not named:
-                continue  # "KH 34 ban hành ngày nào": the papers it cites were issued on other days
+            if query.issued and not named:
+                # "KH 34 ban hành ngày nào", "báo cáo sơ kết số mấy, ký ngày nào": the papers a passage
+                # cites were issued on other days than the one asked of, named by number or not
+                continue
             weight += 1.0 if named else -1.0
+        elif ARRIVAL_STAMP.search((above + before)[-STAMP_WINDOW:]):
+            # the stamp says when the paper came in: the answer when that is asked, never an issue date
+            if arrival:
+                weight += 2.0
+            elif query.issued:
+                continue
         elif query.issued and HEADER_DATE.search(before):
             weight += 1.0
         if query.kind == "deadline":  # a deadline is a cued date: a firm cue most of all

@@ -50,6 +50,8 @@ SIGN = re.compile(
 # "ai" ("Trưởng BCĐ là đồng chí nào", "do đồng chí nào ký")
 PERSON = re.compile(r"\b(la ai|ai la|nguoi nao|dong chi nao|ho ten|ho va ten)\b")
 # when or under which number the document was issued (its header answers)
+# the arrival stamp asked of: "có dấu ĐẾN số mấy, ngày nào", "số đến", "công văn đến ngày nào"
+ARRIVAL = re.compile(r"\b(dau den|so den|cong van den|ngay den)\b")
 ISSUED = re.compile(r"\b(ky ngay|ban hanh ngay|ngay ban hanh|ngay ky|so hieu|so van ban|so den|cong van den)\b")
 # a deadline, not any date: the answer prefers a sentence with a deadline cue
 DEADLINE = re.compile(r"\b((?<!tre )(?<!dung )(?<!qua )han|cham nhat|truoc ngay)\b(?! che)")

@@ -166,6 +166,9 @@ CUTOFF = re.compile(
 EFFECTIVE = re.compile(r"(hiệu lực|áp dụng|thi hành)[^.;]{0,40}$", re.IGNORECASE)
 # the place-and-date line, the signing stamp, an arrival stamp, an annex's "Kèm theo … ngày"
 HEADER_DATE = re.compile(r"(Hà Nội|Kèm theo|Ngày:|ĐẾN|Thời gian ký|ký ngày|[A-ZĐ]\w+(?: [A-ZĐ]\w+){0,3},)\s*$")
+# an office's arrival stamp ("ĐẾN  Số: 146  Ngày: 06/11/2020"): the day the paper came in, not the day it
+# was issued
+ARRIVAL_STAMP = re.compile(r"\bĐẾN\b[^.;]{0,30}Ngày:?\s*$")
 # the place-and-date line that dates a paper ("Hà Nội, ngày 06 tháng 02 năm 2024", "Lâm Đồng, ngày …")
 DATING_LINE = re.compile(r"(?:^|\t)[^\S\n]*[A-ZĐ]\w+(?: [A-ZĐ]\w+){0,3}, (?P<day>ngày)\s*", re.MULTILINE)
 
