@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import fsum
 
 from index.answer.spans import Finder, Span
 from index.ingest.structure import body_lines
@@ -80,8 +81,8 @@ class SentenceScorer:
         w = self.weight
         t = self.tuning
         return (
-            sum(w(x) for x in self._terms & set(toks))
-            + sum(t.pair_weight * (w(a) + w(b)) for a, b in (p.split(" ") for p in shared_pairs))
+            fsum(w(x) for x in self._terms & set(toks))
+            + fsum(t.pair_weight * (w(a) + w(b)) for a, b in (p.split(" ") for p in shared_pairs))
             - t.length_penalty * len(toks)
         )
 
@@ -111,8 +112,8 @@ class SentenceScorer:
         if not terms:
             return True
         have = set(tokens(fold(hit.passage.text)))
-        total = sum(self.weight(t) for t in terms)
-        return sum(self.weight(t) for t in terms & have) >= self.tuning.span_coverage * total
+        total = fsum(self.weight(t) for t in terms)
+        return fsum(self.weight(t) for t in terms & have) >= self.tuning.span_coverage * total
 
     def near(self, sentence: str, span: Span, after: bool = False, spans: list[Span] = ()) -> float:
         """The IDF-weighted share of the question's words next to a span: within ``span_near_chars``
@@ -136,7 +137,7 @@ class SentenceScorer:
             keep = 2 if len(clauses) > 1 and figures.PERIOD_CLAUSE.match(clauses[-1]) else 1
             window = ";".join(clauses[-keep:])
         have = set(tokens(fold(window)))
-        return sum(self.weight(x) for x in self._terms & have) / sum(self.weight(x) for x in self._terms)
+        return fsum(self.weight(x) for x in self._terms & have) / fsum(self.weight(x) for x in self._terms)
 
     def best_span(self, hits: list[Hit], find: Finder, after: bool = False, captions: bool = False) -> Found | None:
         """The best sentence with a span of the asked kind in the first ``span_depth`` passages that

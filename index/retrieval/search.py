@@ -14,6 +14,7 @@ diacritics are restored from the corpus's own vocabulary before they reach the e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import fsum
 
 import numpy as np
 
@@ -326,7 +327,7 @@ class Searcher:
             return {}
         scores = {}
         for name, toks in self._doc_label_tokens.items():
-            scores[name] = sum(self._idf.get(t, 0.0) for t in q_terms & toks)
+            scores[name] = fsum(self._idf.get(t, 0.0) for t in q_terms & toks)
         top = max(scores.values(), default=0.0)
         if top <= 0:
             return {}
