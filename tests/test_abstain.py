@@ -443,6 +443,39 @@ def test_a_list_item_is_read_under_its_lead_in(text, gap):
         assert f["closed_gap"] == pytest.approx(gap)
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "pairs"),
+    [
+        # pairs of words typed side by side; none across a function word ("viên bị kỷ": no "vien ky")
+        ("đảng viên bị kỷ luật bao nhiêu", "Kỷ luật 2.377 đảng viên.", 1.0),
+        ("dang vien bi ky luat bao nhieu", "Thi hành kỷ luật đối với 2.377 đảng viên.", 1.0),
+        ("đảng viên bị kỷ luật bao nhiêu", "Kết nạp 2.377 đảng viên.", 0.0),
+        # a final i written y: "bác sỹ" holds "bác sĩ" (2 of the 5 pairs: "bac si", "van dan")
+        ("bao nhieu bac si tren 1 van dan", "Số bác sỹ/vạn dân: 15;", 0.4),
+        ("bao nhieu bac si tren 1 van dan", "Số bác sĩ/vạn dân: 15;", 0.4),
+    ],
+)
+def test_pair_coverage_reads_the_pairs_as_typed(question, text, pairs):
+    query = read_query(question)
+    f = features(query, [_ev(text)], question_terms(query, IDF, unknown_idf=7.0))
+    assert f["pair_coverage"] == pytest.approx(pairs)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "held"),
+    [
+        ("số bác sĩ trên vạn dân", "Số bác sỹ/vạn dân: 15;", True),
+        ("số bác sỹ trên vạn dân", "Số bác sĩ/vạn dân: 15;", True),
+        ("lý do chậm tiến độ", "Lí do: thiếu vốn.", True),
+        ("công tác bầu cử", "Công tác bảo vệ.", False),  # "cu" is no "cy"; only a final y after a consonant
+    ],
+)
+def test_a_final_i_is_held_as_y(question, text, held):
+    query = read_query(question)
+    word = next(t for t in question_terms(query, IDF, 7.0) if t.word in {"si", "sy", "ly", "cu"})
+    assert (features(query, [_ev(text)], [word])["coverage"] == 1.0) is held
+
+
 def test_a_year_in_the_headings_holds_for_the_line():
     """The line's sentence stands under its passage's section path: a year there is held."""
     from index.answer.evidence import Typed

@@ -163,6 +163,7 @@ def _words_of(text: str, normalized: bool = False) -> frozenset[str]:
     words = set()
     toks = tokens(folded)
     for i, w in enumerate(toks):
+        words.add(_plain_i(w))  # "bác sỹ" holds "bác sĩ": one spelling of the two (``_plain_i``)
         words.add(w)
         if w.isalpha():  # the initials of the words from here on: "dang vien" writes "dv" (``_INITIALS``)
             run = ""
@@ -193,11 +194,21 @@ def _joined(words: frozenset[str], pairs: Sequence[tuple[str, str]]) -> frozense
     return words | extra if extra else words
 
 
+_Y_SYLLABLE = re.compile(r"^[bcdghklmnpqrstvx]{1,2}y$")  # "sy", "ky", "ly", "my", "ty" (folded): no "ay", "uy"
+
+
+def _plain_i(word: str) -> str:
+    """Vietnamese writes a syllable's final i after a consonant as i or y, both accepted ("bác sĩ" and
+    "bác sỹ", "kĩ thuật" and "kỹ thuật", "lí do" and "lý do"): the i form, for matching."""
+    return word[:-1] + "i" if _Y_SYLLABLE.match(word) else word
+
+
 def _holds(term: Term, words: frozenset[str]) -> bool:
     """A question's "22/1" is held by "22/01/2026", its "2026" by a date in 2026, "01" by "1"; a short
     form by the words it abbreviates ("đv" by "đảng viên", "tccsđ" by "tổ chức cơ sở đảng")."""
     return (
         term.word in words
+        or _plain_i(term.word) in words
         or figures.canonical_number(term.word) in words
         or (_SHORT_FORM.match(term.word) is not None and _INITIALS + term.word in words)
     )
@@ -268,10 +279,12 @@ def features(
     specific_total = sum(t.weight for t in specific)
     rare = [t for t in specific if not _numeric(t.word)]
     rare_total = sum(t.weight for t in rare)
-    plain = [t.word for t in terms]
-    pairs = [f"{a} {b}" for a, b in zip(plain, plain[1:], strict=False)]
+    pairs = _adjacent_pairs(query, terms)
     if pairs:
-        folded = [" ".join(tokens(fold_diacritics(p.index_text) if p.index_text else _folded(p.text))) for p in top]
+        folded = [
+            " ".join(map(_plain_i, tokens(fold_diacritics(p.index_text) if p.index_text else _folded(p.text))))
+            for p in top
+        ]
         f["pair_coverage"] = max(sum(1 for pr in pairs if pr in tx) for tx in folded) / len(pairs)
     else:
         f["pair_coverage"] = 1.0
@@ -313,6 +326,15 @@ def features(
     bms = sorted((p.bm25 for p in passages), reverse=True)
     f["bm25_margin"] = math.log((1.0 + bms[0]) / (1.0 + (bms[1] if len(bms) > 1 else 0.0)))
     return f
+
+
+def _adjacent_pairs(query: Query, terms: Sequence[Term]) -> list[str]:
+    """The question's pairs of content words that stand side by side as typed ("kỷ luật", "khai trừ"), not
+    two that a function word parts ("đảng viên bị kỷ luật" gives no "viên kỷ": no text writes it so)."""
+    held = {t.word for t in terms}
+    words = tokens(query.whole_folded)
+    pairs = [f"{_plain_i(a)} {_plain_i(b)}" for a, b in zip(words, words[1:], strict=False) if a in held and b in held]
+    return list(dict.fromkeys(pairs))
 
 
 def _line_features(
