@@ -1071,3 +1071,16 @@ HEADER = passage(
 def test_an_arrival_stamp_and_a_cited_paper_date_no_issue(question: str, line: str) -> None:
     answer = make_answer(retrieval(question, [HEADER]), TUNING, abstain=never)
     assert answer.text.startswith(line), answer.text
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        # "Chương trình" is part of a unit's name, not the verb "trình"; an aside in brackets ends the name
+        ("Các đơn vị gửi về Ban Chỉ đạo Chương trình (qua Ban Tổ chức Thành ủy).", "Ban Chỉ đạo Chương trình"),
+        ("Ban Tổ chức Thành ủy trình Thường trực Thành ủy.", "Ban Tổ chức Thành ủy"),
+    ],
+)
+def test_a_units_name_reads_to_its_end(text: str, unit: str) -> None:
+    answer = make_answer(retrieval("báo cáo gửi cho ai", [passage(text)]), TUNING, abstain=never)
+    assert answer.text.startswith(unit), answer.text
