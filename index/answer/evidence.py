@@ -94,8 +94,6 @@ class Term:
     word: str
     weight: float  # IDF over the unknown-word IDF, 0-1: 1 for a word no passage holds
     specific: bool  # a number, an acronym or a rare word: the passage must hold it
-    # the documents' words for an everyday one (Query.everyday: "nộp" is held by "gửi"), all of them
-    written: tuple[str, ...] = ()
 
 
 # ---- what kind of answer is asked for -------------------------------------------------------------
@@ -125,12 +123,6 @@ def question_terms(query: Query, idf: Mapping[str, float], unknown_idf: float | 
     answers holds them.
     """
     top = unknown_idf or (max(idf.values()) if idf else 1.0)
-    written = {
-        word: tuple(w for w in tokens(doc) if w not in _FUNCTION_WORDS)
-        for typed, doc in query.everyday
-        for word in tokens(typed)
-        if word not in _FUNCTION_WORDS
-    }
     out: list[Term] = []
     seen: set[str] = set()
     for word in tokens(query.whole_folded):
@@ -143,7 +135,7 @@ def question_terms(query: Query, idf: Mapping[str, float], unknown_idf: float | 
         seen.add(word)
         weight = min(idf.get(word, top), top) / top
         numeric = any(c.isdigit() for c in word)
-        out.append(Term(word, weight, numeric or weight >= RARE_WEIGHT, written.get(word, ())))
+        out.append(Term(word, weight, numeric or weight >= RARE_WEIGHT))
     return out
 
 
@@ -216,7 +208,6 @@ def _holds(term: Term, words: frozenset[str]) -> bool:
     form by the words it abbreviates ("đv" by "đảng viên", "tccsđ" by "tổ chức cơ sở đảng")."""
     return (
         term.word in words
-        or (bool(term.written) and all(w in words for w in term.written))
         or _plain_i(term.word) in words
         or figures.canonical_number(term.word) in words
         or (_SHORT_FORM.match(term.word) is not None and _INITIALS + term.word in words)

@@ -117,27 +117,17 @@ def asked_ordinal(folded: str) -> int | None:
     return int(word) if word.isdigit() else ORDINAL_NUMBERS[word]
 
 
-def everyday_words(question: str) -> tuple[tuple[str, str], ...]:
-    """The everyday words a question uses for what documents call otherwise (``cues.SYNONYMS``), each
-    as (the words typed, folded; the documents' words, folded): ("nop", "gui ve") for "nộp"."""
-    folded = fold(question)
-    accented = normalize(question)
-    typed_accented = has_diacritics(question)
-    found = []
-    for rx_acc, rx_fold, term in cues.SYNONYMS:
-        m = rx_acc.search(accented) if typed_accented else (rx_fold.search(folded) if rx_fold else None)
-        if m:
-            found.append((fold(m.group(0)), fold(term)))
-    return tuple(found)
-
-
 def expand_intent(question: str) -> str:
     """Add the word a document uses for what is asked: 'ở đâu' → 'địa điểm', 'khi nào' → 'thời gian'."""
     folded = fold(question)
+    accented = normalize(question)
     typed_accented = has_diacritics(question)
     extra = [term for rx, term in cues.INTENT_TERMS if rx.search(folded)]
-    extra += [term for rx_acc, rx_fold, term in cues.SYNONYMS
-              if (rx_acc.search(normalize(question)) if typed_accented else rx_fold and rx_fold.search(folded))]
+    for rx_acc, rx_fold, term in cues.SYNONYMS:
+        if (typed_accented and rx_acc.search(accented)) or (
+            not typed_accented and rx_fold is not None and rx_fold.search(folded)
+        ):
+            extra.append(term)
     if extra and not typed_accented:
         extra = [fold_diacritics(t) for t in extra]
     return question + (" " + " ".join(extra) if extra else "")
@@ -175,9 +165,6 @@ class Query:
     cause: bool = False  # asks why or on what basis ("vì sao", "do đâu", "dựa vào đâu")
     part: tuple[str, ...] = ()  # the part a figure is asked of, folded ("…, trong đó cán bộ nữ mấy người": can bo nu)
     recipient: bool = False  # asks to whom a paper goes ("báo cáo cho ai", "gửi về đâu"), not who does the task
-    # everyday words and the documents' words for them, folded (("nop", "gui ve") for "nộp": cues.SYNONYMS):
-    # a passage that writes "gửi về" holds the asker's "nộp"
-    everyday: tuple[tuple[str, str], ...] = ()
 
     @property
     def folded_tokens(self) -> list[str]:
@@ -255,6 +242,5 @@ def read_query(
         unheld=papers is not None and unheld(question, papers),
         cause=bool(cues.CAUSE.search(cue_text)),
         recipient=bool(cues.RECIPIENT.search(cue_text)),
-        everyday=everyday_words(spelled if accented else fold_diacritics(spelled)),
         part=cues.part_words(cue_text),
     )
