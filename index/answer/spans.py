@@ -122,7 +122,8 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
     cited_asked = query.issued or bool(cues.PAPER_ASKED.search(query.whole_folded))
     arrival = bool(cues.ARRIVAL.search(query.whole_folded))  # "có dấu ĐẾN … ngày nào": the arrival stamp
     at = passage.text.find(sentence[:40])
-    above = passage.text[:at] if at > 0 else ""  # a stamp's "Ngày:" line stands under its "ĐẾN Số:" line
+    # a stamp's "Ngày:" line stands under its "ĐẾN Số:" line: the text right above the sentence
+    above = passage.text[max(0, at - STAMP_WINDOW) : at] if at > 0 else ""
     for m in DATE_EXPR.finditer(sentence):
         taken.append((m.start(), m.end()))
         due = parse_due(m)
@@ -369,12 +370,7 @@ def unit_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
     """Units: the assignment clause ("Giao X chủ trì"), the addressee ("gửi về X"), the proposer ("theo
     đề nghị của X"), a sentence opening with a unit, the unit heading the sentence sits under, a unit
     named anywhere in the sentence (least)."""
-    spans = []
-    for rx, weight in ((ASSIGNMENT, 2.0), (ADDRESSEE, 2.0), (PROPOSER, 2.0)):
-        for m in rx.finditer(sentence):
-            unit = _clause_unit(m.group(1).strip(" ,;:"), rx is ASSIGNMENT)
-            if unit:
-                spans.append(Span(unit, m.start(1), weight))
+    spans = [span for rx in (ASSIGNMENT, ADDRESSEE, PROPOSER) for span in _clause_spans(rx, sentence)]
     for m in UNIT_SPAN.finditer(sentence):
         spans.append(Span(m.group(1).strip(), m.start(1), 1.0 if m.start(1) <= 3 else 0.5))
     if names_unit(passage.section):
@@ -389,11 +385,20 @@ def addressee_spans(sentence: str, passage: StoredPassage, query: Query) -> list
     "gửi về Ban Chỉ đạo", "Kính gửi: Văn phòng UBND tỉnh"). A recipient asked ("báo cáo cho ai") is
     answered by this form where a passage has it: the unit given the task writes the paper, it does not
     receive it, though it shares more of the question's words."""
+    return _clause_spans(ADDRESSEE, sentence)
+
+
+CLAUSE_WEIGHT = 2.0  # a unit named by its clause's construction outweighs one a sentence opens with (1.0)
+
+
+def _clause_spans(rx: re.Pattern[str], sentence: str) -> list[Span]:
+    """The units a clause construction names (an assignment, an addressee, a proposer: group 1), the
+    assignment's by the construction itself (``_clause_unit``)."""
     spans = []
-    for m in ADDRESSEE.finditer(sentence):
-        unit = _clause_unit(m.group(1).strip(" ,;:"), False)
+    for m in rx.finditer(sentence):
+        unit = _clause_unit(m.group(1).strip(" ,;:"), rx is ASSIGNMENT)
         if unit:
-            spans.append(Span(unit, m.start(1), 2.0))
+            spans.append(Span(unit, m.start(1), CLAUSE_WEIGHT))
     return spans
 
 
