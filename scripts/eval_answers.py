@@ -212,6 +212,29 @@ def replay(path: Path) -> None:
     sys.stdout.write(path.read_text(encoding="utf-8"))
 
 
+def reuse(devset: DevSet) -> list[dict]:
+    """A set's records as last collected (var/eval/), the lines and features taken again with the code as
+    it is."""
+    records = read_rows(VAR / f"{devset.name}.records.jsonl")
+    pickled = VAR / f"{devset.name}.retrievals.pickle"
+    if pickled.exists():  # var/ is this machine's own cache: the pickle is one we wrote
+        retake_lines(records, pickle.loads(pickled.read_bytes()))
+    for rec in records:
+        rec["features"] = recompute_features(rec)
+    return records
+
+
+def held_out_schemes(every: list[dict], k_unanswerable: int) -> dict[str, list[str]]:
+    """Each question's group under the three held-out schemes: its document (leave one out), one of 10
+    folds, its corpus (fitted on the other)."""
+    corpus_of = {d.name: d.corpus for d in SETS}
+    return {
+        "lodo": [group_of(r, k_unanswerable) for r in every],
+        "kfold": [str(i % 10) for i in np.random.default_rng(0).permutation(len(every))],
+        "other_corpus": [corpus_of[r["set"]] for r in every],
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--replay", type=Path, help=argparse.SUPPRESS)
@@ -233,11 +256,7 @@ def main() -> None:
         path = VAR / f"{devset.name}.records.jsonl"
         pickled = VAR / f"{devset.name}.retrievals.pickle"
         if args.no_collect and path.exists():
-            records[devset.name] = read_rows(path)
-            if pickled.exists():  # var/ is this machine's own cache: the pickle is one we wrote
-                retake_lines(records[devset.name], pickle.loads(pickled.read_bytes()))
-            for rec in records[devset.name]:
-                rec["features"] = recompute_features(rec)
+            records[devset.name] = reuse(devset)
             continue
         print(f"== collecting {devset.name}", flush=True)
         records[devset.name], retrievals = collect(devset)
@@ -252,12 +271,7 @@ def main() -> None:
 
     every = [r for devset in chosen for r in records[devset.name]]
     y = np.array([r["answerable"] for r in every], dtype=float)
-    corpus_of = {d.name: d.corpus for d in SETS}
-    schemes = {
-        "lodo": [group_of(r, args.k_unanswerable) for r in every],
-        "kfold": [str(i % 10) for i in np.random.default_rng(0).permutation(len(y))],
-        "other_corpus": [corpus_of[r["set"]] for r in every],
-    }
+    schemes = held_out_schemes(every, args.k_unanswerable)
     columns = {n: np.array([r["features"][n] for r in every]) for n in abstain.FEATURES}
     for guard in abstain.GUARDS:  # the unfitted guards, as in decide()
         fires = np.array([guard(r["features"]) for r in every])

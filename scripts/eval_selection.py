@@ -15,7 +15,6 @@ pooled result is the rule's own held-out figure. Folds are the leave-one-documen
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 import time
 from pathlib import Path
@@ -26,28 +25,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from eval_answers import SETS, VAR, group_of, recompute_features, retake_lines  # noqa: E402
+from eval_answers import SETS, VAR, held_out_schemes, reuse  # noqa: E402
 from evalkit.fit import fit_model, rates, select  # noqa: E402
-from evalkit.sets import read_rows  # noqa: E402
 
 from index.answer import evidence  # noqa: E402
 
 
 def load_records() -> list[dict]:
     """Every dev question's record as eval_answers.py last collected it, lines and features taken again."""
-    every = []
     for devset in SETS:
-        path = VAR / f"{devset.name}.records.jsonl"
-        if not path.exists():
-            sys.exit(f"{path} is missing: run scripts/eval_answers.py first")
-        records = read_rows(path)
-        pickled = VAR / f"{devset.name}.retrievals.pickle"
-        if pickled.exists():  # var/ is this machine's own cache: the pickle is one we wrote
-            retake_lines(records, pickle.loads(pickled.read_bytes()))
-        for rec in records:
-            rec["features"] = recompute_features(rec)
-        every += records
-    return every
+        if not (VAR / f"{devset.name}.records.jsonl").exists():
+            sys.exit(f"{VAR / devset.name}.records.jsonl is missing: run scripts/eval_answers.py first")
+    return [rec for devset in SETS for rec in reuse(devset)]
 
 
 def main() -> None:
@@ -58,10 +47,8 @@ def main() -> None:
     every = load_records()
     y = np.array([r["answerable"] for r in every], dtype=float)
     sets = np.array([r["set"] for r in every])
-    corpus_of = {d.name: d.corpus for d in SETS}
-    lodo = np.array([group_of(r, args.k_unanswerable) for r in every])
-    kfold = np.array([str(i % 10) for i in np.random.default_rng(0).permutation(len(y))])
-    other = np.array([corpus_of[r["set"]] for r in every])
+    schemes_all = {name: np.array(groups) for name, groups in held_out_schemes(every, args.k_unanswerable).items()}
+    lodo = schemes_all["lodo"]
     columns = {n: np.array([r["features"][n] for r in every]) for n in evidence.FEATURES}
     forced = np.array([evidence.guarded(r["features"]) for r in every])
     groups = sorted(set(lodo))
@@ -71,7 +58,7 @@ def main() -> None:
     for k in range(args.folds):
         start = time.perf_counter()
         inside = fold != k
-        schemes = {"lodo": list(lodo[inside]), "kfold": list(kfold[inside]), "other_corpus": list(other[inside])}
+        schemes = {name: list(groups[inside]) for name, groups in schemes_all.items()}
         cols = {n: v[inside] for n, v in columns.items()}
         pick, _ = select(cols, y[inside], schemes, list(sets[inside]), forced=forced[inside])
         X = np.column_stack([columns[n] for n in pick.features])
