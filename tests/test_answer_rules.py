@@ -310,6 +310,32 @@ def test_abbreviations_expanded(question: str, expanded: str) -> None:
     assert expand_abbreviations(question) == expanded
 
 
+@pytest.mark.parametrize(
+    ("question", "expanded", "whole"),
+    [
+        # the index's reading of a short form goes into what is searched and what the evidence reads
+        ("tỷ lệ đv đạt tốt nv?", "tỷ lệ đảng viên đạt tốt nhiệm vụ?", "ty le dang vien dat tot nhiem vu?"),
+        # typed without diacritics: the spelled-out words are folded as the rest of the question
+        ("ty le dv hoan thanh", "ty le dang vien hoan thanh", "ty le dang vien hoan thanh"),
+        # the fixed short forms are read first ("BTV" is "ban thường vụ" whatever the index says)
+        ("BTV giao ai", "ban thuong vu giao ai", "ban thuong vu giao ai"),
+    ],
+)
+def test_read_query_spells_out_the_short_forms_the_index_reads(question: str, expanded: str, whole: str) -> None:
+    from index.retrieval.query import read_query
+
+    readings = {"đv": "đảng viên", "dv": "đảng viên", "nv": "nhiệm vụ", "btv": "bộ tư lệnh"}
+
+    def spell_out(text: str) -> str:
+        return " ".join(
+            w.replace(w.rstrip("?"), readings[w.rstrip("?").lower()]) if w.rstrip("?").lower() in readings else w
+            for w in text.split()
+        )
+
+    query = read_query(question, spell_out=spell_out)
+    assert (query.expanded, query.whole_folded) == (expanded, whole)
+
+
 # --- typed spans: the short answer, the sentence that carries it, the passage it came from ----------
 @pytest.mark.parametrize(
     ("question", "texts", "span", "source"),

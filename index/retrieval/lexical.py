@@ -20,8 +20,9 @@ import bm25s
 import numpy as np
 
 from index.retrieval.scope import cited_in
+from index.retrieval.short_forms import ShortForms
 from index.text import fold_diacritics, has_diacritics, normalize, tokens
-from index.vocab.words import QUESTION_FIRST, QUESTION_LAST, QUESTION_PAIRS, QUESTION_WORDS
+from index.vocab.words import QUESTION_FIRST, QUESTION_LAST, QUESTION_PAIRS, QUESTION_SHORT_FORMS, QUESTION_WORDS
 
 K1 = 1.5  # bm25s defaults, so both kinds of part score alike
 B = 0.75
@@ -208,6 +209,10 @@ class DiacriticRestorer:
             layer = layer.under
         return total.most_common(1)[0][0] if total else None
 
+    def knows(self, folded: str) -> bool:
+        """Whether the corpus writes a (folded) word, in this part or one under it."""
+        return self._best("uni", folded) is not None
+
     def restore(self, question: str) -> str:
         """Best guess at the accented question; words not in the corpus stay as typed."""
         words = normalize(question).split()
@@ -280,6 +285,10 @@ class _Part:
         """The counted passages' accented words: what the restorer counts."""
         return [t for t, f in zip(self.accented, self.flags, strict=True) if f]
 
+    def counted(self, texts: Sequence[str]) -> list[str]:
+        """The counted passages' texts (of the texts the part was read from), in ``counted_accented``'s order."""
+        return [t for t, f in zip(texts, self.flags, strict=True) if f]
+
 
 @dataclass
 class Lexicon:
@@ -299,6 +308,7 @@ class Lexicon:
     counted: int = 0  # passages in the statistics: all but the derived ones
     # the papers the passages name by type and number (index.retrieval.scope.cited_in), read once per part
     cited: frozenset[tuple[str, int]] = frozenset()
+    short_forms: ShortForms | None = None  # the short forms the passages spell out ("tccsđ": tổ chức cơ sở đảng)
 
     @property
     def root(self) -> Lexicon:
@@ -312,29 +322,43 @@ class Lexicon:
         the restorer's word counts."""
         texts = list(texts)
         part = _Part.read(texts, counted, Counter())
+        restorer = DiacriticRestorer(part.counted_accented)
         return cls(
             PartedBM25.build(with_bigrams(part.accented), part.flags),
             PartedBM25.build(with_bigrams(part.folded), part.flags),
             part.sets,
             part.df,
-            DiacriticRestorer(part.counted_accented),
+            restorer,
             counted=sum(part.flags),
             cited=cited_in(texts),
+            short_forms=ShortForms(part.counted_accented, part.counted(texts)),
         )
 
     def extended(self, texts: Iterable[str], counted: Sequence[bool] | None = None) -> Lexicon:
         """A new lexicon with these passages appended as one more part."""
         texts = list(texts)
         part = _Part.read(texts, counted, self.df.copy())
+        restorer = DiacriticRestorer(part.counted_accented, under=self.restorer)
         return Lexicon(
             self.bm25.extended(with_bigrams(part.accented), part.flags),
             self.bm25_folded.extended(with_bigrams(part.folded), part.flags),
             self.folded_sets + part.sets,
             part.df,
-            DiacriticRestorer(part.counted_accented, under=self.restorer),
+            restorer,
             self.root,
             self.counted + sum(part.flags),
             self.cited | cited_in(texts),
+            ShortForms(part.counted_accented, part.counted(texts), under=self.short_forms),
+        )
+
+    def spell_out(self, question: str) -> str:
+        """The question with the short forms these passages spell out replaced (``ShortForms``); a short
+        form they write themselves as a word ("cchc", "ubnd") is left to search, and one the question
+        cues read ("bn", "sdt") to them."""
+        if self.short_forms is None:
+            return question
+        return self.short_forms.spell_out(
+            question, lambda word: word in QUESTION_SHORT_FORMS or self.restorer.knows(word)
         )
 
     @property

@@ -142,7 +142,7 @@ class Query:
     expanded: str  # what it asks of them: abbreviations expanded, the documents' words for its intent added
     text: str  # ``expanded`` with diacritics restored: what is embedded and matched against sentences
     folded: str  # ``expanded`` folded: what cues, ordinals and headings are read against
-    whole_folded: str  # the whole question, naming words too, abbreviations expanded, folded
+    whole_folded: str  # the whole question, naming words too, short forms spelled out (fixed and the index's), folded
     accented: bool  # ``expanded`` carries diacritics, so the accented BM25 index is asked too
     kind: AnswerKind
     ordinal: int | None
@@ -198,10 +198,13 @@ def read_query(
     names: Iterable[DocName] = (),
     restore: Callable[[str], str] = lambda text: text,
     papers: Papers | None = None,
+    spell_out: Callable[[str], str] = lambda text: text,
 ) -> Query:
     """Read a question once, against an index's document names and its diacritic restorer; ``papers``:
     the papers the index holds or cites (``scope.known_papers``; None: not known, so no paper the
-    question names is taken as unheld)."""
+    question names is taken as unheld); ``spell_out``: the index's reading of the short forms its
+    documents never write ("tccsđ" → "tổ chức cơ sở đảng", lexical.DiacriticRestorer.spell_out), after
+    the fixed ones (index.vocab.words.ABBREVIATIONS)."""
     names = list(names)
     named, rest = read_names(question, names)
     if not named or len(named) == len(names):  # names none, or every document: no scope
@@ -212,9 +215,11 @@ def read_query(
     # ("ctr" → "chương trình") carry diacritics of their own and must not make "to chuc o dau" look
     # accented (it would then skip restoration and search the accented index with folded words)
     accented = has_diacritics(rest)
-    spelled = expand_abbreviations(rest)
+    spelled = spell_out(expand_abbreviations(rest))
     expanded = expand_intent(spelled if accented else fold_diacritics(spelled))
     folded = fold(expanded)
+    # what is asked is read off the question as typed (its cues are the asker's construction: "tỷ lệ … đạt
+    # bao nhiêu" within a few words); what it is about, with the index's short forms spelled out
     cue_text = fold(expand_abbreviations(question))  # the question itself, without the added search words
     typed = normalize(expand_abbreviations(question)).lower() if has_diacritics(question) else None
     money = asks_money(cue_text, normalize(question) if has_diacritics(question) else None)
@@ -224,7 +229,7 @@ def read_query(
         expanded=expanded,
         text=expanded if accented else restore(expanded),
         folded=folded,
-        whole_folded=cue_text,
+        whole_folded=fold(spell_out(expand_abbreviations(question))),
         accented=accented,
         kind=answer_kind(cue_text, typed),
         counts=bool(cues.COUNT_ASKED.search(cue_text)),

@@ -218,7 +218,7 @@ class Searcher:
 
     def read(self, question: str) -> Query:
         """The question read once, against this index's document names and vocabulary."""
-        return read_query(question, self._doc_names, self.restorer.restore, self._papers)
+        return read_query(question, self._doc_names, self.restorer.restore, self._papers, self.lexicon.spell_out)
 
     # --- the search, step by step -------------------------------------------------------------
     def search(self, query: Query, top_k: int = 5) -> Retrieval:

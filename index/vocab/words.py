@@ -42,7 +42,8 @@ ABBREVIATIONS = {
     # everyday short forms of words the documents always spell out (none stands alone in the seed or
     # realdocs texts): "ở HN", "kết nạp bao nhiêu ĐV", "bầu cử QH". Left out as ambiguous: NK (nhiệm kỳ
     # or nhập khẩu: "thuế NK"), NV (nhiệm vụ, nhân viên), ĐB (Đảng bộ, đại biểu), ĐH (đại hội, đại học),
-    # CB and ĐU (the documents write them in running text)
+    # CB and ĐU (the documents write them in running text): the index reads those as its own documents
+    # spell them out (index.retrieval.short_forms), after these
     "HN": "Hà Nội",
     "ĐV": "đảng viên",
     "QH": "Quốc hội",
@@ -90,6 +91,9 @@ QUESTION_PAIRS = {
     "phai khong": "phải không",
 }
 QUESTION_WORDS = {"nao": "nào", "gi": "gì", "khong": "không"}
+# everyday short forms the question cues read as typed (index.vocab.cues: "bn" asks how many, "sdt" a phone,
+# "dc" / "đc" is "được"): never read as a phrase of the documents (index.retrieval.short_forms)
+QUESTION_SHORT_FORMS = frozenset({"bn", "sdt", "sđt", "dc", "đc"})
 # at the start of a question "co" asks ("có bao nhiêu", "có phải"); at the end "may" does ("… tháng mấy")
 QUESTION_FIRST = {"co": "có"}
 QUESTION_LAST = {"may": "mấy", "dau": "đâu", "ai": "ai"}
