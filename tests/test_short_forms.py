@@ -93,3 +93,18 @@ def test_the_short_forms_the_question_cues_read_stay_as_typed(typed: str) -> Non
 def test_a_plain_d_may_stand_for_d_stroke_only_when_no_diacritics_were_typed(typed: str, spelled: str) -> None:
     texts = [f"{w} đảng viên; {w} đảng viên; {w} dân vận" for w in ("mỗi", "các", "có", "là")]
     assert Lexicon.build(texts).spell_out(typed) == spelled
+
+
+def test_a_pasted_text_of_made_up_short_forms_reads_a_few_and_keeps_the_cache_bounded() -> None:
+    from index.retrieval import short_forms
+
+    texts = [f"{w} nhiệm vụ" for w in ("mỗi", "các", "có", "là")]
+    lexicon = Lexicon.build(texts)
+    junk = " ".join(f"x{a}{b}" for a in "bcdghklmnpqrstvx" for b in "bcdghklmnpqrstvx")  # 256 short forms
+    assert lexicon.spell_out(junk + " nv") == junk + " nv"  # past the first few, none is read
+    assert lexicon.spell_out("nv " + junk) == "nhiệm vụ " + junk
+    forms = lexicon.short_forms
+    assert forms is not None
+    for i in range(short_forms.CACHE + 10):
+        forms.phrase(f"q{i}")
+    assert forms.readings_kept <= short_forms.CACHE

@@ -31,7 +31,9 @@ from index.vocab.words import STOPWORDS
 # majority and "more than a one-off" are the rule's own terms.
 SHARE = 0.5
 MIN_COUNT = 3
-SAMPLE = 500  # runs read back for a long short form: a bound on the work, not a choice
+SAMPLE = 500  # runs read back for a short form: a bound on the work, not a choice
+PER_QUESTION = 8  # short forms read in one question (a question has a few; a pasted text is not scanned for all)
+CACHE = 4096  # readings kept (a bound on memory: a hostile asker's made-up short forms are forgotten)
 
 _VOWELS = frozenset("aeiouy")
 _GAP = " "  # a word no short form stands for (a stopword, a number, a vowel initial)
@@ -91,11 +93,15 @@ class ShortForms:
         word, so that a short form it writes itself ("cchc", "ubnd") is left to search."""
         out = []
         any_d = not has_diacritics(question)  # typed without diacritics: "dv" may be "đv"
+        asked: set[str] = set()
         for w in question.split():
             core = re.sub(r"[^\w]", "", w)
             key = core.lower()
             folded = fold_diacritics(key)
-            phrase = self.phrase(key, any_d) if SHORT_FORM.match(folded) and not known(folded) else None
+            phrase = None
+            if SHORT_FORM.match(folded) and not known(folded) and (key in asked or len(asked) < PER_QUESTION):
+                asked.add(key)
+                phrase = self.phrase(key, any_d)
             out.append(w.replace(core, phrase) if phrase else w)
         return " ".join(out)
 
@@ -108,8 +114,15 @@ class ShortForms:
             while layer is not None:
                 runs.update(layer._runs_of(key, any_d))
                 layer = layer.under
+            if len(self._read) >= CACHE:
+                self._read.clear()
             self._read[key, any_d] = _reading(runs)
         return self._read[key, any_d]
+
+    @property
+    def readings_kept(self) -> int:
+        """How many short forms' readings are cached (at most ``CACHE``)."""
+        return len(self._read)
 
     def _runs_of(self, key: str, any_d: bool) -> Counter[tuple[str, str]]:
         """The runs of words with these initials, each with the word before it, read back from the
