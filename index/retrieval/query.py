@@ -203,8 +203,8 @@ def read_query(
     """Read a question once, against an index's document names and its diacritic restorer; ``papers``:
     the papers the index holds or cites (``scope.known_papers``; None: not known, so no paper the
     question names is taken as unheld); ``spell_out``: the index's reading of the short forms its
-    documents never write ("tccsđ" → "tổ chức cơ sở đảng", lexical.DiacriticRestorer.spell_out), after
-    the fixed ones (index.vocab.words.ABBREVIATIONS)."""
+    documents never write ("tccsđ" → "tổ chức cơ sở đảng", index.retrieval.short_forms), after the
+    fixed ones (index.vocab.words.ABBREVIATIONS)."""
     names = list(names)
     named, rest = read_names(question, names)
     if not named or len(named) == len(names):  # names none, or every document: no scope

@@ -8,7 +8,7 @@ customs office's. No list is kept; the fixed short forms (index.vocab.words.ABBR
 before these.
 
 A short form is read off the runs of words with its initials, found in one string of the passages'
-initials and read back from the passages' own text (the first ``SAMPLE`` of them: a bound on the work
+initials and read back from the passages' own text (``SAMPLE`` of them, evenly spread: a bound on the work
 at a hundred times the seed corpus). Counting every run of words instead, at build time, cost eight
 times the restorer's build time and five times its memory on the seed corpus (measured 2026-12-04).
 A reading must stand on its own: a run always written after the same word is the tail of a longer
@@ -31,7 +31,7 @@ from index.vocab.words import STOPWORDS
 # majority and "more than a one-off" are the rule's own terms.
 SHARE = 0.5
 MIN_COUNT = 3
-SAMPLE = 500  # runs read back for a short form: a bound on the work, not a choice
+SAMPLE = 100  # runs read back for a short form: a bound on the work, not a choice
 PER_QUESTION = 8  # short forms read in one question (a question has a few; a pasted text is not scanned for all)
 CACHE = 4096  # readings kept (a bound on memory: a hostile asker's made-up short forms are forgotten)
 
@@ -126,20 +126,38 @@ class ShortForms:
 
     def _runs_of(self, key: str, any_d: bool) -> Counter[tuple[str, str]]:
         """The runs of words with these initials, each with the word before it, read back from the
-        passages (the first ``SAMPLE``)."""
-        needle = re.escape(key.replace("đ", "D"))
-        if any_d:
-            needle = needle.replace("d", "[dD]")
+        passages: ``SAMPLE`` of them at most, evenly spread over the part (not its first documents)."""
+        at = sorted(pos for needle in _needles(key, any_d) for pos in _find_all(self.initials, needle))
+        step = max(1, len(at) // SAMPLE)
         found: Counter[tuple[str, str]] = Counter()
-        for seen, m in enumerate(re.finditer(f"(?={needle})", self.initials)):
-            if seen >= SAMPLE:
-                break
-            at = m.start()
-            passage = bisect.bisect_right(self.starts, at) - 1
-            offset = at - self.starts[passage]
-            words = tokens(self.texts[passage])
+        words_of: dict[int, list[str]] = {}  # a passage read once, however many runs it holds
+        for pos in at[::step][:SAMPLE]:
+            passage = bisect.bisect_right(self.starts, pos) - 1
+            offset = pos - self.starts[passage]
+            words = words_of.get(passage)
+            if words is None:
+                words = words_of[passage] = tokens(self.texts[passage])
             found[" ".join(words[offset : offset + len(key)]), words[offset - 1] if offset else ""] += 1
         return found
+
+
+def _needles(key: str, any_d: bool) -> list[str]:
+    """A short form as the initials string writes it (đ as D); with ``any_d``, each d also as D (at most
+    three of them read so: eight needles)."""
+    needles = [key.replace("đ", "D")]
+    if any_d:
+        for at in [i for i, c in enumerate(needles[0]) if c == "d"][:3]:
+            needles += [n[:at] + "D" + n[at + 1 :] for n in needles]
+    return needles
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    """Where a needle stands in a text, overlaps included (str.find: the scan is C's, not a regex's)."""
+    out, at = [], text.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = text.find(needle, at + 1)
+    return out
 
 
 def _reading(runs: Counter[tuple[str, str]]) -> str | None:

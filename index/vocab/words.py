@@ -92,8 +92,8 @@ QUESTION_PAIRS = {
 }
 QUESTION_WORDS = {"nao": "nào", "gi": "gì", "khong": "không"}
 # everyday short forms the question cues read as typed (index.vocab.cues: "bn" asks how many, "sdt" a phone,
-# "dc" / "đc" is "được"): never read as a phrase of the documents (index.retrieval.short_forms)
-QUESTION_SHORT_FORMS = frozenset({"bn", "sdt", "sđt", "dc", "đc"})
+# "dc" / "đc" is "được"), folded: never read as a phrase of the documents (index.retrieval.short_forms)
+QUESTION_SHORT_FORMS = frozenset({"bn", "sdt", "dc"})
 # at the start of a question "co" asks ("có bao nhiêu", "có phải"); at the end "may" does ("… tháng mấy")
 QUESTION_FIRST = {"co": "có"}
 QUESTION_LAST = {"may": "mấy", "dau": "đâu", "ai": "ai"}
