@@ -108,3 +108,41 @@ def test_a_pasted_text_of_made_up_short_forms_reads_a_few_and_keeps_the_cache_bo
     for i in range(short_forms.CACHE + 10):
         forms.phrase(f"q{i}")
     assert forms.readings_kept <= short_forms.CACHE
+
+
+TRAFFIC = """KẾ HOẠCH
+Số 15-KH/UBND
+Bảo đảm trật tự an toàn giao thông năm 2026
+
+I. NỘI DUNG
+1. Phòng cảnh sát giao thông chủ trì tuần tra các tuyến quốc lộ, hoàn thành trước ngày 30/6/2026.
+2. Mỗi phòng cảnh sát giao thông báo cáo kết quả hằng tháng; các phòng cảnh sát giao thông phối hợp với
+Sở Xây dựng.
+3. Lực lượng phòng cảnh sát giao thông được kiểm tra định kỳ; việc của phòng cảnh sát giao thông phải công khai.
+"""
+APPRAISAL = """QUYẾT ĐỊNH
+Số 7/QĐ-UBND
+Thành lập hội đồng thẩm định dự án
+
+Điều 1. Thành lập hội đồng thẩm định dự án gồm 5 thành viên; mỗi hội đồng thẩm định họp hằng quý.
+Điều 2. Các hội đồng thẩm định báo cáo Chủ tịch; một hội đồng thẩm định làm việc theo quy chế.
+"""
+
+
+def test_a_user_typing_short_forms_finds_the_document_that_spells_them_out(tmp_path) -> None:
+    from tests.fastengine import make_engine
+
+    engine = make_engine(tmp_path, {"giao-thong.txt": TRAFFIC, "kh.txt": "KẾ HOẠCH\nSố 1-KH/TU\nTổ chức hội nghị\n"})
+    retrieval = engine.retrieve("PCSGT nào phải báo cáo kết quả hằng tháng?", top_k=3)
+    assert "phong canh sat giao thong" in retrieval.query.whole_folded
+    in_full = engine.retrieve("phòng cảnh sát giao thông nào phải báo cáo kết quả hằng tháng?", top_k=3)
+    assert retrieval.query.kind == in_full.query.kind  # what is asked is read as if typed in full
+    assert retrieval.hits[0].passage.doc == "giao-thong.txt"
+    # a document uploaded later teaches its own short forms (as a part of its own, counted with the base:
+    # test_a_short_form_with_two_readings_about_as_often_stays_as_typed)
+    assert "hđtđ" in engine.retrieve("hđtđ dự án gồm mấy thành viên", top_k=3).query.expanded
+    (engine.settings.corpus_dir / "hoi-dong.txt").write_text(APPRAISAL, encoding="utf-8")
+    engine.rebuild(progress=False)
+    retrieval = engine.retrieve("hđtđ dự án gồm mấy thành viên", top_k=3)
+    assert "hoi dong tham dinh" in retrieval.query.whole_folded
+    assert retrieval.hits[0].passage.doc == "hoi-dong.txt"
