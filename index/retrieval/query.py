@@ -215,13 +215,15 @@ def read_query(
     # ("ctr" → "chương trình") carry diacritics of their own and must not make "to chuc o dau" look
     # accented (it would then skip restoration and search the accented index with folded words)
     accented = has_diacritics(rest)
-    spelled = spell_out(expand_abbreviations(rest))
+    abbreviated = expand_abbreviations(question)
+    whole = spell_out(abbreviated)
+    spelled = whole if rest == question else spell_out(expand_abbreviations(rest))
     expanded = expand_intent(spelled if accented else fold_diacritics(spelled))
     folded = fold(expanded)
     # what is asked is read off the question as typed (its cues are the asker's construction: "tỷ lệ … đạt
     # bao nhiêu" within a few words); what it is about, with the index's short forms spelled out
-    cue_text = fold(expand_abbreviations(question))  # the question itself, without the added search words
-    typed = normalize(expand_abbreviations(question)).lower() if has_diacritics(question) else None
+    cue_text = fold(abbreviated)  # the question itself, without the added search words
+    typed = normalize(abbreviated).lower() if has_diacritics(question) else None
     money = asks_money(cue_text, normalize(question) if has_diacritics(question) else None)
     return Query(
         asked=question,
@@ -229,7 +231,7 @@ def read_query(
         expanded=expanded,
         text=expanded if accented else restore(expanded),
         folded=folded,
-        whole_folded=fold(spell_out(expand_abbreviations(question))),
+        whole_folded=fold(whole),
         accented=accented,
         kind=answer_kind(cue_text, typed),
         counts=bool(cues.COUNT_ASKED.search(cue_text)),
