@@ -14,7 +14,7 @@ import pytest
 
 from index.ingest.deadlines import extract_deadlines
 from index.ingest.parsed import StoredPassage
-from index.ingest.structure import chunk, page_label, parse_segments, passage_text
+from index.ingest.structure import chunk, page_label, parse_segments, passage_text, render_row, table_items
 from index.vocab.dates import find_dues
 
 
@@ -148,6 +148,34 @@ def test_passage_fields_and_flattened_text() -> None:
     assert table.cells[1] == (("STT", ""), ("Nội dung", "Cập nhật cơ sở dữ liệu"))
     assert table.body.split("\n")[0] == "STT | Nội dung | Cơ quan chủ trì"
     assert table.text == passage_text(table.headings, table.body)
+
+
+_SUB_ITEMS = (
+    "TT\tNội dung\tChỉ tiêu\tKết quả\n"
+    "3\tTỷ lệ tổ chức đảng hoàn thành tốt nhiệm vụ\tTrên 75%\t77,5\n"
+    "3.1.\tĐảng bộ cấp trên cơ sở\t\t\n\t- Năm 2021\t\t78,0\n"
+    "3.2\tTổ chức cơ sở đảng\t\t\n\t- Năm 2021\t\t74,9\n"
+    "3.2.1\tChi bộ cơ sở\t\t70,1\n"
+    "4\tSố đảng viên mới\t9.000\t9.729\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("label", "quoted"),
+    [
+        ("3", ["TT", "3"]),  # a top item quotes the header and its own rows
+        ("3.1", ["TT", "3", "3.1.", ""]),  # a sub-item quotes the item it is part of ("3.1." read as 3.1)
+        ("3.2", ["TT", "3", "3.2", ""]),
+        ("3.2.1", ["TT", "3", "3.2", "3.2.1"]),  # every level above it, the nearest last
+        ("4", ["TT", "4"]),  # the next top item quotes none of them
+    ],
+)
+def test_a_table_sub_item_quotes_the_items_it_is_part_of(label: str, quoted: list[str]) -> None:
+    [seg] = [s for s in parse_segments(_SUB_ITEMS) if s.kind == "table"]
+    item = next(i for i in table_items(seg) if i.label == label)
+    assert [b.cells[0] for b in item.quoted] == quoted
+    [p] = [p for p in chunk("d.docx", _SUB_ITEMS) if p.kind == "table" and p.section.endswith(label)]
+    assert p.body.split("\n")[1:] == [render_row(b) for b in item.quoted[1:]]
 
 
 def test_stored_passage_round_trips_through_json() -> None:

@@ -156,17 +156,20 @@ class Segment:
 @dataclass(frozen=True)
 class TableItem:
     """One item of a table: its header row, its group row ("II. | Về văn hóa – xã hội") if any,
-    and its own rows (the numbered row and the continuation rows under it), with its label."""
+    its own rows (the numbered row and the continuation rows under it), with its label, and the
+    numbered rows of the items it is a sub-item of ("3 | Tỷ lệ tổ chức đảng hoàn thành tốt nhiệm vụ"
+    above "3.2 | Tổ chức cơ sở đảng"): a sub-item's own row names only what sets it apart."""
 
     header: Block
     group: Block | None
     rows: tuple[Block, ...]
     label: str
+    parents: tuple[Block, ...] = ()
 
     @property
     def quoted(self) -> list[Block]:
-        """Every row a passage about this item quotes, header first."""
-        return [self.header, *([self.group] if self.group else []), *self.rows]
+        """Every row a passage about this item quotes, header first, then its group and parents."""
+        return [self.header, *([self.group] if self.group else []), *self.parents, *self.rows]
 
 
 @dataclass
@@ -588,12 +591,14 @@ def _context(path: list[Heading]) -> list[str]:
 
 
 _GROUP_CELL_RE = re.compile(r"[IVX]{1,4}\.?")
+_SUB_LABEL_RE = re.compile(r"\d+(?:\.\d+)+")  # "3.2", "4.1.1": a sub-item's number (its trailing dot dropped)
 
 
 def table_items(seg: Segment) -> list[TableItem]:
     """A table segment's items: the header (its first row), the group row an item sits under
     ("II. | Về văn hóa – xã hội"), the numbered row and the continuation rows under it (empty
-    number cell). A header repeated after a page break is not a row."""
+    number cell), and the numbered rows of the items whose label its own extends ("3" for "3.2",
+    "4.1" for "4.1.1"). A header repeated after a page break is not a row."""
     if not seg.blocks:
         return []
     header = seg.blocks[0]
@@ -601,10 +606,15 @@ def table_items(seg: Segment) -> list[TableItem]:
     items: list[TableItem] = []
     cur: list[Block] = []
     label = ""
+    by_label: dict[str, TableItem] = {}  # the items under the current group, by label
 
     def flush() -> None:
         if cur:
-            items.append(TableItem(header, group, tuple(cur), label))
+            parent = by_label.get(label.rpartition(".")[0]) if _SUB_LABEL_RE.fullmatch(label) else None
+            parents = (*parent.parents, parent.rows[0]) if parent else ()
+            item = TableItem(header, group, tuple(cur), label, parents)
+            items.append(item)
+            by_label[label] = item
 
     for row in seg.blocks[1:]:
         if row.text.strip() == header.text.strip():
@@ -613,6 +623,7 @@ def table_items(seg: Segment) -> list[TableItem]:
         if _GROUP_CELL_RE.fullmatch(first):
             flush()
             cur, group, label = [], row, ""
+            by_label = {}
             continue
         if first:
             flush()
