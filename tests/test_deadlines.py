@@ -62,3 +62,46 @@ def test_upcoming_and_fuzzy_unit():
     assert is_upcoming(d, date(2024, 9, 1), days=30) and not is_upcoming(d, date(2024, 10, 1))
     assert match_unit("ban to chuc", d.responsible) and match_unit("Ban Tổ chứcThành ủy", d.responsible)
     assert not match_unit("dân vận", d.responsible)
+
+
+# --- forms of a công văn no dev document writes (written for these tests) -----------------------
+_HEAD = "Số: 1234/SNV-TCCB\nBắc Giang, ngày 02 tháng 11 năm 2026\n\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "due", "task", "unit"),
+    [
+        # a due date's label at the start of a line ("Hạn nộp …:", "Hạn cuối …:"), as "Thời hạn:" is
+        ("Hạn nộp hồ sơ: ngày 20/01/2027.", "2027-01-20", "Hạn nộp hồ sơ", None),
+        ("Hạn cuối nhận hồ sơ khen thưởng cấp Nhà nước: 20/01/2027.", "2027-01-20",
+         "Hạn cuối nhận hồ sơ khen thưởng cấp Nhà nước", None),
+        # "số liệu" is the task's object when a cue of its own stands before the date
+        ("Trung tâm Phục vụ hành chính công tỉnh cập nhật số liệu lên hệ thống trong tháng 12/2026.", "2026-12",
+         "Trung tâm Phục vụ hành chính công tỉnh cập nhật số liệu lên hệ thống",
+         "Trung tâm Phục vụ hành chính công tỉnh"),
+        # the subject ends at its task verb ("tổng hợp", "cập nhật", …), whatever follows
+        ("Các sở, ban, ngành tổng hợp kết quả thi đua năm 2026, gửi về Sở Nội vụ chậm nhất ngày 15/12/2026.",
+         "2026-12-15", "Các sở, ban, ngành tổng hợp kết quả thi đua năm 2026, gửi về Sở Nội vụ", "Các sở, ban, ngành"),
+        ("Phòng Tổng hợp gửi báo cáo trước ngày 15/12/2026.", "2026-12-15", "Phòng Tổng hợp gửi báo cáo",
+         "Phòng Tổng hợp"),  # a unit's own capitalised name is not cut at the verb it holds
+        ("Tỉnh ủy chỉ đạo hoàn thành việc rà soát trước ngày 15/12/2026.", "2026-12-15",
+         "Tỉnh ủy chỉ đạo hoàn thành việc rà soát", "Tỉnh ủy"),
+        ("Báo cáo kết quả gửi về Sở Nội vụ trước ngày 15/12/2026.", "2026-12-15",
+         "Báo cáo kết quả gửi về Sở Nội vụ", None),  # "Báo cáo" opens no unit's name
+    ],
+)
+def test_deadline_forms_of_a_new_cong_van(line, due, task, unit):
+    [d] = extract_deadlines("cv.txt", _HEAD + line + "\n", "2026-11-02")
+    assert (d.due, d.task, d.responsible) == (due, task, unit)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Số liệu báo cáo tính đến ngày 15/12/2026.",  # a data cut-off
+        "Số liệu đến hết tháng 12/2026 do các đơn vị cung cấp.",  # a data range's end
+        "Hạn mức kinh phí năm 2027: 200 triệu đồng.",  # a quota, no label of a due date
+    ],
+)
+def test_cut_offs_and_quotas_are_no_deadlines(line):
+    assert extract_deadlines("cv.txt", _HEAD + line + "\n", "2026-11-02") == []

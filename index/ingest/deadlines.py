@@ -72,14 +72,17 @@ class Deadline:
 _UNIT_WORDS = (
     r"(?:Ban|Đảng đoàn|Ủy ban|Uỷ ban|UBND|Văn phòng|Sở|Bộ|Hội|Hiệp hội|Trung tâm|Công an|Cục|Chi cục|Thường trực|"
     r"Mặt trận|Thành đoàn|Đảng ủy|Nhà đầu tư|Thủ tướng|Chủ tịch|Các sở|Các ban|Các cơ quan|Các đơn vị|Các cấp|"
-    r"Các bộ|Các đảng bộ|Các địa phương|Các Hội|Các hội)"
+    r"Các bộ|Các đảng bộ|Các địa phương|Các Hội|Các hội|Phòng(?!,|\s+(?:chống|ngừa))|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|"
+    r"Huyện ủy|Huyện uỷ|Quận ủy|Quận uỷ|Thị ủy|Thị uỷ|Chi bộ|Đảng bộ|Liên đoàn|Tổng cục|Kho bạc|Tòa án|Toà án|"
+    r"Viện kiểm sát|Hội đồng|Đài|Báo(?!\s+cáo))"
 )
 # what a unit does in a task sentence, right after its name ("tổ chức" and "trình" are left out: they
-# are as often part of a noun, "các tổ chức chính trị - xã hội", "Chương trình")
+# are as often part of a noun, "các tổ chức chính trị - xã hội", "Chương trình"); lower case only, so a
+# unit's own name ("Phòng Tổng hợp", "Ủy ban Kiểm tra") is not cut at it
 _TASK_VERBS = (
     r"(?:chủ trì|có trách nhiệm|chỉ đạo|xây dựng|theo dõi|tham mưu|phối hợp|thực hiện|khẩn trương|gửi|"
     r"báo cáo|hoàn thành|hoàn thiện|căn cứ|nộp|triển khai|rà soát|tiến hành|chuẩn bị|dự kiến|sẽ|phải|cần|"
-    r"tập trung|đăng ký)"
+    r"tập trung|đăng ký|tổng hợp|cập nhật|hướng dẫn|kiểm tra|đôn đốc|ban hành|đánh giá|tiếp tục|cung cấp|đề xuất)"
 )
 # "1. Các sở, ban, ngành thuộc tỉnh căn cứ …" (the subject opens the sentence), or "Sau khi …, Ban
 # Chấp hành Hội … lâm thời tổ chức đại hội vào …" (after a subordinate clause: sau khi, khi, để,
@@ -155,7 +158,8 @@ def _is_reference(before: str, m: re.Match[str], due: Due, anchor: int, issued: 
         return True
     if _inside_title(before):
         return True
-    if CUTOFF.search(before[-40:]) and not m.group("clock"):  # "từ 14h00 ngày …" starts an event
+    cut = CUTOFF.search(before[-40:])
+    if cut and not m.group("clock") and not _task_on_data(cut, before):  # "từ 14h00 ngày …" starts an event
         return True
     if EFFECTIVE.search(before[-50:]):
         return True
@@ -167,6 +171,17 @@ def _is_reference(before: str, m: re.Match[str], due: Due, anchor: int, issued: 
 
 
 _PAST = re.compile(r"(?<!\w)đã(?!\w)")
+_RANGE_CUES = frozenset({"đến", "đến hết", "hết", "cuối"})  # they close a data range: "số liệu đến hết tháng 9"
+
+
+def _task_on_data(cut: re.Match[str], before: str) -> bool:
+    """Whether "số liệu" before a date is the object of a task with a cue of its own ("cập nhật số liệu
+    lên hệ thống trong tháng 12/2026", "gửi số liệu trước ngày …"), not a data cut-off ("số liệu đến hết
+    tháng 9/2024", "số liệu tính đến …", "số liệu năm 2025")."""
+    if cut.group(1).lower() != "số liệu":
+        return False
+    cue = CUE_BEFORE.search(before[-30:])
+    return bool(cue) and re.sub(r"\s+", " ", cue.group(1).lower()) not in _RANGE_CUES
 
 
 def _is_deadline(cue: re.Match[str] | None, line_start: bool, due: Due, sentence: str, anchor: int, m) -> bool:
@@ -184,7 +199,10 @@ def _is_deadline(cue: re.Match[str] | None, line_start: bool, due: Due, sentence
 
 # --- building items ------------------------------------------------------------------------------
 def _task(sentence: str, due_text: str) -> str:
+    """What is due: the sentence without its date's wording (nor the "ngày" a label's date keeps: "Hạn
+    nộp hồ sơ: ngày 20/01/2027" is "Hạn nộp hồ sơ")."""
     t = sentence.replace(due_text, " ").strip(" ,.;:-–")
+    t = re.sub(r"[\s:,]*(?:vào\s+|là\s+)?ngày$", "", t, flags=re.IGNORECASE)
     t = re.sub(r"^(?:[\d.]+\s*)?(?:Năm \d{4}(?:-\d{4})?\s*:)?\s*", "", t)
     t = re.sub(r"\s+", " ", t).strip(" ,.;:")
     return t if len(t) <= 240 else t[:239].rsplit(" ", 1)[0] + "…"

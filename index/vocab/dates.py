@@ -135,8 +135,13 @@ CUE_BEFORE = cue_pattern(GENERAL_CUES + CONTEXT_CUES)
 CUE_AFTER = re.compile(r"^\s*,?\s*(?:sẽ|phải)\s+(?:được\s+)?\w", re.IGNORECASE)
 # a report's section for the coming period: "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ CCHC QUÝ II NĂM 2026"
 PERIOD_TASKS_HEADING = re.compile(r"(nhiệm vụ|phương hướng|kế hoạch)", re.IGNORECASE)
-# a schedule item: "4. Thời gian: từ 14h00 ngày 22/01/2026", "2. Thời gian phát hành bắt đầu từ ngày …"
-SCHEDULE_LABEL = re.compile(r"^[\s\dIVX.)-]*(?:Thời gian|Thời hạn|Thời điểm|Lịch)\b[^.;]{0,60}$", re.IGNORECASE)
+# a schedule item: "4. Thời gian: từ 14h00 ngày 22/01/2026", "2. Thời gian phát hành bắt đầu từ ngày …", and a
+# due date's label: "Hạn nộp hồ sơ: ngày 20/01/2027", "Hạn cuối: …" (not "Hạn chế", "Hạn mức")
+SCHEDULE_LABEL = re.compile(
+    r"^[\s\dIVX.)-]*(?:Thời gian|Thời hạn|Thời điểm|Lịch"
+    r"|Hạn(?=\s*:|\s+(?:chót|cuối|nộp|gửi|hoàn thành|báo cáo|đăng ký|trình)\b))\b[^.;]{0,60}$",
+    re.IGNORECASE,
+)
 TENTATIVE = re.compile(r"dự kiến", re.IGNORECASE)
 ACTION = re.compile(
     r"(hoàn thành|triển khai|thực hiện|tổ chức|xây dựng|phấn đấu|trình|gửi|tổng kết|sắp xếp|báo cáo|nộp)",
