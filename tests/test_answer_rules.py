@@ -606,6 +606,50 @@ def test_a_table_answer_highlights_the_rows_as_written() -> None:
     assert answer.sentence in TABLE and "Xây dựng báo cáo tổng kết: Ban Tổ chức Thành ủy" in answer.text
 
 
+_TASKS = (
+    "STT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\n"
+    "1\tSố hóa hồ sơ thủ tục hành chính\tPhòng Nội vụ\tUBND các xã, thị trấn\tQuý I/2027\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        ("cơ quan nào chủ trì số hóa hồ sơ thủ tục hành chính", "Phòng Nội vụ"),
+        ("số hóa hồ sơ thủ tục hành chính do ai làm", "Phòng Nội vụ"),  # the one in charge, before the partner
+        ("phòng nội vụ phối hợp với ai để số hóa hồ sơ", "UBND các xã, thị trấn"),  # the partner column
+        ("đơn vị nào phối hợp số hóa hồ sơ thủ tục hành chính", "UBND các xã, thị trấn"),
+        ("ai chủ trì, phối hợp số hóa hồ sơ thủ tục hành chính", "Phòng Nội vụ"),  # in charge asked
+    ],
+)
+def test_a_task_table_answers_who_is_in_charge_or_who_works_with_them(question: str, span: str) -> None:
+    answer = make_answer(retrieval(question, tables(_TASKS)), TUNING)
+    assert answer.span == span
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("liên hệ đồng chí Lê Thị C, số điện thoại 0243.8832.456 để tổng hợp", "0243.8832.456"),
+        ("điện thoại: 0912.345.678.", "0912.345.678"),
+        ("đường dây nóng 024 3883 2456", "024 3883 2456"),
+        ("ĐT: (024) 3883 2456", "(024) 3883 2456"),
+        ("di động +84 912 345 678", "+84 912 345 678"),
+    ],
+)
+def test_phone_numbers_as_offices_write_them(text: str, phone: str) -> None:
+    from index.vocab.figures import PHONE
+
+    assert any(phone in text[m.start() : m.start() + len(phone) + 1] for m in PHONE.finditer(text))
+
+
+@pytest.mark.parametrize("text", ["thu nhập 100.000.000.000 đồng", "ngày 01/02/2026", "tỷ lệ 0,5%", "số 0123.456"])
+def test_sums_dates_and_short_numbers_are_no_phone(text: str) -> None:
+    from index.vocab.figures import PHONE
+
+    assert not PHONE.search(text)
+
+
 # --- spans that are no answer: the question's own numbers, a coarser date than asked, another noun ----
 @pytest.mark.parametrize(
     ("question", "texts", "said"),

@@ -26,7 +26,7 @@ from index.settings import Tuning
 from index.text import split_sentences
 from index.vocab.dates import DATE_EXPR, parse_due
 from index.vocab.signature import SIGNATURE_LINE
-from index.vocab.units import RESPONSIBLE_COLUMN
+from index.vocab.units import PARTNER_COLUMN, RESPONSIBLE_COLUMN
 
 __all__ = [
     "NOT_FOUND", "NO_SPAN", "Answer", "cued_date", "has_deadline_cue", "make_answer", "typed_of", "with_numeric_dates",
@@ -134,13 +134,18 @@ def _date_cap(text: str) -> str:
     return _cap(text)
 
 
-def _table_who(hit: Hit) -> tuple[str, str, str] | None:
+def _table_who(hit: Hit, partner: bool = False) -> tuple[str, str, str] | None:
     """For a table's rows: the values of its 'responsible' column (an empty cell said as such), each
     row's content with its value, and the rows as the passage has them (the quote's highlight). Read
-    from the cells ingest stored, not from the flattened text."""
+    from the cells ingest stored, not from the flattened text. ``partner``: the question asks who works
+    with the unit in charge, so the "phối hợp" column answers; otherwise the one in charge does, before
+    a "phối hợp" column that the responsible words ("cơ quan") also name."""
     passage = hit.passage
     header = passage.columns
-    col = next((i for i, c in enumerate(header) if RESPONSIBLE_COLUMN.search(c)), None)
+    partners = [i for i, c in enumerate(header) if PARTNER_COLUMN.search(c)]
+    in_charge = [i for i, c in enumerate(header) if RESPONSIBLE_COLUMN.search(c) and i not in partners]
+    cols = partners if partner else in_charge + partners
+    col = cols[0] if cols else None
     if col is None:
         return None
     parts, values, raw = [], [], []
@@ -161,7 +166,7 @@ def unit_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
     or address clause, a sentence opening with a unit, the unit heading it sits under)."""
     top = hits[0]
     if top.passage.kind == "table" and scorer.carries(top):
-        table = _table_who(top)
+        table = _table_who(top, scorer.query.partner)
         if table:
             values, rows, raw = table
             return Line(_trim(rows), _trim(values, SPAN_MAX), raw, 0)

@@ -129,7 +129,8 @@ def responsible_for(sentence: str, section: str, at: int | None = None) -> str |
         return given
     m = _SUBJECT.match(sentence) or _SUBORDINATE.match(sentence)
     if m and (at is None or m.start(1) < at):
-        return m.group(1).strip(" ,")
+        # "Phòng Văn hóa và Thông tin là cơ quan thường trực, có trách nhiệm …": the unit, not its role
+        return re.split(r"\s+là\s+", m.group(1))[0].strip(" ,")
     return _heading_unit(section) if section else None
 
 

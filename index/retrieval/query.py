@@ -165,6 +165,7 @@ class Query:
     cause: bool = False  # asks why or on what basis ("vì sao", "do đâu", "dựa vào đâu")
     part: tuple[str, ...] = ()  # the part a figure is asked of, folded ("…, trong đó cán bộ nữ mấy người": can bo nu)
     recipient: bool = False  # asks to whom a paper goes ("báo cáo cho ai", "gửi về đâu"), not who does the task
+    partner: bool = False  # asks who works with the unit in charge ("phối hợp với ai"), not who is in charge
 
     @property
     def folded_tokens(self) -> list[str]:
@@ -249,5 +250,6 @@ def read_query(
         unheld=papers is not None and unheld(question, papers),
         cause=bool(cues.CAUSE.search(cue_text)),
         recipient=bool(cues.RECIPIENT.search(cue_text)),
+        partner=bool(cues.PARTNER.search(cue_text)) and not cues.IN_CHARGE.search(cue_text),
         part=cues.part_words(cue_text),
     )

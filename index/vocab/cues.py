@@ -23,6 +23,10 @@ _SENDS = r"(?:bao cao|nop|gui|(?<!chuong )trinh)"  # "chương trình" is no "tr
 RECIPIENT = re.compile(
     rf"\b{_SENDS} ai\b|\b{_SENDS}\b(?: [a-z]+){{0,6}} (?:(?<!giao )cho ai|voi ai|ve dau|len ai|den ai|toi ai)\b"
 )
+# who works with the unit in charge: "phối hợp với ai", "những bên nào phối hợp", "đơn vị phối hợp" (not
+# "ai chủ trì, phối hợp …": that asks who is in charge); a task table's "Cơ quan phối hợp" column answers
+PARTNER = re.compile(r"\bphoi hop\b")
+IN_CHARGE = re.compile(r"\bchu tri\b")
 WHEN = re.compile(
     r"(?<![/-])\b(khi nao|bao gio|ngay nao|thoi gian|thoi han|han nop|han chot|(?<!tre )(?<!dung )(?<!qua )han|nam nao|"
     r"thang nao|quy nao|luc nao|tu ngay|den ngay|thoi diem|(?:ngay|thang|quy) may)\b(?! che)"

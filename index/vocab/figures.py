@@ -24,7 +24,12 @@ RANK_BEFORE = re.compile(r"(?:thứ|hạng|vị trí)\s*$", re.IGNORECASE)
 # a one-digit count ("5 năm", "3 tháng"): a figure only with the noun the question counts
 SMALL_COUNT = re.compile(r"(?<![\w.,/])\d(?![\w.,/%])")
 
-PHONE = re.compile(r"(?<!\d)(?:\+?84|0)\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}(?!\d)|(?:ĐT|Điện thoại|Tel)\s*:?\s*\d")
+# a phone number: 0 (or +84) and nine or ten more digits, grouped as offices write them ("0912.345.678",
+# "0243.8832.456", "024 3883 2456", "(024) 3883 2456"), not a sum's digits ("100.000.000.000")
+PHONE = re.compile(
+    r"(?<![\d.,/])(?:\+84[\s.]?|0)\d(?:[\s.-]?\d){8,9}(?![\d/])|\(0\d{2,3}\)\s?\d{3,4}[\s.]?\d{3,4}(?!\d)"
+    r"|(?:ĐT|Điện thoại|Tel)\s*:?\s*\d"
+)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:gov|com|org|edu|net)(?:\.vn)?\b|\.vn/")
 PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%|phần trăm", re.IGNORECASE)

@@ -71,6 +71,7 @@ ROLE_LABEL = re.compile(
 )
 # a table's responsible column ("Cơ quan chủ trì", "Đơn vị thực hiện", "Trách nhiệm")
 RESPONSIBLE_COLUMN = re.compile(r"(chủ trì|cơ quan|đơn vị thực hiện|phụ trách|trách nhiệm)", re.IGNORECASE)
+PARTNER_COLUMN = re.compile(r"phối hợp", re.IGNORECASE)  # "Cơ quan phối hợp": who works with the one in charge
 # a unit word in a (folded) question: "Văn phòng Thành ủy phải đánh giá gì"
 UNIT_WORD_FOLDED = re.compile(r"\b(ban|dang doan|van phong|so|uy ban|mat tran|hoi|thanh doan|dang uy)\b")
 
