@@ -643,6 +643,23 @@ def test_phone_numbers_as_offices_write_them(text: str, phone: str) -> None:
     assert any(phone in text[m.start() : m.start() + len(phone) + 1] for m in PHONE.finditer(text))
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "span"),
+    [
+        # a number with several thousands separators is one figure, with its unit
+        ("kinh phí hỗ trợ mỗi thôn bao nhiêu", "Kinh phí hỗ trợ mỗi thôn 5.000.000 đồng từ ngân sách xã.",
+         "5.000.000 đồng"),
+        ("tổng số hồ sơ đã tiếp nhận là bao nhiêu", "Tổng số hồ sơ đã tiếp nhận là 1.234.567 hồ sơ.", "1.234.567 hồ sơ"),
+        # "sđt", as officials type it, asks the phone the passage writes after "điện thoại"
+        ("sđt liên hệ", "Mọi chi tiết liên hệ đồng chí Phạm Văn E, điện thoại 0988.123.456.", "0988.123.456"),
+        ("sdt lien he", "Mọi chi tiết liên hệ đồng chí Phạm Văn E, điện thoại 0988.123.456.", "0988.123.456"),
+    ],
+)
+def test_figures_and_phones_as_written(question: str, text: str, span: str) -> None:
+    answer = make_answer(retrieval(question, [passage(text)]), TUNING)
+    assert answer.found and answer.span == span
+
+
 @pytest.mark.parametrize("text", ["thu nhập 100.000.000.000 đồng", "ngày 01/02/2026", "tỷ lệ 0,5%", "số 0123.456"])
 def test_sums_dates_and_short_numbers_are_no_phone(text: str) -> None:
     from index.vocab.figures import PHONE

@@ -49,6 +49,7 @@ from index.vocab.units import (
     heading_unit_name,
     names_unit,
 )
+from index.vocab.words import STOPWORDS
 
 FINENESS = {"day": 0, "month": 1, "quarter": 2, "year": 3}  # a date's precision, finest first
 CUE_WINDOW = 25  # characters before a date the deadline grammar looks for its cue in (as deadlines does)
@@ -181,9 +182,18 @@ def date_spans(sentence: str, passage: StoredPassage, query: Query) -> list[Span
 
 
 def _counted(sentence: str, end: int) -> str:
-    """What a figure counts: the words right after it, up to a comma, bracket or the next figure."""
+    """What a figure counts: the words right after it, up to a comma, bracket or the next figure, and
+    not a function word or preposition that opens what follows ("5.000.000 đồng từ ngân sách": đồng)."""
     m = figures.COUNTED_NOUN.match(sentence, end)
-    return m.group(0).strip() if m else ""
+    if not m:
+        return ""
+    words = m.group(0).split()
+    if len(words) > 1 and words[-1].lower() in _NOT_COUNTED:
+        words = words[:-1]
+    return " ".join(words)
+
+
+_NOT_COUNTED = STOPWORDS | {"từ", "tại", "trong", "trên", "dưới", "so", "bằng"}
 
 
 def counts_noun(counted: str, noun: Sequence[str]) -> bool:

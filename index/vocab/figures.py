@@ -10,7 +10,11 @@ import re
 MONEY = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|triệu|tỷ(?! lệ| trọng)|nghìn|ngàn|VNĐ|VND|USD)", re.IGNORECASE)
 CLOCK = re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 # a figure, not a list number or a bare year: 31.706, 7,5, 67/76, 30%, 1.000, 288 trường hợp
-FIGURE = re.compile(r"(?<![\w(/-])(?:\d+[.,/]\d+(?![-/]?[A-Za-z])|\d+\s*%|(?!(?:19|20)\d\d\b)\d{2,}(?![.)]\s|[-/\w]))")
+# (every group of a thousands-separated number: "5.000.000 đồng" is one figure, not "5.000" and "000")
+FIGURE = re.compile(
+    r"(?<![\w(/-])(?:\d+(?:[.,]\d+)+(?![-/]?[A-Za-z])|\d+/\d+(?![-/]?[A-Za-z])|\d+\s*%"
+    r"|(?!(?:19|20)\d\d\b)\d{2,}(?![.)]\s|[-/\w]))"
+)
 # a day and month written out without the year ("ngày 5 tháng 6"), which the date grammar leaves out
 DAY_MONTH = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.IGNORECASE)
 # right after a figure: a percent sign ("89,58 %"), and the words that say what it counts ("3/63 tỉnh",

@@ -47,6 +47,10 @@ ABBREVIATIONS = {
     "HN": "Hà Nội",
     "ĐV": "đảng viên",
     "QH": "Quốc hội",
+    # the chat form of "số điện thoại": a phone asked (index.vocab.cues.PHONE reads it spelled out), and
+    # the words a passage with the number writes ("điện thoại 0988.123.456"), not a term no text holds
+    "sđt": "số điện thoại",
+    "sdt": "số điện thoại",
 }
 
 
