@@ -649,7 +649,8 @@ def test_phone_numbers_as_offices_write_them(text: str, phone: str) -> None:
         # a number with several thousands separators is one figure, with its unit
         ("kinh phí hỗ trợ mỗi thôn bao nhiêu", "Kinh phí hỗ trợ mỗi thôn 5.000.000 đồng từ ngân sách xã.",
          "5.000.000 đồng"),
-        ("tổng số hồ sơ đã tiếp nhận là bao nhiêu", "Tổng số hồ sơ đã tiếp nhận là 1.234.567 hồ sơ.", "1.234.567 hồ sơ"),
+        ("tổng số hồ sơ đã tiếp nhận là bao nhiêu", "Tổng số hồ sơ đã tiếp nhận là 1.234.567 hồ sơ.",
+         "1.234.567 hồ sơ"),
         # "sđt", as officials type it, asks the phone the passage writes after "điện thoại"
         ("sđt liên hệ", "Mọi chi tiết liên hệ đồng chí Phạm Văn E, điện thoại 0988.123.456.", "0988.123.456"),
         ("sdt lien he", "Mọi chi tiết liên hệ đồng chí Phạm Văn E, điện thoại 0988.123.456.", "0988.123.456"),
