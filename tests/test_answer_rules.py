@@ -661,6 +661,16 @@ def test_figures_and_phones_as_written(question: str, text: str, span: str) -> N
     assert answer.found and answer.span == span
 
 
+def test_no_signature_block_names_no_signer() -> None:
+    """Who carries a decision out, or whom it appoints, is not who signed it."""
+    texts = [
+        "Điều 1. Thành lập Tổ công tác gồm: đồng chí Trần Thị Hoa, Phó Chủ tịch UBND huyện, Tổ trưởng.",
+        "Điều 3. Chánh Văn phòng HĐND và UBND huyện, Trưởng phòng Nội vụ chịu trách nhiệm thi hành Quyết định này.",
+    ]
+    answer = make_answer(retrieval("quyết định thành lập tổ công tác ai ký", [passage(t) for t in texts]), TUNING)
+    assert not answer.found
+
+
 @pytest.mark.parametrize("text", ["thu nhập 100.000.000.000 đồng", "ngày 01/02/2026", "tỷ lệ 0,5%", "số 0123.456"])
 def test_sums_dates_and_short_numbers_are_no_phone(text: str) -> None:
     from index.vocab.figures import PHONE

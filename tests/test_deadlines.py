@@ -88,6 +88,8 @@ _HEAD = "Số: 1234/SNV-TCCB\nBắc Giang, ngày 02 tháng 11 năm 2026\n\n"
          "Tỉnh ủy chỉ đạo hoàn thành việc rà soát", "Tỉnh ủy"),
         ("Báo cáo kết quả gửi về Sở Nội vụ trước ngày 15/12/2026.", "2026-12-15",
          "Báo cáo kết quả gửi về Sở Nội vụ", None),  # "Báo cáo" opens no unit's name
+        ("Điều 2. Tổ công tác có nhiệm vụ rà soát thủ tục hành chính, hoàn thành trước ngày 31/3/2027.", "2027-03-31",
+         "Tổ công tác có nhiệm vụ rà soát thủ tục hành chính", "Tổ công tác"),  # a legal text's item
         ("Phòng Văn hóa và Thông tin là cơ quan thường trực, có trách nhiệm tổng hợp, báo cáo UBND huyện trước ngày "
          "20/12/2026.", "2026-12-20", "Phòng Văn hóa và Thông tin là cơ quan thường trực, có trách nhiệm tổng hợp, báo "
          "cáo UBND huyện", "Phòng Văn hóa và Thông tin"),  # the unit, not the role it is given

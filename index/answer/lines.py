@@ -221,7 +221,9 @@ def figure_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
 
 
 def sign_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
-    """Who signed: the signature block of a closing passage (its title and name), else a person."""
+    """Who signed: the signature block of a closing passage (its title and name); None without one (a
+    unit or a person the text names elsewhere is no signer: "Chánh Văn phòng … chịu trách nhiệm thi hành
+    Quyết định này" is who carries it out, "đồng chí … Tổ trưởng" who the decision appoints)."""
     for rank, hit in enumerate(hits[: scorer.tuning.coverage_depth]):
         if hit.passage.kind == "closing":
             lines = hit.passage.text.split("\n")
@@ -229,7 +231,7 @@ def sign_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:
                 if SIGNATURE_LINE.match(line):
                     block = _trim(" ".join(x for x in lines[i:] if x.strip()))
                     return Line(block, block, block, rank)
-    return unit_line(scorer, hits)
+    return None
 
 
 def contact_line(scorer: SentenceScorer, hits: list[Hit]) -> Line | None:

@@ -74,23 +74,24 @@ _UNIT_WORDS = (
     r"Mặt trận|Thành đoàn|Đảng ủy|Nhà đầu tư|Thủ tướng|Chủ tịch|Các sở|Các ban|Các cơ quan|Các đơn vị|Các cấp|"
     r"Các bộ|Các đảng bộ|Các địa phương|Các Hội|Các hội|Phòng(?!,|\s+(?:chống|ngừa))|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|"
     r"Huyện ủy|Huyện uỷ|Quận ủy|Quận uỷ|Thị ủy|Thị uỷ|Chi bộ|Đảng bộ|Liên đoàn|Tổng cục|Kho bạc|Tòa án|Toà án|"
-    r"Viện kiểm sát|Hội đồng|Đài|Báo(?!\s+cáo))"
+    r"Viện kiểm sát|Hội đồng|Đài|Báo(?!\s+cáo)|Tổ(?!\s+(?:chức|quốc|dân phố))|Đoàn(?!\s+kết))"
 )
 # what a unit does in a task sentence, right after its name ("tổ chức" and "trình" are left out: they
 # are as often part of a noun, "các tổ chức chính trị - xã hội", "Chương trình"); lower case only, so a
 # unit's own name ("Phòng Tổng hợp", "Ủy ban Kiểm tra") is not cut at it
 _TASK_VERBS = (
-    r"(?:chủ trì|có trách nhiệm|chỉ đạo|xây dựng|theo dõi|tham mưu|phối hợp|thực hiện|khẩn trương|gửi|"
+    r"(?:chủ trì|có trách nhiệm|có nhiệm vụ|chỉ đạo|xây dựng|theo dõi|tham mưu|phối hợp|thực hiện|khẩn trương|gửi|"
     r"báo cáo|hoàn thành|hoàn thiện|căn cứ|nộp|triển khai|rà soát|tiến hành|chuẩn bị|dự kiến|sẽ|phải|cần|"
     r"tập trung|đăng ký|tổng hợp|cập nhật|hướng dẫn|kiểm tra|đôn đốc|ban hành|đánh giá|tiếp tục|cung cấp|đề xuất)"
 )
 # "1. Các sở, ban, ngành thuộc tỉnh căn cứ …" (the subject opens the sentence), or "Sau khi …, Ban
 # Chấp hành Hội … lâm thời tổ chức đại hội vào …" (after a subordinate clause: sau khi, khi, để,
 # trường hợp, nếu, căn cứ, thực hiện, theo)
+_ITEM_NUMBER = r"(?:Điều\s+\d{1,3}\.|\d{1,2}\.)"  # "2.", and a legal text's "Điều 2."
 _SUBJECT_TAIL = rf"({_UNIT_WORDS}(?:(?:\s|,)[^:;.]{{1,110}}?)??)\s+(?:{_TASK_VERBS}|tổ chức)(?!\w)"
-_SUBJECT = re.compile(rf"^\s*(?:[-+]\s*|\d{{1,2}}\.\s*|[a-zđ]\)\s*)?{_SUBJECT_TAIL}")
+_SUBJECT = re.compile(rf"^\s*(?:[-+]\s*|{_ITEM_NUMBER}\s*|[a-zđ]\)\s*)?{_SUBJECT_TAIL}")
 _SUBORDINATE = re.compile(
-    rf"^\s*(?:[-+]\s*|\d{{1,2}}\.\s*|[a-zđ]\)\s*)?(?:Sau khi|Khi|Để|Trường hợp|Nếu|Căn cứ|Thực hiện|Theo)\b"
+    rf"^\s*(?:[-+]\s*|{_ITEM_NUMBER}\s*|[a-zđ]\)\s*)?(?:Sau khi|Khi|Để|Trường hợp|Nếu|Căn cứ|Thực hiện|Theo)\b"
     rf"[^.;]{{0,300}}?,\s+{_SUBJECT_TAIL}"
 )
 # "Giao <units> chủ trì …", "<X> đề nghị <units> khẩn trương xây dựng …", "Giao Sở Tài chính:"
