@@ -86,6 +86,10 @@ _HEAD = "Số: 1234/SNV-TCCB\nBắc Giang, ngày 02 tháng 11 năm 2026\n\n"
          "Phòng Tổng hợp"),  # a unit's own capitalised name is not cut at the verb it holds
         ("Tỉnh ủy chỉ đạo hoàn thành việc rà soát trước ngày 15/12/2026.", "2026-12-15",
          "Tỉnh ủy chỉ đạo hoàn thành việc rà soát", "Tỉnh ủy"),
+        ("Các trưởng thôn báo cáo kết quả về Văn phòng UBND xã trước ngày 15/12/2026.", "2026-12-15",
+         "Các trưởng thôn báo cáo kết quả về Văn phòng UBND xã", "Các trưởng thôn"),  # an office holder's role
+        ("Giám đốc các sở, ngành chỉ đạo rà soát trước ngày 15/12/2026.", "2026-12-15",
+         "Giám đốc các sở, ngành chỉ đạo rà soát", "Giám đốc các sở, ngành"),
         ("Báo cáo kết quả gửi về Sở Nội vụ trước ngày 15/12/2026.", "2026-12-15",
          "Báo cáo kết quả gửi về Sở Nội vụ", None),  # "Báo cáo" opens no unit's name
         ("Điều 2. Tổ công tác có nhiệm vụ rà soát thủ tục hành chính, hoàn thành trước ngày 31/3/2027.", "2027-03-31",

@@ -74,7 +74,8 @@ _UNIT_WORDS = (
     r"Mặt trận|Thành đoàn|Đảng ủy|Nhà đầu tư|Thủ tướng|Chủ tịch|Các sở|Các ban|Các cơ quan|Các đơn vị|Các cấp|"
     r"Các bộ|Các đảng bộ|Các địa phương|Các Hội|Các hội|Phòng(?!,|\s+(?:chống|ngừa))|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|"
     r"Huyện ủy|Huyện uỷ|Quận ủy|Quận uỷ|Thị ủy|Thị uỷ|Chi bộ|Đảng bộ|Liên đoàn|Tổng cục|Kho bạc|Tòa án|Toà án|"
-    r"Viện kiểm sát|Hội đồng|Đài|Báo(?!\s+cáo)|Tổ(?!\s+(?:chức|quốc|dân phố))|Đoàn(?!\s+kết))"
+    r"Viện kiểm sát|Hội đồng|Đài|Báo(?!\s+cáo)|Tổ(?!\s+(?:chức|quốc|dân phố))|Đoàn(?!\s+kết)|"
+    r"Giám đốc|Thủ trưởng|Chánh Văn phòng|Trưởng|Các trưởng)"
 )
 # what a unit does in a task sentence, right after its name ("tổ chức" and "trình" are left out: they
 # are as often part of a noun, "các tổ chức chính trị - xã hội", "Chương trình"); lower case only, so a
