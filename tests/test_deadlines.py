@@ -114,3 +114,19 @@ def test_deadline_forms_of_a_new_cong_van(line, due, task, unit):
 )
 def test_cut_offs_and_quotas_are_no_deadlines(line):
     assert extract_deadlines("cv.txt", _HEAD + line + "\n", "2026-11-02") == []
+
+
+def test_a_schedule_item_says_what_happens_then():
+    """A reminder of "Thời gian: từ 14h00 ngày 22/01/2027 (Chiều thứ Năm)" names the meeting: the document's
+    subject, from its title, when the item says only when."""
+    from index.ingest.parsed import parse_document
+
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH BẮC GIANG\nSố: 12/GM-UBND\nBắc Giang, ngày 10 tháng 01 năm 2027\n\n"
+        "GIẤY MỜI\nHọp đánh giá công tác cải cách hành chính năm 2026\n\n"
+        "1. Thời gian: từ 14h00 ngày 22/01/2027 (Chiều thứ Năm).\n\n"
+        "2. Thời hạn đăng ký dự họp: ngày 20/01/2027.\n"
+    )
+    items = {d["due"]: d["task"] for d in parse_document("gm.txt", text.encode()).deadlines}
+    assert items["2027-01-22"].startswith("Họp đánh giá công tác cải cách hành chính năm 2026 — Thời gian")
+    assert items["2027-01-20"] == "Thời hạn đăng ký dự họp"  # an item that says what is due keeps its words

@@ -201,6 +201,25 @@ def _is_deadline(cue: re.Match[str] | None, line_start: bool, due: Due, sentence
 
 
 # --- building items ------------------------------------------------------------------------------
+_LABEL_WORDS = re.compile(
+    r"\b(?:thời gian|thời điểm|lịch|từ|vào|lúc|ngày|buổi|sáng|chiều|tối|thứ\s+\w+|chủ nhật)\b|[\d:.,()\-–/h]",
+    re.IGNORECASE,
+)
+
+
+def _says_nothing(task: str) -> bool:
+    """Whether a schedule item's task is its label and the day's words only ("Thời gian: từ (Chiều thứ
+    Năm)"): a reminder of it must say what happens then."""
+    return not _LABEL_WORDS.sub(" ", task).split()
+
+
+def document_subject(title: str, kind: str | None) -> str:
+    """What a document is about, for a schedule item that says only when: its title without its kind
+    and "Về việc" ("Giấy mời Họp đánh giá công tác CCHC …" → "Họp đánh giá công tác CCHC …")."""
+    t = title[len(kind) :] if kind and title.startswith(kind) else title
+    return re.sub(r"^\s*(?:về việc|v/v)\s*:?\s*", "", t.strip(), flags=re.IGNORECASE).strip(" .")
+
+
 def _task(sentence: str, due_text: str) -> str:
     """What is due: the sentence without its date's wording (nor the "ngày" a label's date keeps: "Hạn
     nộp hồ sơ: ngày 20/01/2027" is "Hạn nộp hồ sơ")."""
@@ -316,7 +335,7 @@ def _heading_period(seg: Segment, anchor: int) -> tuple[Due, str] | None:
 
 
 def _text_deadlines(
-    doc: str, seg: Segment, section: str, anchor: int, cues: re.Pattern[str], issued: date | None
+    doc: str, seg: Segment, section: str, anchor: int, cues: re.Pattern[str], issued: date | None, subject: str = ""
 ) -> list[Deadline]:
     """Deadlines in a segment's paragraphs, sentence by sentence; in a report's section for the
     coming period, each item is a task for that period."""
@@ -372,6 +391,8 @@ def _text_deadlines(
                 task = task[:1].upper() + task[1:]
                 if len(task) < 25 and context:  # "1. Thời gian: Dự kiến Quý IV/2024" → what the heading says
                     task = f"{context[-1]} — {task}" if task else context[-1]
+                elif label and subject and _says_nothing(task):  # "Thời gian: từ (Chiều thứ Năm)": of what
+                    task = f"{subject} — {task}"
                 out.append(_deadline(doc, section, due, due_text.strip(), task, resp, not tentative, body, unit))
                 found_here = True
         if period is not None and not found_here and not unit.rstrip().endswith(":") and len(unit) > 30:
@@ -384,7 +405,11 @@ def _text_deadlines(
 
 
 def deadlines_from(
-    doc: str, segments: list[Segment], issued: str | None = None, cues: re.Pattern[str] = CUE_BEFORE
+    doc: str,
+    segments: list[Segment],
+    issued: str | None = None,
+    cues: re.Pattern[str] = CUE_BEFORE,
+    subject: str = "",
 ) -> list[Deadline]:
     """Every deadline of one parsed document (references excluded), in document order: preamble,
     body, closing paragraphs and tables alike. A footnote cites; it sets no task. ``cues`` is the
@@ -400,7 +425,7 @@ def deadlines_from(
         found = (
             _table_deadlines(doc, seg, section, anchor, cues)
             if seg.kind == "table"
-            else _text_deadlines(doc, seg, section, anchor, cues, issued_day)
+            else _text_deadlines(doc, seg, section, anchor, cues, issued_day, subject)
         )
         for d in found:
             key = (d.due, d.text)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index import text
 from index.ingest import deadlines, encodings, levels, loaders, metadata, ocr, structure, systools
-from index.ingest.deadlines import deadlines_from
+from index.ingest.deadlines import deadlines_from, document_subject
 from index.ingest.loaders import PageProgress, load_bytes
 from index.ingest.metadata import DocMeta, extract_metadata
 from index.ingest.structure import DERIVED_KINDS, Cells, page_label, parse_segments, passage_text, passages_from
@@ -128,7 +128,8 @@ def parse_document(name: str, data: bytes, on_page: PageProgress | None = None) 
         )
         for p in passages_from(name, segments)
     ]
-    found = [d.to_json() for d in deadlines_from(name, segments, meta.date)]
+    subject = document_subject(meta.title, meta.kind)
+    found = [d.to_json() for d in deadlines_from(name, segments, meta.date, subject=subject)]
     views = [normalize(p.text) for p in passages]
     return ParsedDoc(name, hashlib.sha256(data).hexdigest(), meta, raw.pages, passages, found, views)
 
