@@ -202,7 +202,7 @@ def _is_deadline(cue: re.Match[str] | None, line_start: bool, due: Due, sentence
 
 # --- building items ------------------------------------------------------------------------------
 _LABEL_WORDS = re.compile(
-    r"\b(?:thời gian|thời điểm|lịch|từ|vào|lúc|ngày|buổi|sáng|chiều|tối|thứ\s+\w+|chủ nhật)\b|[\d:.,()\-–/h]",
+    r"\b(?:thời gian|thời điểm|lịch|từ|vào|lúc|ngày|buổi|sáng|chiều|tối|thứ\s+\w+|chủ nhật)\b|(?<=\d)h|[\d:.,()\-–/]",
     re.IGNORECASE,
 )
 
