@@ -135,7 +135,7 @@ def structural_boost(passage: StoredPassage, query: Query, tuning: Tuning) -> fl
     boost = 0.0
     if query.ordinal is not None and starts_with_item(passage.text, query.ordinal, passage.section):
         boost += tuning.ordinal_boost
-    unit_heading = names_unit(passage.section)
+    unit_heading = (query.who or query.names_unit) and names_unit(passage.section)  # read only when it counts
     if query.who and unit_heading:
         boost += tuning.unit_heading_boost
     if passage.kind == "footnote":

@@ -8,6 +8,7 @@ table's responsible column.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from index.vocab.sections import last_heading
 
@@ -81,8 +82,10 @@ def strip_numbering(heading: str) -> str:
     return NUMBERING.sub("", heading).strip()
 
 
+@lru_cache(maxsize=65536)
 def names_unit(section: str) -> bool:
-    """Whether a passage sits under a heading that names a unit ('3.4. Ban Dân vận Thành ủy')."""
+    """Whether a passage sits under a heading that names a unit ('3.4. Ban Dân vận Thành ủy'). Cached:
+    search asks it of every candidate, and the same sections come back for every question."""
     return bool(UNIT_HEADING.match(last_heading(section)))
 
 
