@@ -154,7 +154,9 @@ def _inside_title(before: str) -> bool:
     return bool(codes) and not ACTION.search(before[-200:][codes[-1].end() :])
 
 
-def _is_reference(before: str, m: re.Match[str], due: Due, anchor: int, issued: date | None = None) -> bool:
+def _is_reference(
+    before: str, m: re.Match[str], due: Due, anchor: int, issued: date | None = None, cue: re.Match[str] | None = None
+) -> bool:
     """A date that is cited, not to be done by: a cited document, a title, a data cut-off, an
     effective date, the place-and-date line, or a year before the document's own."""
     if CITED_DOC.search(before[-80:]) or CITED_LAW.search(before[-160:]):
@@ -162,7 +164,7 @@ def _is_reference(before: str, m: re.Match[str], due: Due, anchor: int, issued: 
     if _inside_title(before):
         return True
     cut = CUTOFF.search(before[-40:])
-    if cut and not m.group("clock") and not _task_on_data(cut, before):  # "từ 14h00 ngày …" starts an event
+    if cut and not m.group("clock") and not _task_on_data(cut, cue):  # "từ 14h00 ngày …" starts an event
         return True
     if EFFECTIVE.search(before[-50:]):
         return True
@@ -177,21 +179,23 @@ _PAST = re.compile(r"(?<!\w)đã(?!\w)")
 _RANGE_CUES = frozenset({"đến", "đến hết", "hết", "cuối"})  # they close a data range: "số liệu đến hết tháng 9"
 
 
-def _task_on_data(cut: re.Match[str], before: str) -> bool:
-    """Whether "số liệu" before a date is the object of a task with a cue of its own ("cập nhật số liệu
-    lên hệ thống trong tháng 12/2026", "gửi số liệu trước ngày …"), not a data cut-off ("số liệu đến hết
-    tháng 9/2024", "số liệu tính đến …", "số liệu năm 2025")."""
-    if cut.group(1).lower() != "số liệu":
-        return False
-    cue = CUE_BEFORE.search(before[-30:])
-    return bool(cue) and re.sub(r"\s+", " ", cue.group(1).lower()) not in _RANGE_CUES
+def _cue_word(cue: re.Match[str]) -> str:
+    """A cue as its list writes it ("chậm  nhất" → "chậm nhất")."""
+    return re.sub(r"\s+", " ", cue.group(1).lower())
+
+
+def _task_on_data(cut: re.Match[str], cue: re.Match[str] | None) -> bool:
+    """Whether "số liệu" before a date is the object of a task with a cue of its own (``cue``: "cập nhật số
+    liệu lên hệ thống trong tháng 12/2026", "gửi số liệu trước ngày …"), not a data cut-off ("số liệu đến
+    hết tháng 9/2024", "số liệu tính đến …", "số liệu năm 2025")."""
+    return cut.group(1).lower() == "số liệu" and cue is not None and _cue_word(cue) not in _RANGE_CUES
 
 
 def _is_deadline(cue: re.Match[str] | None, line_start: bool, due: Due, sentence: str, anchor: int, m) -> bool:
     if cue:
         # "Trong quý I/2026, Sở đã ban hành …" reports what was done: a weak cue in a past-tense
         # sentence is no task (the strong ones — trước, chậm nhất, hoàn thành, hạn — always are)
-        return not (re.sub(r"\s+", " ", cue.group(1).lower()) in WEAK_CUES and _PAST.search(sentence))
+        return not (_cue_word(cue) in WEAK_CUES and _PAST.search(sentence))
     if line_start and due.precision == "year":  # roadmap labels: "2.2. Năm 2012-2014: …"
         return True
     if m.groupdict().get("r2") and "giai đoạn" in m.group(0).lower():
@@ -365,15 +369,15 @@ def _text_deadlines(
                 label = bool(SCHEDULE_LABEL.search(before)) or bool(
                     line_start and label_head and SCHEDULE_LABEL.search(label_head + ":")
                 )
+                cue = cues.search(before[-30:])
                 if (
-                    _is_reference(before, m, due, anchor, issued)
+                    _is_reference(before, m, due, anchor, issued, cue)
                     and not (line_start and due.precision == "year" and due.end.year >= anchor)
                     and not (label and due.end.year >= anchor and not CITED_DOC.search(before[-80:]))
                 ):
                     continue
                 if OPEN_ENDED_AFTER.match(sentence[m.end() :]):
                     continue  # "trong năm 2026 và những năm tiếp theo" has no end to remind of
-                cue = cues.search(before[-30:])
                 after_cue = bool(CUE_AFTER.match(sentence[m.end() :])) and due.end.year >= anchor
                 if not label and not after_cue and not _is_deadline(cue, line_start, due, sentence, anchor, m):
                     continue

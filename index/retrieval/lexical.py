@@ -322,13 +322,12 @@ class Lexicon:
         the restorer's word counts."""
         texts = list(texts)
         part = _Part.read(texts, counted, Counter())
-        restorer = DiacriticRestorer(part.counted_accented)
         return cls(
             PartedBM25.build(with_bigrams(part.accented), part.flags),
             PartedBM25.build(with_bigrams(part.folded), part.flags),
             part.sets,
             part.df,
-            restorer,
+            DiacriticRestorer(part.counted_accented),
             counted=sum(part.flags),
             cited=cited_in(texts),
             short_forms=ShortForms(part.counted_accented, part.counted(texts)),
@@ -338,13 +337,12 @@ class Lexicon:
         """A new lexicon with these passages appended as one more part."""
         texts = list(texts)
         part = _Part.read(texts, counted, self.df.copy())
-        restorer = DiacriticRestorer(part.counted_accented, under=self.restorer)
         return Lexicon(
             self.bm25.extended(with_bigrams(part.accented), part.flags),
             self.bm25_folded.extended(with_bigrams(part.folded), part.flags),
             self.folded_sets + part.sets,
             part.df,
-            restorer,
+            DiacriticRestorer(part.counted_accented, under=self.restorer),
             self.root,
             self.counted + sum(part.flags),
             self.cited | cited_in(texts),

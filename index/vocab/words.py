@@ -95,8 +95,9 @@ QUESTION_PAIRS = {
     "phai khong": "phải không",
 }
 QUESTION_WORDS = {"nao": "nào", "gi": "gì", "khong": "không"}
-# everyday short forms the question cues read as typed (index.vocab.cues: "bn" asks how many, "sdt" a phone,
-# "dc" / "đc" is "được"), folded: never read as a phrase of the documents (index.retrieval.short_forms)
+# everyday short forms the question cues read as typed (index.vocab.cues: "bn" asks how many, "sdt" a phone
+# where ABBREVIATIONS' whole-word lookup leaves it, as in "sdt/email", "dc" / "đc" is "được"), folded: never
+# read as a phrase of the documents (index.retrieval.short_forms)
 QUESTION_SHORT_FORMS = frozenset({"bn", "sdt", "dc"})
 # at the start of a question "co" asks ("có bao nhiêu", "có phải"); at the end "may" does ("… tháng mấy")
 QUESTION_FIRST = {"co": "có"}
